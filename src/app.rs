@@ -1,0 +1,390 @@
+//! The App: the loaded dataset, selection and hover, settings, and the actions that panels
+//! return and that are applied once, at the end of the frame.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, TryRecvError, channel};
+
+use egui::{Key, Ui};
+
+use crate::dataset::{Dataset, LoadError, load_path, parse_str};
+use crate::map::draw::Emphasis;
+use crate::map::{Basemap, MapLayers, MapView};
+use crate::theme::Palette;
+use crate::ui;
+
+/// The bundled dataset, built into the binary so the app opens anywhere.
+pub const BUNDLED_DATASET: &str = include_str!("../assets/datasets/hamedan-2016-08.geojson");
+/// The bundled dataset's file name.
+pub const BUNDLED_NAME: &str = "hamedan-2016-08.geojson";
+
+/// Loads the bundled dataset.
+///
+/// # Errors
+/// Only if the bundled file were broken, which a test guards against.
+pub fn bundled_dataset() -> Result<Dataset, LoadError> {
+    parse_str(BUNDLED_DATASET, Some(Path::new(BUNDLED_NAME)))
+}
+
+/// Settings remembered between runs.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// Dark theme on.
+    pub dark_mode: bool,
+    /// Tiles under the map.
+    pub basemap: Basemap,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            dark_mode: false,
+            basemap: Basemap::OpenStreetMap,
+        }
+    }
+}
+
+/// Something a panel asks for; applied at the end of the frame.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    /// Select a feature, or clear the selection.
+    Select(Option<usize>),
+    /// Select a feature and centre the map on it.
+    SelectAndCenter(usize),
+    /// Move the selection through the list by this many rows.
+    MoveSelection(isize),
+    /// Fit every feature in view.
+    FitAll,
+    /// Zoom by whole steps.
+    Zoom(f64),
+    /// Show the native Open dialog.
+    ShowOpenDialog,
+    /// Open a file.
+    Open(PathBuf),
+    /// Hide the error message.
+    DismissMessage,
+    /// Show or hide the warnings window.
+    ToggleWarnings,
+    /// Switch the theme.
+    SetDarkMode(bool),
+    /// Switch the basemap.
+    SetBasemap(Basemap),
+}
+
+/// A dataset and its map layers, built together off the UI thread.
+struct Loaded {
+    dataset: Dataset,
+    layers: MapLayers,
+}
+
+/// Sortie's window.
+pub struct SortieApp {
+    /// The dataset on screen.
+    pub dataset: Dataset,
+    /// Its map layers.
+    pub layers: MapLayers,
+    /// The map.
+    pub map: MapView,
+    /// The selected feature.
+    pub selection: Option<usize>,
+    /// The feature under the pointer, on the map or in the list.
+    pub hovered: Option<usize>,
+    /// The feature list and its search box.
+    pub list: ui::list::FeatureList,
+    /// Remembered settings.
+    pub settings: Settings,
+    /// An error to show until dismissed.
+    pub message: Option<String>,
+    /// Whether the warnings window is open.
+    pub show_warnings: bool,
+    pointer_lon_lat: Option<(f64, f64)>,
+    loading: Option<(PathBuf, Receiver<Result<Loaded, LoadError>>)>,
+    dialog: Option<Receiver<Option<PathBuf>>>,
+    title_shown: Option<String>,
+    theme_applied: Option<bool>,
+}
+
+impl SortieApp {
+    /// An app showing `dataset`.
+    pub fn new(dataset: Dataset, settings: Settings) -> Self {
+        let layers = MapLayers::new(&dataset);
+        let list = ui::list::FeatureList::new(&dataset);
+        Self {
+            dataset,
+            layers,
+            map: MapView::new(),
+            selection: None,
+            hovered: None,
+            list,
+            settings,
+            message: None,
+            show_warnings: false,
+            pointer_lon_lat: None,
+            loading: None,
+            dialog: None,
+            title_shown: None,
+            theme_applied: None,
+        }
+    }
+
+    /// Whether a file is being loaded in the background.
+    pub fn is_loading(&self) -> bool {
+        self.loading.is_some()
+    }
+
+    /// Starts loading `path` on a background thread; the current dataset stays on screen
+    /// until it is ready, and stays if it fails.
+    pub fn open(&mut self, path: PathBuf) {
+        let (tx, rx) = channel();
+        let job_path = path.clone();
+        let spawned = std::thread::Builder::new()
+            .name("sortie-load".to_owned())
+            .spawn(move || {
+                let result = load_path(&job_path).map(|dataset| {
+                    let layers = MapLayers::new(&dataset);
+                    Loaded { dataset, layers }
+                });
+                tx.send(result).ok();
+            });
+        match spawned {
+            Ok(_) => self.loading = Some((path, rx)),
+            Err(e) => {
+                self.message = Some(format!("Could not start loading {}: {e}", path.display()))
+            }
+        }
+    }
+
+    fn replace_dataset(&mut self, loaded: Loaded) {
+        let Loaded { dataset, layers } = loaded;
+        self.list = ui::list::FeatureList::new(&dataset);
+        self.dataset = dataset;
+        self.layers = layers;
+        self.selection = None;
+        self.hovered = None;
+        self.message = None;
+        self.map.request_fit();
+    }
+
+    /// Polls background jobs (file loading, the Open dialog).
+    fn poll_jobs(&mut self, ctx: &egui::Context) {
+        if let Some((path, rx)) = &self.loading {
+            match rx.try_recv() {
+                Ok(Ok(loaded)) => {
+                    self.loading = None;
+                    self.replace_dataset(loaded);
+                }
+                Ok(Err(error)) => {
+                    self.message = Some(format!("Could not open {}: {error}", path.display()));
+                    self.loading = None;
+                }
+                Err(TryRecvError::Empty) => {
+                    ctx.request_repaint_after(std::time::Duration::from_millis(50))
+                }
+                Err(TryRecvError::Disconnected) => {
+                    self.message = Some(format!("Loading {} stopped unexpectedly", path.display()));
+                    self.loading = None;
+                }
+            }
+        }
+        if let Some(rx) = &self.dialog {
+            match rx.try_recv() {
+                Ok(Some(path)) => {
+                    self.dialog = None;
+                    self.open(path);
+                }
+                Ok(None) | Err(TryRecvError::Disconnected) => self.dialog = None,
+                Err(TryRecvError::Empty) => {
+                    ctx.request_repaint_after(std::time::Duration::from_millis(100))
+                }
+            }
+        }
+    }
+
+    fn show_open_dialog(&mut self) {
+        if self.dialog.is_some() {
+            return;
+        }
+        let (tx, rx) = channel();
+        let spawned = std::thread::Builder::new()
+            .name("sortie-open-dialog".to_owned())
+            .spawn(move || {
+                let picked = rfd::FileDialog::new()
+                    .set_title("Open a GeoJSON dataset")
+                    .add_filter("GeoJSON", &["geojson", "json"])
+                    .add_filter("All files", &["*"])
+                    .pick_file();
+                tx.send(picked).ok();
+            });
+        match spawned {
+            Ok(_) => self.dialog = Some(rx),
+            Err(e) => self.message = Some(format!("Could not show the Open dialog: {e}")),
+        }
+    }
+
+    /// Keyboard shortcuts; typing in a text field keeps its keys except Esc and arrows.
+    fn keyboard_actions(&self, ctx: &egui::Context, actions: &mut Vec<Action>) {
+        let typing = ctx.egui_wants_keyboard_input();
+        ctx.input(|i| {
+            if i.key_pressed(Key::Escape) {
+                actions.push(Action::Select(None));
+            }
+            if i.key_pressed(Key::ArrowDown) {
+                actions.push(Action::MoveSelection(1));
+            }
+            if i.key_pressed(Key::ArrowUp) {
+                actions.push(Action::MoveSelection(-1));
+            }
+            if i.modifiers.command && i.key_pressed(Key::O) {
+                actions.push(Action::ShowOpenDialog);
+            }
+            if !typing && !i.modifiers.command {
+                if i.key_pressed(Key::F) {
+                    actions.push(Action::FitAll);
+                }
+                if i.key_pressed(Key::Plus) || i.key_pressed(Key::Equals) {
+                    actions.push(Action::Zoom(1.0));
+                }
+                if i.key_pressed(Key::Minus) {
+                    actions.push(Action::Zoom(-1.0));
+                }
+            }
+            for file in &i.raw.dropped_files {
+                let path = file.path();
+                if !path.as_os_str().is_empty() {
+                    actions.push(Action::Open(path.to_path_buf()));
+                }
+            }
+        });
+    }
+
+    fn apply(&mut self, action: Action) {
+        match action {
+            Action::Select(selection) => self.selection = selection,
+            Action::SelectAndCenter(index) => {
+                self.selection = Some(index);
+                self.map.center_on(&self.layers, index);
+            }
+            Action::MoveSelection(step) => {
+                if let Some(index) = self.list.step(self.selection, step) {
+                    self.selection = Some(index);
+                    self.list.scroll_to(index);
+                    self.map.center_on(&self.layers, index);
+                }
+            }
+            Action::FitAll => self.map.request_fit(),
+            Action::Zoom(steps) => self.map.zoom_by(steps),
+            Action::ShowOpenDialog => self.show_open_dialog(),
+            Action::Open(path) => self.open(path),
+            Action::DismissMessage => self.message = None,
+            Action::ToggleWarnings => self.show_warnings = !self.show_warnings,
+            Action::SetDarkMode(dark) => self.settings.dark_mode = dark,
+            Action::SetBasemap(basemap) => self.settings.basemap = basemap,
+        }
+    }
+
+    /// Draws one frame into `ui` and applies what the user did. The eframe entry point
+    /// calls this; tests call it through egui_kittest.
+    pub fn show(&mut self, ui: &mut Ui) {
+        let ctx = ui.ctx().clone();
+        self.poll_jobs(&ctx);
+        if self.theme_applied != Some(self.settings.dark_mode) {
+            ctx.set_theme(if self.settings.dark_mode {
+                egui::Theme::Dark
+            } else {
+                egui::Theme::Light
+            });
+            self.theme_applied = Some(self.settings.dark_mode);
+        }
+        let title = format!("{} — Sortie", self.dataset.title);
+        if self.title_shown.as_ref() != Some(&title) {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            self.title_shown = Some(title);
+        }
+
+        let mut actions = Vec::new();
+        self.keyboard_actions(&ctx, &mut actions);
+        let palette = Palette::for_dark_mode(self.settings.dark_mode);
+
+        egui::Panel::top("menu").show(ui, |ui| {
+            ui::menu::menu_bar_ui(ui, &self.settings, &mut actions)
+        });
+        egui::Panel::bottom("status").show(ui, |ui| {
+            ui::status::status_bar_ui(
+                ui,
+                &self.dataset,
+                self.pointer_lon_lat,
+                self.map.memory.zoom(),
+                self.is_loading(),
+                &mut actions,
+            );
+        });
+        let mut list_hover = None;
+        egui::Panel::left("features")
+            .resizable(true)
+            .default_size(260.0)
+            .show(ui, |ui| {
+                list_hover = self
+                    .list
+                    .list_ui(ui, &self.dataset, self.selection, &mut actions);
+            });
+        egui::Panel::right("details")
+            .resizable(true)
+            .default_size(360.0)
+            .show(ui, |ui| {
+                ui::details::details_panel_ui(ui, &self.dataset, self.selection, &mut actions)
+            });
+        if let Some(message) = &self.message {
+            egui::Panel::top("message")
+                .show(ui, |ui| ui::status::message_ui(ui, message, &mut actions));
+        }
+        egui::CentralPanel::default()
+            .frame(egui::Frame::NONE)
+            .show(ui, |ui| {
+                let emphasis = Emphasis {
+                    selected: self.selection,
+                    hovered: list_hover,
+                };
+                let response = self.map.ui(
+                    ui,
+                    &self.dataset,
+                    &self.layers,
+                    emphasis,
+                    self.settings.basemap,
+                    &palette,
+                );
+                self.hovered = response.hovered.or(list_hover);
+                self.pointer_lon_lat = response.pointer_lon_lat;
+                if let Some(clicked) = response.clicked {
+                    actions.push(Action::Select(clicked));
+                }
+            });
+        if self.show_warnings {
+            let mut open = true;
+            egui::Window::new("Warnings")
+                .open(&mut open)
+                .default_width(520.0)
+                .show(&ctx, |ui| {
+                    ui::status::warnings_ui(ui, &self.dataset, &mut actions)
+                });
+            if !open {
+                actions.push(Action::ToggleWarnings);
+            }
+        }
+        for action in actions {
+            self.apply(action);
+        }
+    }
+}
+
+impl eframe::App for SortieApp {
+    fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
+        self.show(ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, SETTINGS_KEY, &self.settings);
+    }
+}
+
+/// Where the settings live in eframe's storage.
+pub const SETTINGS_KEY: &str = "sortie-settings";

@@ -1,0 +1,261 @@
+//! The command line: `sortie [FILE]`, `sortie check FILE`, `sortie info FILE`.
+//!
+//! `check` and `info` use the same library calls as the window and write to any
+//! [`Write`], so tests read what a user would see.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use clap::{Parser, Subcommand};
+use serde_json::{Value, json};
+
+use crate::dataset::{Dataset, Feature, LoadError, load_path};
+
+/// Sortie: a map of airstrike routes in which every feature carries its evidence.
+#[derive(Debug, Parser)]
+#[command(name = "sortie", version, args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    /// What to do; without one, the window opens.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// GeoJSON file to open in the window (default: the bundled Hamedan dataset).
+    pub file: Option<PathBuf>,
+}
+
+/// A subcommand.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Validate a GeoJSON file and print a one-line summary and its warnings.
+    ///
+    /// Exit status: 0 when the file loads (even with warnings), 1 when it is invalid,
+    /// 2 when it cannot be read or the usage is wrong.
+    Check {
+        /// The GeoJSON file.
+        file: PathBuf,
+        /// Print {"ok", "errors", "warnings"} as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print a file's features and routes as a table.
+    ///
+    /// Exit status as for `check`.
+    Info {
+        /// The GeoJSON file.
+        file: PathBuf,
+        /// Print {"features": […], "routes": […]} as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Exit status: the file loaded.
+pub const EXIT_OK: u8 = 0;
+/// Exit status: the file is not valid GeoJSON.
+pub const EXIT_INVALID: u8 = 1;
+/// Exit status: the file could not be read, or the usage is wrong.
+pub const EXIT_UNREADABLE: u8 = 2;
+
+/// Runs `check`; returns the exit status.
+///
+/// # Errors
+/// Only when writing to `out` fails.
+pub fn check(path: &Path, as_json: bool, out: &mut dyn Write) -> std::io::Result<u8> {
+    let result = load_path(path);
+    if as_json {
+        let (ok, errors, warnings) = match &result {
+            Ok(dataset) => (true, vec![], dataset.warnings.clone()),
+            Err(error) => (false, vec![error.diagnostic()], vec![]),
+        };
+        let report = json!({"ok": ok, "errors": errors, "warnings": warnings});
+        writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&report).unwrap_or_default()
+        )?;
+    } else {
+        match &result {
+            Ok(dataset) => {
+                writeln!(out, "{}: {}", path.display(), dataset.summary())?;
+                for warning in &dataset.warnings {
+                    writeln!(out, "{}:{warning}", path.display())?;
+                }
+            }
+            Err(error) => writeln!(out, "error: {error}")?,
+        }
+    }
+    Ok(exit_status(&result))
+}
+
+/// Runs `info`; returns the exit status.
+///
+/// # Errors
+/// Only when writing to `out` fails.
+pub fn info(path: &Path, as_json: bool, out: &mut dyn Write) -> std::io::Result<u8> {
+    let result = load_path(path);
+    match &result {
+        Ok(dataset) if as_json => {
+            let text = serde_json::to_string_pretty(&info_json(dataset)).unwrap_or_default();
+            writeln!(out, "{text}")?;
+        }
+        Ok(dataset) => info_table(dataset, out)?,
+        Err(error) if as_json => {
+            let report = json!({"ok": false, "errors": [error.diagnostic()]});
+            writeln!(
+                out,
+                "{}",
+                serde_json::to_string_pretty(&report).unwrap_or_default()
+            )?;
+        }
+        Err(error) => writeln!(out, "error: {error}")?,
+    }
+    Ok(exit_status(&result))
+}
+
+fn exit_status(result: &Result<Dataset, LoadError>) -> u8 {
+    match result {
+        Ok(_) => EXIT_OK,
+        Err(LoadError::Invalid { .. }) => EXIT_INVALID,
+        Err(LoadError::Read { .. }) => EXIT_UNREADABLE,
+    }
+}
+
+/// The JSON that `info --json` prints.
+pub fn info_json(dataset: &Dataset) -> Value {
+    let features: Vec<Value> = dataset.features.iter().map(feature_json).collect();
+    let routes: Vec<Value> = dataset
+        .features
+        .iter()
+        .filter_map(|f| {
+            let route = f.route.as_ref()?;
+            let metrics = route.metrics.as_ref();
+            Some(json!({
+                "id": f.id,
+                "name": f.name,
+                "from": route.from,
+                "to": route.to,
+                "length_km": metrics.map(|m| round(m.length_km(), 3)),
+                "legs_km": metrics.map(|m| m.legs_m.iter().map(|l| round(l / 1000.0, 3)).collect::<Vec<_>>()),
+                "initial_bearing_deg": metrics.map(|m| round(m.initial_bearing_deg, 2)),
+                "final_bearing_deg": metrics.map(|m| round(m.final_bearing_deg, 2)),
+                "aircraft": route.aircraft,
+                "schematic": route.schematic,
+                "date": f.date.map(|d| d.to_string()),
+            }))
+        })
+        .collect();
+    json!({
+        "title": dataset.title,
+        "features": features,
+        "routes": routes,
+        "warnings": dataset.warnings,
+    })
+}
+
+fn feature_json(f: &Feature) -> Value {
+    let point = f.point();
+    let sources: Vec<Value> = f
+        .sources
+        .iter()
+        .map(|s| {
+            json!({
+                "id": s.id, "publisher": s.publisher, "title": s.title, "author": s.author,
+                "published": s.published, "url": s.url, "quote": s.quote, "accessed": s.accessed,
+            })
+        })
+        .collect();
+    let claims: Vec<Value> = f
+        .claims
+        .iter()
+        .map(|c| json!({"text": c.text, "by": c.by, "status": c.status.map(|s| s.as_str()), "sources": c.source_ids}))
+        .collect();
+    json!({
+        "id": f.id,
+        "index": f.index,
+        "name": f.name,
+        "kind": f.kind.as_str(),
+        "lon": point.map(|p| p.x()),
+        "lat": point.map(|p| p.y()),
+        "date": f.date.map(|d| d.to_string()),
+        "date_end": f.date_end.map(|d| d.to_string()),
+        "location_precision": f.location_precision.map(|p| p.level.as_str()),
+        "claims": claims,
+        "sources": sources,
+    })
+}
+
+fn round(value: f64, decimals: i32) -> f64 {
+    let scale = 10f64.powi(decimals);
+    (value * scale).round() / scale
+}
+
+fn info_table(dataset: &Dataset, out: &mut dyn Write) -> std::io::Result<()> {
+    writeln!(out, "{}: {}", dataset.title, dataset.summary())?;
+    writeln!(out)?;
+    writeln!(
+        out,
+        "{:<26} {:<7} {:<40} {:>10} {:>10} {:<18} {:>7}",
+        "ID", "KIND", "NAME", "LON", "LAT", "DATE", "SOURCES"
+    )?;
+    for f in &dataset.features {
+        let (lon, lat) = f
+            .point()
+            .map_or((String::from("-"), String::from("-")), |p| {
+                (format!("{:.5}", p.x()), format!("{:.5}", p.y()))
+            });
+        let date = f.date.map_or_else(|| "-".to_owned(), |d| d.to_string());
+        writeln!(
+            out,
+            "{:<26} {:<7} {:<40} {lon:>10} {lat:>10} {date:<18} {:>7}",
+            clip(&f.id, 26),
+            f.kind.as_str(),
+            clip(&f.name, 40),
+            f.sources.len()
+        )?;
+    }
+    let routes: Vec<&Feature> = dataset
+        .features
+        .iter()
+        .filter(|f| f.route.is_some())
+        .collect();
+    if !routes.is_empty() {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "{:<26} {:<14} {:<14} {:>10} {:>10} {:>9}",
+            "ROUTE", "FROM", "TO", "LENGTH km", "BEARING °", "SCHEMATIC"
+        )?;
+        for f in routes {
+            let Some(route) = &f.route else { continue };
+            let (length, bearing) =
+                route
+                    .metrics
+                    .as_ref()
+                    .map_or((String::from("-"), String::from("-")), |m| {
+                        (
+                            format!("{:.1}", m.length_km()),
+                            format!("{:.1}", m.initial_bearing_deg),
+                        )
+                    });
+            writeln!(
+                out,
+                "{:<26} {:<14} {:<14} {length:>10} {bearing:>10} {:>9}",
+                clip(&f.id, 26),
+                clip(route.from.as_deref().unwrap_or("-"), 14),
+                clip(route.to.as_deref().unwrap_or("-"), 14),
+                if route.schematic { "yes" } else { "no" }
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Cuts text to `width` characters, marking the cut with an ellipsis.
+fn clip(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        text.to_owned()
+    } else {
+        let mut s: String = text.chars().take(width.saturating_sub(1)).collect();
+        s.push('…');
+        s
+    }
+}

@@ -1,0 +1,1159 @@
+//! GeoJSON text → [`Dataset`].
+//!
+//! Two passes over the text, no generic JSON tree in between: the first splits the
+//! collection into borrowed raw slices (one per feature), the second reads each feature
+//! into typed data. What is wrong with the file as a whole (not JSON, not GeoJSON) is a
+//! [`LoadError`]; what is wrong with one feature is a warning naming its index, id and
+//! property, and the feature is kept, with the value at fault moved to its
+//! `other_properties` (or `foreign_members`) so that nothing is lost.
+
+use std::cell::OnceCell;
+use std::collections::HashMap;
+use std::path::Path;
+
+use geo_types::{
+    Coord, Geometry, LineString, MultiLineString, MultiPoint, MultiPolygon, Point, Polygon,
+};
+use serde_json::Value;
+use serde_json::value::RawValue;
+
+use super::raw::{Coords, JsonKind, RawObject, offset_in};
+use super::{
+    Claim, ClaimStatus, Dataset, Diagnostic, Feature, FeatureKind, LoadError, LocationPrecision,
+    MarkerSize, PartialDate, PrecisionLevel, Rgb, RouteInfo, SimpleStyle, Source, TextLocation,
+};
+use crate::routes::RouteMetrics;
+
+/// Reads and parses a GeoJSON file.
+///
+/// # Errors
+/// [`LoadError::Read`] when the file cannot be read, [`LoadError::Invalid`] when it is not
+/// GeoJSON (with line and column, or the JSON path at fault).
+pub fn load_path(path: &Path) -> Result<Dataset, LoadError> {
+    let bytes = std::fs::read(path).map_err(|source| LoadError::Read {
+        path: path.to_owned(),
+        source,
+    })?;
+    parse_bytes(&bytes, Some(path))
+}
+
+/// Parses GeoJSON from bytes (UTF-8, with or without a byte-order mark).
+///
+/// `origin` names the file in errors and gives the dataset its title.
+///
+/// # Errors
+/// [`LoadError::Invalid`] when the bytes are not UTF-8, not JSON, or not GeoJSON.
+pub fn parse_bytes(bytes: &[u8], origin: Option<&Path>) -> Result<Dataset, LoadError> {
+    let mut warnings = Vec::new();
+    let bytes = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(rest) => {
+            warnings.push(
+                Diagnostic::new("the UTF-8 byte-order mark at the start of the file was ignored")
+                    .at(TextLocation { line: 1, column: 1 }),
+            );
+            rest
+        }
+        None => bytes,
+    };
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let valid = bytes
+            .get(..e.valid_up_to())
+            .and_then(|b| std::str::from_utf8(b).ok())
+            .unwrap_or("");
+        let bad = bytes.get(e.valid_up_to()).copied().unwrap_or(0);
+        invalid(
+            origin,
+            Diagnostic::new(format!("the file is not valid UTF-8 (byte 0x{bad:02X})"))
+                .at(TextLocation::of_offset(valid, valid.len())),
+        )
+    })?;
+    parse_text(text, origin, warnings)
+}
+
+/// Parses GeoJSON text.
+///
+/// # Errors
+/// [`LoadError::Invalid`] when the text is not JSON or not GeoJSON.
+pub fn parse_str(text: &str, origin: Option<&Path>) -> Result<Dataset, LoadError> {
+    parse_text(text, origin, Vec::new())
+}
+
+fn invalid(origin: Option<&Path>, diagnostic: Diagnostic) -> LoadError {
+    LoadError::Invalid {
+        origin: origin.map(Path::to_owned),
+        diagnostic: Box::new(diagnostic),
+    }
+}
+
+/// A serde_json error as a diagnostic: its message without serde's own " at line …".
+fn json_diagnostic(error: &serde_json::Error) -> Diagnostic {
+    let full = error.to_string();
+    let message = full
+        .rfind(" at line ")
+        .map_or(full.as_str(), |i| &full[..i])
+        .to_owned();
+    let message = match error.classify() {
+        serde_json::error::Category::Eof => format!("unexpected end of file: {message}"),
+        _ => message,
+    };
+    Diagnostic::new(message).at(TextLocation {
+        line: error.line().max(1),
+        column: error.column().max(1),
+    })
+}
+
+const GEOMETRY_TYPES: [&str; 7] = [
+    "Point",
+    "MultiPoint",
+    "LineString",
+    "MultiLineString",
+    "Polygon",
+    "MultiPolygon",
+    "GeometryCollection",
+];
+
+fn parse_text(
+    text: &str,
+    origin: Option<&Path>,
+    warnings: Vec<Diagnostic>,
+) -> Result<Dataset, LoadError> {
+    if text.trim().is_empty() {
+        return Err(invalid(origin, Diagnostic::new("the file is empty")));
+    }
+    let top: RawObject<'_> = serde_json::from_str(text).map_err(|e| {
+        let mut d = json_diagnostic(&e);
+        if e.classify() == serde_json::error::Category::Data {
+            d.message = "expected a GeoJSON object at the top level".to_owned();
+        }
+        invalid(origin, d)
+    })?;
+
+    let mut loader = Loader {
+        text,
+        lines: OnceCell::new(),
+        warnings,
+    };
+    let type_name = match top.get("type") {
+        None => {
+            return Err(invalid(
+                origin,
+                Diagnostic::new("missing \"type\": not a GeoJSON object").property("type"),
+            ));
+        }
+        Some(raw) => as_string(raw).ok_or_else(|| {
+            invalid(
+                origin,
+                Diagnostic::new(format!(
+                    "expected a string, found {}",
+                    JsonKind::of(raw).describe()
+                ))
+                .property("type")
+                .at(loader.location(raw)),
+            )
+        })?,
+    };
+
+    let mut features = Vec::new();
+    let mut foreign_members = Vec::new();
+    match type_name.as_str() {
+        "FeatureCollection" => {
+            let raw_features = top.get("features").ok_or_else(|| {
+                invalid(
+                    origin,
+                    Diagnostic::new("a FeatureCollection needs a \"features\" array")
+                        .property("features"),
+                )
+            })?;
+            let list: Vec<&RawValue> = serde_json::from_str(raw_features.get()).map_err(|_| {
+                invalid(
+                    origin,
+                    Diagnostic::new(format!(
+                        "expected an array of features, found {}",
+                        JsonKind::of(raw_features).describe()
+                    ))
+                    .property("features")
+                    .at(loader.location(raw_features)),
+                )
+            })?;
+            features.reserve(list.len());
+            for (index, raw) in list.into_iter().enumerate() {
+                let feature = loader
+                    .feature(index, raw, &format!("features[{index}]"))
+                    .map_err(|d| invalid(origin, d))?;
+                features.push(feature);
+            }
+            for (key, raw) in &top.members {
+                if key != "type" && key != "features" {
+                    foreign_members.push((key.to_string(), to_value(raw)));
+                }
+            }
+        }
+        "Feature" => {
+            // The whole text is the one feature; serde_json has already checked it.
+            let raw: &RawValue =
+                serde_json::from_str(text).map_err(|e| invalid(origin, json_diagnostic(&e)))?;
+            features.push(loader.feature(0, raw, "").map_err(|d| invalid(origin, d))?);
+        }
+        t if GEOMETRY_TYPES.contains(&t) => {
+            let raw: &RawValue =
+                serde_json::from_str(text).map_err(|e| invalid(origin, json_diagnostic(&e)))?;
+            features.push(loader.bare_geometry(raw));
+        }
+        other => {
+            return Err(invalid(
+                origin,
+                Diagnostic::new(format!(
+                    "unknown GeoJSON type {other:?} (expected FeatureCollection, Feature or a geometry)"
+                ))
+                .property("type"),
+            ));
+        }
+    }
+
+    let mut dataset = Dataset {
+        title: origin.and_then(|p| p.file_name()).map_or_else(
+            || "untitled".to_owned(),
+            |n| n.to_string_lossy().into_owned(),
+        ),
+        path: origin.map(Path::to_owned),
+        features,
+        warnings: loader.warnings,
+        foreign_members,
+        ids: HashMap::new(),
+        collection: type_name == "FeatureCollection",
+    };
+    index_ids(&mut dataset);
+    resolve_routes(&mut dataset);
+    check_claim_sources(&mut dataset);
+    Ok(dataset)
+}
+
+/// Fills the id index; a repeated id is a warning and keeps pointing at its first feature.
+fn index_ids(dataset: &mut Dataset) {
+    let mut ids = HashMap::with_capacity(dataset.features.len());
+    for feature in &dataset.features {
+        if let Some(&first) = ids.get(&feature.id) {
+            dataset.warnings.push(Diagnostic {
+                feature_index: Some(feature.index),
+                feature_id: Some(feature.id.clone()),
+                property: Some(member_path(&path_of(feature.index, dataset.collection), "id")),
+                ..Diagnostic::new(format!(
+                    "duplicate id {:?} (first used by feature {first}); links to it go to the first",
+                    feature.id
+                ))
+                .with_location(feature.location)
+            });
+        } else {
+            ids.insert(feature.id.clone(), feature.index);
+        }
+    }
+    dataset.ids = ids;
+}
+
+/// Resolves routes' `from`/`to` ids and measures them.
+fn resolve_routes(dataset: &mut Dataset) {
+    let count = dataset.features.len();
+    let collection = dataset.collection;
+    let mut warnings = Vec::new();
+    for i in 0..count {
+        let Some(feature) = dataset.features.get(i) else {
+            continue;
+        };
+        let Some(route) = &feature.route else {
+            continue;
+        };
+        let mut ends = [None, None];
+        for (slot, (name, id)) in ends
+            .iter_mut()
+            .zip([("from", &route.from), ("to", &route.to)])
+        {
+            match id {
+                Some(id) => match dataset.ids.get(id) {
+                    Some(&index) => *slot = Some(index),
+                    None => warnings.push(Diagnostic {
+                        feature_index: Some(i),
+                        feature_id: Some(feature.id.clone()),
+                        property: Some(member_path(
+                            &path_of(i, collection),
+                            &format!("properties.{name}"),
+                        )),
+                        ..Diagnostic::new(format!("no feature has the id {id:?}"))
+                            .with_location(feature.location)
+                    }),
+                },
+                None => warnings.push(Diagnostic {
+                    feature_index: Some(i),
+                    feature_id: Some(feature.id.clone()),
+                    property: Some(member_path(
+                        &path_of(i, collection),
+                        &format!("properties.{name}"),
+                    )),
+                    ..Diagnostic::new(format!(
+                        "a route should name the id of the feature it goes {name}"
+                    ))
+                    .with_location(feature.location)
+                }),
+            }
+        }
+        let vertices = route_vertices(feature.geometry.as_ref());
+        if vertices.len() < 2 {
+            warnings.push(Diagnostic {
+                feature_index: Some(i),
+                feature_id: Some(feature.id.clone()),
+                property: Some(member_path(&path_of(i, collection), "geometry")),
+                ..Diagnostic::new("a route needs a LineString of at least two positions; it cannot be measured or drawn as a route")
+                    .with_location(feature.location)
+            });
+        }
+        let metrics = RouteMetrics::measure(&vertices);
+        if let Some(route) = dataset.features.get_mut(i).and_then(|f| f.route.as_mut()) {
+            route.from_index = ends[0];
+            route.to_index = ends[1];
+            route.metrics = metrics;
+        }
+    }
+    dataset.warnings.extend(warnings);
+}
+
+/// The vertices of a route: a LineString's, or a MultiLineString's parts joined.
+pub(crate) fn route_vertices(geometry: Option<&Geometry<f64>>) -> Vec<Point<f64>> {
+    match geometry {
+        Some(Geometry::LineString(line)) => line.points().collect(),
+        Some(Geometry::MultiLineString(lines)) => lines.0.iter().flat_map(|l| l.points()).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Warns about claims that cite a source id that neither the feature nor any other has.
+fn check_claim_sources(dataset: &mut Dataset) {
+    let known: std::collections::HashSet<&str> = dataset
+        .features
+        .iter()
+        .flat_map(|f| f.sources.iter().filter_map(|s| s.id.as_deref()))
+        .collect();
+    let collection = dataset.collection;
+    let mut warnings = Vec::new();
+    for feature in &dataset.features {
+        for (c, claim) in feature.claims.iter().enumerate() {
+            for id in &claim.source_ids {
+                if !known.contains(id.as_str()) {
+                    warnings.push(Diagnostic {
+                        feature_index: Some(feature.index),
+                        feature_id: Some(feature.id.clone()),
+                        property: Some(member_path(
+                            &path_of(feature.index, collection),
+                            &format!("properties.claims[{c}].sources"),
+                        )),
+                        ..Diagnostic::new(format!("no source has the id {id:?}"))
+                            .with_location(feature.location)
+                    });
+                }
+            }
+        }
+    }
+    dataset.warnings.extend(warnings);
+}
+
+impl Diagnostic {
+    fn with_location(self, location: Option<TextLocation>) -> Self {
+        match location {
+            Some(l) => self.at(l),
+            None => self,
+        }
+    }
+}
+
+/// The JSON path of feature `index`: `features[3]`, or empty for a file that is a single
+/// Feature.
+fn path_of(index: usize, collection: bool) -> String {
+    if collection {
+        format!("features[{index}]")
+    } else {
+        String::new()
+    }
+}
+
+fn member_path(prefix: &str, member: &str) -> String {
+    if prefix.is_empty() {
+        member.to_owned()
+    } else {
+        format!("{prefix}.{member}")
+    }
+}
+
+/// Reads features, collecting warnings.
+struct Loader<'t> {
+    text: &'t str,
+    /// Byte offsets of line starts, built on the first warning.
+    lines: OnceCell<Vec<usize>>,
+    warnings: Vec<Diagnostic>,
+}
+
+/// Where a warning is about, inside one feature.
+struct Place<'a> {
+    index: usize,
+    id: Option<&'a str>,
+}
+
+impl<'t> Loader<'t> {
+    fn location(&self, raw: &RawValue) -> TextLocation {
+        self.location_of_offset(offset_in(self.text, raw))
+    }
+
+    fn location_of_offset(&self, offset: usize) -> TextLocation {
+        let lines = self.lines.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        });
+        let line = lines.partition_point(|&start| start <= offset).max(1);
+        let start = lines.get(line - 1).copied().unwrap_or(0);
+        let column = self
+            .text
+            .get(start..offset.min(self.text.len()))
+            .map_or(1, |s| s.chars().count() + 1);
+        TextLocation { line, column }
+    }
+
+    fn warn(
+        &mut self,
+        place: &Place<'_>,
+        raw: &RawValue,
+        path: String,
+        message: impl Into<String>,
+    ) {
+        let location = self.location(raw);
+        self.warnings.push(Diagnostic {
+            feature_index: Some(place.index),
+            feature_id: place.id.map(str::to_owned),
+            property: Some(path),
+            ..Diagnostic::new(message).at(location)
+        });
+    }
+
+    /// A file that is one bare geometry becomes one feature without properties.
+    fn bare_geometry(&mut self, raw: &'t RawValue) -> Feature {
+        let place = Place { index: 0, id: None };
+        let mut feature = empty_feature(0, "#0".to_owned(), Some(self.location(raw)));
+        self.read_geometry_into(&place, raw, "", &mut feature);
+        feature
+    }
+
+    /// Reads one Feature object. Errors only when the value is not a Feature at all.
+    fn feature(
+        &mut self,
+        index: usize,
+        raw: &'t RawValue,
+        prefix: &str,
+    ) -> Result<Feature, Diagnostic> {
+        let at = self.location(raw);
+        let object: RawObject<'t> = serde_json::from_str(raw.get()).map_err(|_| {
+            Diagnostic::new(format!(
+                "expected a Feature object, found {}",
+                JsonKind::of(raw).describe()
+            ))
+            .property(if prefix.is_empty() {
+                "(top level)".to_owned()
+            } else {
+                prefix.to_owned()
+            })
+            .at(at)
+        })?;
+        match object.get("type").and_then(as_string).as_deref() {
+            Some("Feature") => {}
+            found => {
+                let message = match found {
+                    Some(t) => format!("expected \"type\": \"Feature\", found {t:?}"),
+                    None => "expected \"type\": \"Feature\"".to_owned(),
+                };
+                return Err(Diagnostic {
+                    feature_index: Some(index),
+                    ..Diagnostic::new(message)
+                        .property(member_path(prefix, "type"))
+                        .at(at)
+                });
+            }
+        }
+
+        // The id first, so that every warning can name it.
+        let mut foreign_members = Vec::new();
+        let id = match object.get("id") {
+            None => None,
+            Some(raw_id) => match JsonKind::of(raw_id) {
+                JsonKind::String => as_string(raw_id),
+                JsonKind::Number => Some(raw_id.get().to_owned()),
+                kind => {
+                    self.warn(
+                        &Place { index, id: None },
+                        raw_id,
+                        member_path(prefix, "id"),
+                        format!(
+                            "an id must be a string or a number, found {}; using #{index}",
+                            kind.describe()
+                        ),
+                    );
+                    foreign_members.push(("id".to_owned(), to_value(raw_id)));
+                    None
+                }
+            },
+        };
+        let id_known = id.is_some();
+        let id = id.unwrap_or_else(|| format!("#{index}"));
+        let mut feature = empty_feature(index, id.clone(), Some(at));
+        let place = Place {
+            index,
+            id: id_known.then_some(id.as_str()),
+        };
+
+        for (key, value) in &object.members {
+            match key.as_ref() {
+                "type" | "id" => {}
+                "geometry" => {
+                    let path = member_path(prefix, "geometry");
+                    self.read_geometry_into(&place, value, &path, &mut feature);
+                }
+                "properties" => match JsonKind::of(value) {
+                    JsonKind::Null => {}
+                    JsonKind::Object => {
+                        if let Ok(props) = serde_json::from_str::<RawObject<'t>>(value.get()) {
+                            let path = member_path(prefix, "properties");
+                            self.read_properties(&place, &props, &path, &mut feature);
+                        }
+                    }
+                    kind => {
+                        self.warn(
+                            &place,
+                            value,
+                            member_path(prefix, "properties"),
+                            format!(
+                                "\"properties\" must be an object or null, found {}",
+                                kind.describe()
+                            ),
+                        );
+                        foreign_members.push(("properties".to_owned(), to_value(value)));
+                    }
+                },
+                other => foreign_members.push((other.to_owned(), to_value(value))),
+            }
+        }
+        feature.foreign_members.splice(0..0, foreign_members);
+        if feature.name.is_empty() {
+            feature.name.clone_from(&feature.id);
+        }
+        Ok(feature)
+    }
+
+    fn read_geometry_into(
+        &mut self,
+        place: &Place<'_>,
+        raw: &RawValue,
+        path: &str,
+        feature: &mut Feature,
+    ) {
+        if JsonKind::of(raw) == JsonKind::Null {
+            return;
+        }
+        match self.geometry(raw, path, &mut feature.altitudes_m) {
+            Ok(geometry) => feature.geometry = Some(geometry),
+            Err((at_raw, at_path, message)) => {
+                self.warn(
+                    place,
+                    at_raw,
+                    at_path,
+                    format!("{message}; the feature is kept without a geometry"),
+                );
+                feature.altitudes_m.clear();
+                feature
+                    .foreign_members
+                    .push(("geometry".to_owned(), to_value(raw)));
+            }
+        }
+    }
+
+    /// Reads a geometry. The error names the raw value and path at fault.
+    fn geometry<'r>(
+        &self,
+        raw: &'r RawValue,
+        path: &str,
+        altitudes: &mut Vec<f64>,
+    ) -> Result<Geometry<f64>, (&'r RawValue, String, String)> {
+        let fail = |r: &'r RawValue, p: String, m: String| Err((r, p, m));
+        let Ok(object) = serde_json::from_str::<RawObject<'r>>(raw.get()) else {
+            return fail(
+                raw,
+                path.to_owned(),
+                format!(
+                    "a geometry must be an object or null, found {}",
+                    JsonKind::of(raw).describe()
+                ),
+            );
+        };
+        let type_path = member_path(path, "type");
+        let Some(type_raw) = object.get("type") else {
+            return fail(raw, type_path, "a geometry needs a \"type\"".to_owned());
+        };
+        let Some(type_name) = as_string(type_raw) else {
+            return fail(
+                type_raw,
+                type_path,
+                format!(
+                    "expected a string, found {}",
+                    JsonKind::of(type_raw).describe()
+                ),
+            );
+        };
+        if type_name == "GeometryCollection" {
+            let gpath = member_path(path, "geometries");
+            let Some(list_raw) = object.get("geometries") else {
+                return fail(
+                    raw,
+                    gpath,
+                    "a GeometryCollection needs a \"geometries\" array".to_owned(),
+                );
+            };
+            let Ok(list) = serde_json::from_str::<Vec<&'r RawValue>>(list_raw.get()) else {
+                return fail(
+                    list_raw,
+                    gpath,
+                    format!(
+                        "expected an array, found {}",
+                        JsonKind::of(list_raw).describe()
+                    ),
+                );
+            };
+            let mut parts = Vec::with_capacity(list.len());
+            for (i, part) in list.into_iter().enumerate() {
+                parts.push(self.geometry(part, &format!("{gpath}[{i}]"), altitudes)?);
+            }
+            return Ok(Geometry::GeometryCollection(geo_types::GeometryCollection(
+                parts,
+            )));
+        }
+        if !GEOMETRY_TYPES.contains(&type_name.as_str()) {
+            return fail(
+                type_raw,
+                type_path,
+                format!("unknown geometry type {type_name:?}"),
+            );
+        }
+        let cpath = member_path(path, "coordinates");
+        let Some(coords_raw) = object.get("coordinates") else {
+            return fail(raw, cpath, format!("a {type_name} needs \"coordinates\""));
+        };
+        let coords: Coords = serde_json::from_str(coords_raw.get())
+            .map_err(|e| (coords_raw, cpath.clone(), json_diagnostic(&e).message))?;
+        let shape = |m: String| (coords_raw, cpath.clone(), m);
+        let geometry = match type_name.as_str() {
+            "Point" => Geometry::Point(Point(position(&coords, "", altitudes).map_err(shape)?)),
+            "MultiPoint" => Geometry::MultiPoint(MultiPoint(
+                positions(&coords, "", altitudes, 0)
+                    .map_err(shape)?
+                    .into_iter()
+                    .map(Point)
+                    .collect(),
+            )),
+            "LineString" => Geometry::LineString(LineString(
+                positions(&coords, "", altitudes, 2).map_err(shape)?,
+            )),
+            "MultiLineString" => Geometry::MultiLineString(MultiLineString(
+                list(&coords, "")
+                    .map_err(shape)?
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| positions(c, &format!("[{i}]"), altitudes, 2).map(LineString))
+                    .collect::<Result<_, _>>()
+                    .map_err(shape)?,
+            )),
+            "Polygon" => Geometry::Polygon(polygon(&coords, "", altitudes).map_err(shape)?),
+            _ => Geometry::MultiPolygon(MultiPolygon(
+                list(&coords, "")
+                    .map_err(shape)?
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| polygon(c, &format!("[{i}]"), altitudes))
+                    .collect::<Result<_, _>>()
+                    .map_err(shape)?,
+            )),
+        };
+        Ok(geometry)
+    }
+
+    fn read_properties(
+        &mut self,
+        place: &Place<'_>,
+        props: &RawObject<'t>,
+        prefix: &str,
+        feature: &mut Feature,
+    ) {
+        let mut title = None;
+        let mut kind = None;
+        let mut route = RouteInfo::default();
+        let mut route_members = Vec::new();
+        for (key, raw) in &props.members {
+            let key = key.as_ref();
+            let path = format!("{prefix}.{key}");
+            let mut keep = false;
+            match key {
+                "kind" => {
+                    match as_string(raw)
+                        .as_deref()
+                        .map(|s| (s, FeatureKind::parse(s)))
+                    {
+                        Some((_, Some(k))) => kind = Some(k),
+                        Some((s, None)) => {
+                            self.warn(place, raw, path, format!("unknown kind {s:?} (expected base, target, place or route); shown as other"));
+                            keep = true;
+                        }
+                        None => keep = self.wrong_type(place, raw, path, "a string"),
+                    }
+                }
+                "name" => match as_string(raw) {
+                    Some(s) => feature.name = s,
+                    None => keep = self.wrong_type(place, raw, path, "a string"),
+                },
+                "title" => match as_string(raw) {
+                    Some(s) => title = Some(s),
+                    None => keep = self.wrong_type(place, raw, path, "a string"),
+                },
+                "description" => match as_string(raw) {
+                    Some(s) => feature.description = Some(s),
+                    None => keep = self.wrong_type(place, raw, path, "a string"),
+                },
+                "date" | "date_end" => match as_string(raw).map(|s| (PartialDate::parse(&s), s)) {
+                    Some((Some(date), _)) => {
+                        if key == "date" {
+                            feature.date = Some(date);
+                        } else {
+                            feature.date_end = Some(date);
+                        }
+                    }
+                    Some((None, s)) => {
+                        self.warn(
+                            place,
+                            raw,
+                            path,
+                            format!("{s:?} is not an ISO 8601 date (YYYY, YYYY-MM or YYYY-MM-DD)"),
+                        );
+                        keep = true;
+                    }
+                    None => keep = self.wrong_type(place, raw, path, "a date string"),
+                },
+                "location_precision" => match location_precision(raw) {
+                    Ok(p) => feature.location_precision = Some(p),
+                    Err(m) => {
+                        self.warn(place, raw, path, m);
+                        keep = true;
+                    }
+                },
+                "claims" => keep = self.read_claims(place, raw, &path, feature),
+                "sources" => keep = self.read_sources(place, raw, &path, feature),
+                "from" | "to" => match as_string(raw) {
+                    Some(s) => {
+                        if key == "from" {
+                            route.from = Some(s);
+                        } else {
+                            route.to = Some(s);
+                        }
+                        route_members.push((key.to_owned(), to_value(raw)));
+                    }
+                    None => keep = self.wrong_type(place, raw, path, "a feature id (string)"),
+                },
+                "aircraft" => match string_list(raw) {
+                    Some(list) => {
+                        route.aircraft = list;
+                        route_members.push((key.to_owned(), to_value(raw)));
+                    }
+                    None => {
+                        keep = self.wrong_type(place, raw, path, "a string or an array of strings")
+                    }
+                },
+                "schematic" => match raw.get() {
+                    "true" | "false" => {
+                        route.schematic = raw.get() == "true";
+                        route_members.push((key.to_owned(), to_value(raw)));
+                    }
+                    _ => keep = self.wrong_type(place, raw, path, "true or false"),
+                },
+                "marker-color" | "stroke" | "fill" => match as_string(raw)
+                    .map(|s| (Rgb::parse(&s), s))
+                {
+                    Some((Some(color), _)) => match key {
+                        "marker-color" => feature.style.marker_color = Some(color),
+                        "stroke" => feature.style.stroke = Some(color),
+                        _ => feature.style.fill = Some(color),
+                    },
+                    Some((None, s)) => {
+                        self.warn(
+                            place,
+                            raw,
+                            path,
+                            format!("{s:?} is not a colour (#RGB or #RRGGBB); the default is used"),
+                        );
+                        keep = true;
+                    }
+                    None => keep = self.wrong_type(place, raw, path, "a colour string"),
+                },
+                "marker-size" => match as_string(raw).as_deref().map(MarkerSize::parse) {
+                    Some(Some(size)) => feature.style.marker_size = size,
+                    _ => {
+                        self.warn(
+                            place,
+                            raw,
+                            path,
+                            "marker-size must be \"small\", \"medium\" or \"large\"; medium is used",
+                        );
+                        keep = true;
+                    }
+                },
+                "marker-symbol" => match JsonKind::of(raw) {
+                    JsonKind::String => {
+                        feature.style.marker_symbol = as_string(raw).filter(|s| !s.is_empty())
+                    }
+                    JsonKind::Number => feature.style.marker_symbol = Some(raw.get().to_owned()),
+                    _ => keep = self.wrong_type(place, raw, path, "a string"),
+                },
+                "stroke-width" | "stroke-opacity" | "fill-opacity" => {
+                    let max = if key == "stroke-width" { f64::MAX } else { 1.0 };
+                    match as_f64(raw).filter(|v| (0.0..=max).contains(v)) {
+                        Some(v) => match key {
+                            "stroke-width" => feature.style.stroke_width = v,
+                            "stroke-opacity" => feature.style.stroke_opacity = v,
+                            _ => feature.style.fill_opacity = v,
+                        },
+                        None => {
+                            let range = if key == "stroke-width" {
+                                "a number ≥ 0"
+                            } else {
+                                "a number from 0 to 1"
+                            };
+                            self.warn(
+                                place,
+                                raw,
+                                path,
+                                format!("{key} must be {range}; the default is used"),
+                            );
+                            keep = true;
+                        }
+                    }
+                }
+                _ => keep = true,
+            }
+            if keep {
+                feature
+                    .other_properties
+                    .push((key.to_owned(), to_value(raw)));
+            }
+        }
+        if feature.name.is_empty() {
+            feature.name = title.unwrap_or_default();
+        } else if let Some(title) = title {
+            feature
+                .other_properties
+                .push(("title".to_owned(), Value::String(title)));
+        }
+        feature.kind = kind.unwrap_or(FeatureKind::Other);
+        if feature.kind == FeatureKind::Route {
+            feature.route = Some(route);
+        } else {
+            feature.other_properties.extend(route_members);
+        }
+    }
+
+    /// Warns that a property has the wrong JSON type; returns true (keep the value).
+    fn wrong_type(
+        &mut self,
+        place: &Place<'_>,
+        raw: &RawValue,
+        path: String,
+        expected: &str,
+    ) -> bool {
+        let found = JsonKind::of(raw).describe();
+        self.warn(
+            place,
+            raw,
+            path,
+            format!("expected {expected}, found {found}"),
+        );
+        true
+    }
+
+    /// Reads `claims`; returns true when the whole value must be kept as found.
+    fn read_claims(
+        &mut self,
+        place: &Place<'_>,
+        raw: &'t RawValue,
+        path: &str,
+        feature: &mut Feature,
+    ) -> bool {
+        let Ok(items) = serde_json::from_str::<Vec<&'t RawValue>>(raw.get()) else {
+            return self.wrong_type(place, raw, path.to_owned(), "an array of claims");
+        };
+        for (i, item) in items.into_iter().enumerate() {
+            let item_path = format!("{path}[{i}]");
+            let claim = serde_json::from_str::<RawObject<'t>>(item.get())
+                .ok()
+                .and_then(|o| Some((o.get("text").and_then(as_string)?, o)));
+            let Some((text, object)) = claim else {
+                self.warn(
+                    place,
+                    item,
+                    item_path.clone(),
+                    "a claim must be an object with a \"text\"; kept as found",
+                );
+                feature
+                    .other_properties
+                    .push((format!("claims[{i}]"), to_value(item)));
+                continue;
+            };
+            let status = match object.get("status") {
+                None => None,
+                Some(s) => {
+                    let parsed = as_string(s).as_deref().and_then(ClaimStatus::parse);
+                    if parsed.is_none() {
+                        self.warn(
+                            place,
+                            s,
+                            format!("{item_path}.status"),
+                            "status must be reported, claimed, confirmed, disputed or denied",
+                        );
+                    }
+                    parsed
+                }
+            };
+            let source_ids = match object.get("sources") {
+                None => Vec::new(),
+                Some(s) => string_list(s).unwrap_or_else(|| {
+                    self.warn(
+                        place,
+                        s,
+                        format!("{item_path}.sources"),
+                        "expected an array of source ids",
+                    );
+                    Vec::new()
+                }),
+            };
+            feature.claims.push(Claim {
+                text,
+                by: object.get("by").and_then(as_string),
+                status,
+                source_ids,
+            });
+        }
+        false
+    }
+
+    /// Reads `sources`; returns true when the whole value must be kept as found.
+    fn read_sources(
+        &mut self,
+        place: &Place<'_>,
+        raw: &'t RawValue,
+        path: &str,
+        feature: &mut Feature,
+    ) -> bool {
+        let Ok(items) = serde_json::from_str::<Vec<&'t RawValue>>(raw.get()) else {
+            return self.wrong_type(place, raw, path.to_owned(), "an array of sources");
+        };
+        for (i, item) in items.into_iter().enumerate() {
+            let Ok(object) = serde_json::from_str::<RawObject<'t>>(item.get()) else {
+                self.warn(
+                    place,
+                    item,
+                    format!("{path}[{i}]"),
+                    "a source must be an object; kept as found",
+                );
+                feature
+                    .other_properties
+                    .push((format!("sources[{i}]"), to_value(item)));
+                continue;
+            };
+            let mut source = Source::default();
+            for (key, value) in &object.members {
+                let slot = match key.as_ref() {
+                    "id" => &mut source.id,
+                    "publisher" => &mut source.publisher,
+                    "title" => &mut source.title,
+                    "author" => &mut source.author,
+                    "published" => &mut source.published,
+                    "url" => &mut source.url,
+                    "quote" => &mut source.quote,
+                    "accessed" => &mut source.accessed,
+                    other => {
+                        source.other.push((other.to_owned(), to_value(value)));
+                        continue;
+                    }
+                };
+                match as_string(value) {
+                    Some(s) => *slot = Some(s),
+                    None => {
+                        self.wrong_type(place, value, format!("{path}[{i}].{key}"), "a string");
+                        source.other.push((key.to_string(), to_value(value)));
+                    }
+                }
+                if matches!(key.as_ref(), "published" | "accessed")
+                    && let Some(s) = slot.as_deref()
+                    && PartialDate::parse(s).is_none()
+                {
+                    let message = format!("{s:?} is not an ISO 8601 date; shown as written");
+                    self.warn(place, value, format!("{path}[{i}].{key}"), message);
+                }
+            }
+            feature.sources.push(source);
+        }
+        false
+    }
+}
+
+fn empty_feature(index: usize, id: String, location: Option<TextLocation>) -> Feature {
+    Feature {
+        id,
+        index,
+        kind: FeatureKind::Other,
+        name: String::new(),
+        description: None,
+        date: None,
+        date_end: None,
+        location_precision: None,
+        claims: Vec::new(),
+        sources: Vec::new(),
+        style: SimpleStyle::default(),
+        geometry: None,
+        altitudes_m: Vec::new(),
+        route: None,
+        other_properties: Vec::new(),
+        foreign_members: Vec::new(),
+        location,
+    }
+}
+
+fn as_string(raw: &RawValue) -> Option<String> {
+    (JsonKind::of(raw) == JsonKind::String)
+        .then(|| serde_json::from_str::<String>(raw.get()).ok())
+        .flatten()
+}
+
+fn as_f64(raw: &RawValue) -> Option<f64> {
+    (JsonKind::of(raw) == JsonKind::Number)
+        .then(|| serde_json::from_str::<f64>(raw.get()).ok())
+        .flatten()
+        .filter(|v| v.is_finite())
+}
+
+fn string_list(raw: &RawValue) -> Option<Vec<String>> {
+    match JsonKind::of(raw) {
+        JsonKind::String => as_string(raw).map(|s| vec![s]),
+        JsonKind::Array => serde_json::from_str::<Vec<String>>(raw.get()).ok(),
+        _ => None,
+    }
+}
+
+/// A raw value as a `serde_json::Value`; a number too large for f64 is kept as its text.
+fn to_value(raw: &RawValue) -> Value {
+    serde_json::from_str(raw.get()).unwrap_or_else(|_| Value::String(raw.get().to_owned()))
+}
+
+fn location_precision(raw: &RawValue) -> Result<LocationPrecision, String> {
+    const EXPECTED: &str = "location_precision must be \"exact\", \"approximate\", \"area\", or {\"level\": …, \"radius_km\": …}";
+    if let Some(level) = as_string(raw) {
+        let level = PrecisionLevel::parse(&level).ok_or_else(|| EXPECTED.to_owned())?;
+        return Ok(LocationPrecision {
+            level,
+            radius_km: None,
+        });
+    }
+    let object: RawObject<'_> = serde_json::from_str(raw.get()).map_err(|_| EXPECTED.to_owned())?;
+    let level = object
+        .get("level")
+        .and_then(as_string)
+        .as_deref()
+        .and_then(PrecisionLevel::parse)
+        .ok_or_else(|| EXPECTED.to_owned())?;
+    let radius_km = match object.get("radius_km") {
+        None => None,
+        Some(r) => Some(
+            as_f64(r)
+                .filter(|&r| r >= 0.0)
+                .ok_or("radius_km must be a number ≥ 0")?,
+        ),
+    };
+    Ok(LocationPrecision { level, radius_km })
+}
+
+/// The items of a coordinate array, or an error naming the path below `coordinates`.
+fn list<'c>(coords: &'c Coords, path: &str) -> Result<&'c [Coords], String> {
+    match coords {
+        Coords::Array(items) => Ok(items),
+        Coords::Number(_) => Err(format!(
+            "coordinates{path}: expected an array, found a number"
+        )),
+        Coords::Other(found) => Err(format!(
+            "coordinates{path}: expected an array, found {found}"
+        )),
+    }
+}
+
+/// One position: [lon, lat] or [lon, lat, alt], checked for range.
+fn position(coords: &Coords, path: &str, altitudes: &mut Vec<f64>) -> Result<Coord<f64>, String> {
+    let items = list(coords, path)?;
+    let number = |i: usize| match items.get(i) {
+        Some(Coords::Number(v)) if v.is_finite() => Ok(*v),
+        Some(Coords::Number(_)) => Err(format!("coordinates{path}[{i}]: not a finite number")),
+        Some(Coords::Array(_)) => Err(format!(
+            "coordinates{path}[{i}]: expected a number, found an array"
+        )),
+        Some(Coords::Other(found)) => Err(format!(
+            "coordinates{path}[{i}]: expected a number, found {found}"
+        )),
+        None => Err(format!(
+            "coordinates{path}: a position needs at least longitude and latitude"
+        )),
+    };
+    let lon = number(0)?;
+    let lat = number(1)?;
+    if !(-180.0..=180.0).contains(&lon) {
+        return Err(format!(
+            "coordinates{path}: longitude {lon} is outside -180..180"
+        ));
+    }
+    if !(-90.0..=90.0).contains(&lat) {
+        return Err(format!(
+            "coordinates{path}: latitude {lat} is outside -90..90"
+        ));
+    }
+    if items.len() >= 3 {
+        altitudes.push(number(2)?);
+    }
+    Ok(Coord { x: lon, y: lat })
+}
+
+fn positions(
+    coords: &Coords,
+    path: &str,
+    altitudes: &mut Vec<f64>,
+    min: usize,
+) -> Result<Vec<Coord<f64>>, String> {
+    let items = list(coords, path)?;
+    if items.len() < min {
+        return Err(format!(
+            "coordinates{path}: needs at least {min} positions, has {}",
+            items.len()
+        ));
+    }
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, c)| position(c, &format!("{path}[{i}]"), altitudes))
+        .collect()
+}
+
+fn polygon(coords: &Coords, path: &str, altitudes: &mut Vec<f64>) -> Result<Polygon<f64>, String> {
+    let rings = list(coords, path)?;
+    let mut rings = rings
+        .iter()
+        .enumerate()
+        .map(|(i, ring)| positions(ring, &format!("{path}[{i}]"), altitudes, 4).map(LineString));
+    let exterior = rings
+        .next()
+        .ok_or_else(|| format!("coordinates{path}: a polygon needs at least one ring"))??;
+    let interiors = rings.collect::<Result<Vec<_>, _>>()?;
+    Ok(Polygon::new(exterior, interiors))
+}

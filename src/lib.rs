@@ -1,0 +1,14 @@
+//! Sortie: a desktop map of airstrike routes in which every feature carries its evidence.
+//!
+//! The library holds everything; `main.rs` only dispatches. Dependencies point one way:
+//! [`app`], [`map`] and [`ui`] use [`dataset`] and [`routes`]; the model knows no screen.
+
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
+
+pub mod app;
+pub mod cli;
+pub mod dataset;
+pub mod map;
+pub mod routes;
+pub mod theme;
+pub mod ui;

@@ -1,0 +1,457 @@
+//! Painting features: polygons, routes with arrowheads, markers by kind, and labels that do
+//! not pile up. Everything is read from [`MapLayers`] (projected at load) and scaled to the
+//! frame's [`ScreenTransform`]; only features the R-tree finds in view are touched.
+
+use egui::{Align2, Color32, FontId, Painter, Pos2, Rect, Shape, Stroke, Vec2, pos2, vec2};
+
+use super::layers::{MapLayers, ScreenTransform};
+use crate::dataset::{Dataset, Feature, FeatureKind, PrecisionLevel, SPEC_FILL, SPEC_STROKE};
+use crate::theme::{self, Palette};
+
+/// Equatorial circumference of the WGS84 ellipsoid, in metres.
+const EARTH_CIRCUMFERENCE_M: f64 = 40_075_016.686;
+/// Most labels drawn in one frame.
+const MAX_LABELS: usize = 400;
+
+/// What to emphasise.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Emphasis {
+    /// The selected feature.
+    pub selected: Option<usize>,
+    /// The feature under the pointer (on the map or in the list).
+    pub hovered: Option<usize>,
+}
+
+/// The marker radius of a feature, in points.
+pub fn marker_radius_px(feature: &Feature) -> f32 {
+    let r = theme::marker_radius_px(feature.style.marker_size);
+    match feature.kind {
+        FeatureKind::Place => r * 0.8,
+        _ => r,
+    }
+}
+
+/// Half the drawn line width of a feature, in points.
+pub fn line_half_width_px(feature: &Feature) -> f32 {
+    line_width_px(feature) / 2.0
+}
+
+#[allow(clippy::cast_possible_truncation)]
+fn line_width_px(feature: &Feature) -> f32 {
+    if feature.kind == FeatureKind::Route && (feature.style.stroke_width - 2.0).abs() < f64::EPSILON
+    {
+        theme::ROUTE_WIDTH_PX
+    } else {
+        feature.style.stroke_width as f32
+    }
+}
+
+#[allow(clippy::cast_possible_truncation)]
+fn with_opacity(color: Color32, opacity: f64) -> Color32 {
+    color.gamma_multiply(opacity.clamp(0.0, 1.0) as f32)
+}
+
+fn marker_color(feature: &Feature) -> Color32 {
+    feature
+        .style
+        .marker_color
+        .map_or_else(|| theme::kind_color(feature.kind), theme::rgb)
+}
+
+fn stroke_color(feature: &Feature) -> Color32 {
+    let base = match (feature.style.stroke, feature.kind) {
+        (Some(c), _) => theme::rgb(c),
+        (None, FeatureKind::Other) => theme::rgb(SPEC_STROKE),
+        (None, kind) => theme::kind_color(kind),
+    };
+    with_opacity(base, feature.style.stroke_opacity)
+}
+
+/// Paints the visible features and their labels.
+pub fn paint_features(
+    painter: &Painter,
+    view: &ScreenTransform,
+    dataset: &Dataset,
+    layers: &MapLayers,
+    emphasis: Emphasis,
+    palette: &Palette,
+) {
+    let (min, max) = view.visible_unit_rect();
+    let mut visible = layers.in_rect(min, max);
+    // Emphasised features last, so they sit on top.
+    visible.retain(|&i| Some(i) != emphasis.selected && Some(i) != emphasis.hovered);
+    visible.extend(emphasis.hovered.filter(|&i| layers.is_drawn(i)));
+    visible.extend(
+        emphasis
+            .selected
+            .filter(|&i| layers.is_drawn(i) && Some(i) != emphasis.hovered),
+    );
+
+    let items: Vec<(&Feature, &super::layers::Shape)> = visible
+        .iter()
+        .filter_map(|&i| Some((dataset.features.get(i)?, layers.shapes.get(i)?)))
+        .collect();
+
+    for (feature, shape) in &items {
+        for rings in &shape.polygons {
+            paint_polygon(painter, view, feature, rings, emphasis, palette);
+        }
+    }
+    for (feature, shape) in &items {
+        for line in &shape.lines {
+            paint_line(painter, view, dataset, feature, line, emphasis, palette);
+        }
+    }
+    let mut labels = Vec::new();
+    for (feature, shape) in &items {
+        for &p in &shape.points {
+            let center = view.to_screen(p);
+            if !view.rect.expand(20.0).contains(center) {
+                continue;
+            }
+            paint_marker(painter, view, feature, center, emphasis, palette);
+            labels.push(LabelCandidate {
+                index: feature.index,
+                anchor: center,
+                clearance_px: marker_radius_px(feature) + 3.0,
+                text: feature.name.clone(),
+                priority: priority(feature, emphasis),
+            });
+        }
+        if let Some(route) = &feature.route {
+            let emphasised =
+                Some(feature.index) == emphasis.selected || Some(feature.index) == emphasis.hovered;
+            if emphasised && let Some(line) = shape.lines.first() {
+                let screen: Vec<Pos2> = line.iter().map(|&u| view.to_screen(u)).collect();
+                if let Some((mid, _)) = point_along(&screen, 0.5) {
+                    let length = route
+                        .metrics
+                        .as_ref()
+                        .map_or_else(String::new, |m| format!(" · {:.0} km", m.length_km()));
+                    labels.push(LabelCandidate {
+                        index: feature.index,
+                        anchor: mid,
+                        clearance_px: 8.0,
+                        text: format!("{}{length}", feature.name),
+                        priority: priority(feature, emphasis),
+                    });
+                }
+            }
+        }
+    }
+    place_labels(painter, labels, view.rect, palette);
+}
+
+fn priority(feature: &Feature, emphasis: Emphasis) -> u8 {
+    if Some(feature.index) == emphasis.selected {
+        0
+    } else if Some(feature.index) == emphasis.hovered {
+        1
+    } else {
+        match feature.kind {
+            FeatureKind::Base => 2,
+            FeatureKind::Target => 3,
+            FeatureKind::Place => 4,
+            FeatureKind::Other => 5,
+            FeatureKind::Route => 6,
+        }
+    }
+}
+
+fn paint_polygon(
+    painter: &Painter,
+    view: &ScreenTransform,
+    feature: &Feature,
+    rings: &[Vec<[f64; 2]>],
+    emphasis: Emphasis,
+    palette: &Palette,
+) {
+    let fill = with_opacity(
+        feature.style.fill.map_or(theme::rgb(SPEC_FILL), theme::rgb),
+        feature.style.fill_opacity,
+    );
+    let mut stroke = Stroke::new(line_width_px(feature), stroke_color(feature));
+    if Some(feature.index) == emphasis.selected {
+        stroke = Stroke::new(stroke.width + 2.0, palette.selection);
+    } else if Some(feature.index) == emphasis.hovered {
+        stroke = Stroke::new(stroke.width + 1.0, palette.hover);
+    }
+    for (r, ring) in rings.iter().enumerate() {
+        let points: Vec<Pos2> = ring.iter().map(|&u| view.to_screen(u)).collect();
+        // epaint fills convex paths only; other polygons are drawn as outlines.
+        if r == 0 && rings.len() == 1 && is_convex(&points) {
+            painter.add(Shape::convex_polygon(points, fill, stroke));
+        } else {
+            painter.add(Shape::closed_line(points, stroke));
+        }
+    }
+}
+
+fn is_convex(points: &[Pos2]) -> bool {
+    let n = points.len();
+    if n < 3 {
+        return false;
+    }
+    let mut sign = 0.0f32;
+    for i in 0..n {
+        let a = points[i];
+        let b = points[(i + 1) % n];
+        let c = points[(i + 2) % n];
+        let cross = (b - a).x * (c - b).y - (b - a).y * (c - b).x;
+        if cross.abs() > f32::EPSILON {
+            if sign != 0.0 && cross.signum() != sign {
+                return false;
+            }
+            sign = cross.signum();
+        }
+    }
+    true
+}
+
+fn paint_line(
+    painter: &Painter,
+    view: &ScreenTransform,
+    dataset: &Dataset,
+    feature: &Feature,
+    line: &[[f64; 2]],
+    emphasis: Emphasis,
+    palette: &Palette,
+) {
+    let mut points: Vec<Pos2> = Vec::with_capacity(line.len());
+    for &u in line {
+        let p = view.to_screen(u);
+        if points
+            .last()
+            .is_none_or(|last: &Pos2| last.distance(p) >= 0.75)
+        {
+            points.push(p);
+        }
+    }
+    if points.len() < 2 {
+        return;
+    }
+    let width = line_width_px(feature);
+    let color = stroke_color(feature);
+    if Some(feature.index) == emphasis.selected {
+        painter.add(Shape::line(
+            points.clone(),
+            Stroke::new(width + 5.0, palette.selection),
+        ));
+    } else if Some(feature.index) == emphasis.hovered {
+        painter.add(Shape::line(
+            points.clone(),
+            Stroke::new(width + 4.0, palette.hover),
+        ));
+    }
+    let stroke = Stroke::new(width, color);
+    let schematic = feature.route.as_ref().is_some_and(|r| r.schematic);
+    if schematic {
+        painter.extend(Shape::dashed_line(&points, stroke, 9.0, 5.0));
+    } else {
+        painter.add(Shape::line(points.clone(), stroke));
+    }
+    let Some(route) = &feature.route else { return };
+    // Direction: a chevron halfway and an arrowhead just short of the target's marker.
+    let arrow_len = 7.0 + width * 2.0;
+    if let Some((mid, dir)) = point_along(&points, 0.5) {
+        painter.add(arrowhead(
+            mid + dir * arrow_len * 0.5,
+            dir,
+            arrow_len,
+            color,
+        ));
+    }
+    let target_gap = route
+        .to_index
+        .and_then(|i| dataset.features.get(i))
+        .map_or(0.0, |t| marker_radius_px(t) + 2.0);
+    if let Some((end, dir)) = point_back_from_end(&points, target_gap) {
+        painter.add(arrowhead(end, dir, arrow_len, color));
+    }
+}
+
+fn arrowhead(tip: Pos2, dir: Vec2, length: f32, color: Color32) -> Shape {
+    let back = tip - dir * length;
+    let side = vec2(-dir.y, dir.x) * length * 0.45;
+    Shape::convex_polygon(vec![tip, back + side, back - side], color, Stroke::NONE)
+}
+
+/// The point at `fraction` of a polyline's length, with the direction of travel there.
+pub fn point_along(points: &[Pos2], fraction: f32) -> Option<(Pos2, Vec2)> {
+    let total: f32 = points.windows(2).map(|w| w[0].distance(w[1])).sum();
+    if total <= f32::EPSILON {
+        return None;
+    }
+    let mut remaining = total * fraction.clamp(0.0, 1.0);
+    for w in points.windows(2) {
+        let len = w[0].distance(w[1]);
+        if len > 0.0 && remaining <= len {
+            let dir = (w[1] - w[0]) / len;
+            return Some((w[0] + dir * remaining, dir));
+        }
+        remaining -= len;
+    }
+    None
+}
+
+/// The point `distance` back from a polyline's end, with the direction of travel there.
+fn point_back_from_end(points: &[Pos2], distance: f32) -> Option<(Pos2, Vec2)> {
+    let mut remaining = distance;
+    for w in points.windows(2).rev() {
+        let len = w[0].distance(w[1]);
+        if len > 0.0 && remaining <= len {
+            let dir = (w[1] - w[0]) / len;
+            return Some((w[1] - dir * remaining, dir));
+        }
+        remaining -= len;
+    }
+    None
+}
+
+fn paint_marker(
+    painter: &Painter,
+    view: &ScreenTransform,
+    feature: &Feature,
+    c: Pos2,
+    emphasis: Emphasis,
+    palette: &Palette,
+) {
+    let r = marker_radius_px(feature);
+    if let Some(precision) = feature.location_precision
+        && precision.level != PrecisionLevel::Exact
+        && let Some(radius_km) = precision.radius_km
+    {
+        let lat = crate::map::mercator::unproject(view.to_unit(c)).1;
+        let px_per_m = view.scale / (EARTH_CIRCUMFERENCE_M * lat.to_radians().cos().max(0.01));
+        #[allow(clippy::cast_possible_truncation)]
+        let radius_px = (radius_km * 1000.0 * px_per_m) as f32;
+        if radius_px > r + 3.0 && radius_px < 4000.0 {
+            painter.circle(
+                c,
+                radius_px,
+                palette.uncertainty.gamma_multiply(0.35),
+                Stroke::new(1.0, palette.uncertainty),
+            );
+        }
+    }
+    if Some(feature.index) == emphasis.selected {
+        painter.circle_filled(c, r + 6.0, palette.selection.gamma_multiply(0.35));
+        painter.circle_stroke(c, r + 6.0, Stroke::new(2.5, palette.selection));
+    } else if Some(feature.index) == emphasis.hovered {
+        painter.circle_stroke(c, r + 5.0, Stroke::new(2.0, palette.hover));
+    }
+    let fill = marker_color(feature);
+    let outline = Stroke::new(1.5, palette.marker_outline);
+    match feature.kind {
+        FeatureKind::Base => {
+            // An upward triangle: an airfield.
+            let pts = vec![
+                c + vec2(0.0, -r * 1.35),
+                c + vec2(r * 1.2, r * 0.85),
+                c + vec2(-r * 1.2, r * 0.85),
+            ];
+            painter.add(Shape::convex_polygon(pts, fill, outline));
+        }
+        FeatureKind::Target => {
+            // A filled disc with a ring inside: a target.
+            painter.circle(c, r, fill, outline);
+            painter.circle_stroke(c, r * 0.45, Stroke::new(1.5, palette.marker_outline));
+        }
+        FeatureKind::Place => {
+            let half = r * 0.8;
+            painter.rect(
+                Rect::from_center_size(c, Vec2::splat(half * 2.0)),
+                1.0,
+                fill,
+                outline,
+                egui::StrokeKind::Middle,
+            );
+        }
+        FeatureKind::Route | FeatureKind::Other => {
+            painter.circle(c, r, fill, outline);
+            if let Some(symbol) = &feature.style.marker_symbol
+                && symbol.chars().count() == 1
+            {
+                painter.text(
+                    c,
+                    Align2::CENTER_CENTER,
+                    symbol,
+                    FontId::proportional(r * 1.3),
+                    palette.marker_outline,
+                );
+            }
+        }
+    }
+}
+
+struct LabelCandidate {
+    index: usize,
+    anchor: Pos2,
+    clearance_px: f32,
+    text: String,
+    priority: u8,
+}
+
+/// Places labels greedily by priority, trying right, left, above and below each anchor, and
+/// skipping any that would overlap one already placed.
+fn place_labels(painter: &Painter, mut labels: Vec<LabelCandidate>, clip: Rect, palette: &Palette) {
+    labels.sort_by_key(|l| (l.priority, l.index));
+    let font = FontId::proportional(12.5);
+    let mut placed: Vec<Rect> = Vec::new();
+    for label in labels.into_iter().take(MAX_LABELS) {
+        let galley = painter.layout_no_wrap(label.text, font.clone(), palette.label_text);
+        let size = galley.size();
+        let a = label.anchor;
+        let g = label.clearance_px;
+        let options = [
+            Rect::from_min_size(pos2(a.x + g, a.y - size.y / 2.0), size),
+            Rect::from_min_size(pos2(a.x - g - size.x, a.y - size.y / 2.0), size),
+            Rect::from_min_size(pos2(a.x - size.x / 2.0, a.y - g - size.y), size),
+            Rect::from_min_size(pos2(a.x - size.x / 2.0, a.y + g), size),
+        ];
+        let spot = options.into_iter().find(|r| {
+            clip.contains_rect(*r) && !placed.iter().any(|p| p.intersects(r.expand(2.0)))
+        });
+        let must_show = label.priority <= 1;
+        let Some(rect) = spot.or_else(|| must_show.then_some(options[0])) else {
+            continue;
+        };
+        painter.rect_filled(rect.expand2(vec2(3.0, 1.0)), 3.0, palette.label_halo);
+        painter.galley(rect.min, galley, palette.label_text);
+        placed.push(rect.expand2(vec2(3.0, 1.0)));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn points_along_a_polyline() {
+        let pts = [pos2(0.0, 0.0), pos2(10.0, 0.0), pos2(10.0, 10.0)];
+        let (p, d) = point_along(&pts, 0.5).expect("non-empty");
+        assert_eq!(p, pos2(10.0, 0.0));
+        assert_eq!(d, vec2(1.0, 0.0));
+        let (p, d) = point_back_from_end(&pts, 4.0).expect("long enough");
+        assert_eq!(p, pos2(10.0, 6.0));
+        assert_eq!(d, vec2(0.0, 1.0));
+    }
+
+    #[test]
+    fn convexity() {
+        let square = [
+            pos2(0.0, 0.0),
+            pos2(1.0, 0.0),
+            pos2(1.0, 1.0),
+            pos2(0.0, 1.0),
+        ];
+        assert!(is_convex(&square));
+        let dart = [
+            pos2(0.0, 0.0),
+            pos2(2.0, 1.0),
+            pos2(0.0, 2.0),
+            pos2(0.5, 1.0),
+        ];
+        assert!(!is_convex(&dart));
+    }
+}

@@ -1,0 +1,127 @@
+//! A neutral background with a labelled graticule, so the map is never a void.
+
+use egui::{Align2, Color32, FontId, Painter, Shape, Stroke, pos2};
+
+use super::layers::ScreenTransform;
+use super::mercator::{self, MAX_LATITUDE_DEG};
+use crate::theme::Palette;
+
+/// Steps between graticule lines, in degrees, from coarse to fine.
+const STEPS_DEG: [f64; 9] = [30.0, 20.0, 10.0, 5.0, 2.0, 1.0, 0.5, 0.25, 0.1];
+/// Smallest gap between graticule lines, in points.
+const MIN_GAP_PX: f64 = 70.0;
+
+/// Shapes for the background and graticule of the visible map.
+pub fn graticule_shapes(
+    painter: &Painter,
+    view: &ScreenTransform,
+    palette: &Palette,
+) -> Vec<Shape> {
+    let rect = view.rect;
+    let mut shapes = vec![Shape::rect_filled(rect, 0.0, palette.map_background)];
+    let px_per_deg = view.scale / 360.0;
+    let step = STEPS_DEG
+        .iter()
+        .rev()
+        .copied()
+        .find(|s| s * px_per_deg >= MIN_GAP_PX)
+        .unwrap_or(30.0);
+    let (min, max) = view.visible_unit_rect();
+    let (west, north) = mercator::unproject([min[0].max(0.0), min[1].max(0.0)]);
+    let (east, south) = mercator::unproject([max[0].min(1.0), max[1].min(1.0)]);
+    let stroke = Stroke::new(1.0, palette.graticule);
+    let font = FontId::proportional(10.0);
+    let text = palette.graticule_text;
+
+    let world_top = view
+        .to_screen(mercator::project(0.0, MAX_LATITUDE_DEG))
+        .y
+        .max(rect.top());
+    let world_bottom = view
+        .to_screen(mercator::project(0.0, -MAX_LATITUDE_DEG))
+        .y
+        .min(rect.bottom());
+    let mut lon = (west / step).ceil() * step;
+    while lon <= east + 1e-9 {
+        let x = view.to_screen(mercator::project(lon, 0.0)).x;
+        shapes.push(Shape::line_segment(
+            [pos2(x, world_top), pos2(x, world_bottom)],
+            stroke,
+        ));
+        shapes.push(label(
+            painter,
+            pos2(x + 3.0, world_bottom - 2.0),
+            Align2::LEFT_BOTTOM,
+            &format_lon(lon),
+            &font,
+            text,
+        ));
+        lon += step;
+    }
+    let world_left = view.to_screen([0.0, 0.0]).x.max(rect.left());
+    let world_right = view.to_screen([1.0, 0.0]).x.min(rect.right());
+    let mut lat = (south.max(-80.0) / step).ceil() * step;
+    while lat <= north.min(80.0) + 1e-9 {
+        let y = view.to_screen(mercator::project(0.0, lat)).y;
+        shapes.push(Shape::line_segment(
+            [pos2(world_left, y), pos2(world_right, y)],
+            stroke,
+        ));
+        shapes.push(label(
+            painter,
+            pos2(world_left + 3.0, y - 2.0),
+            Align2::LEFT_BOTTOM,
+            &format_lat(lat),
+            &font,
+            text,
+        ));
+        lat += step;
+    }
+    shapes
+}
+
+fn label(
+    painter: &Painter,
+    pos: egui::Pos2,
+    anchor: Align2,
+    text: &str,
+    font: &FontId,
+    color: Color32,
+) -> Shape {
+    let galley = painter.layout_no_wrap(text.to_owned(), font.clone(), color);
+    let rect = anchor.anchor_size(pos, galley.size());
+    Shape::galley(rect.min, galley, color)
+}
+
+/// `48.5°E`, `30°W`, `0°`.
+pub fn format_lon(lon: f64) -> String {
+    hemisphere(lon, 'E', 'W')
+}
+
+/// `35°N`, `10°S`, `0°`.
+pub fn format_lat(lat: f64) -> String {
+    hemisphere(lat, 'N', 'S')
+}
+
+fn hemisphere(value: f64, positive: char, negative: char) -> String {
+    let rounded = (value * 100.0).round() / 100.0;
+    if rounded == 0.0 {
+        "0°".to_owned()
+    } else {
+        let letter = if rounded > 0.0 { positive } else { negative };
+        format!("{}°{letter}", rounded.abs())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_name_the_hemisphere() {
+        assert_eq!(format_lon(45.0), "45°E");
+        assert_eq!(format_lon(-122.5), "122.5°W");
+        assert_eq!(format_lat(-10.0), "10°S");
+        assert_eq!(format_lat(0.0), "0°");
+    }
+}

@@ -1,0 +1,322 @@
+//! The details panel: everything known about the selected feature, with its evidence.
+
+use egui::{Color32, RichText, Ui};
+
+use crate::app::Action;
+use crate::dataset::{Claim, Dataset, Feature, Source};
+use crate::map::graticule::{format_lat, format_lon};
+use crate::theme;
+
+/// Kilometres in a nautical mile.
+const KM_PER_NMI: f64 = 1.852;
+
+/// The right-hand panel: the selected feature's details, or a hint.
+pub fn details_panel_ui(
+    ui: &mut Ui,
+    dataset: &Dataset,
+    selection: Option<usize>,
+    actions: &mut Vec<Action>,
+) {
+    let Some(feature) = selection.and_then(|i| dataset.features.get(i)) else {
+        ui.add_space(8.0);
+        ui.heading(&dataset.title);
+        ui.label(dataset.summary());
+        ui.add_space(8.0);
+        ui.weak("Click a feature on the map or in the list to see who claims what about it, and where they said it.");
+        return;
+    };
+    egui::ScrollArea::vertical()
+        .auto_shrink([false, false])
+        .show(ui, |ui| feature_details_ui(ui, dataset, feature, actions));
+}
+
+fn feature_details_ui(
+    ui: &mut Ui,
+    dataset: &Dataset,
+    feature: &Feature,
+    actions: &mut Vec<Action>,
+) {
+    ui.add_space(6.0);
+    ui.horizontal_wrapped(|ui| {
+        badge_ui(ui, feature.kind.as_str(), theme::kind_color(feature.kind));
+        ui.heading(&feature.name);
+    });
+    ui.weak(format!("id {}", feature.id));
+    ui.add_space(4.0);
+
+    egui::Grid::new("facts")
+        .num_columns(2)
+        .spacing([10.0, 4.0])
+        .show(ui, |ui| {
+            if let Some(date) = feature.date {
+                ui.label("Date");
+                match feature.date_end {
+                    Some(end) if end != date => ui.label(format!("{date} – {end}")),
+                    _ => ui.label(date.to_string()),
+                };
+                ui.end_row();
+            }
+            if let Some(p) = feature.point() {
+                ui.label("Position");
+                ui.label(format!(
+                    "{}, {}",
+                    format_lat(round5(p.y())),
+                    format_lon(round5(p.x()))
+                ));
+                ui.end_row();
+            }
+            if let Some(precision) = feature.location_precision {
+                ui.label("Precision");
+                let radius = precision
+                    .radius_km
+                    .map_or_else(String::new, |r| format!(" (± {r} km)"));
+                ui.label(format!("{}{radius}", precision.level.as_str()));
+                ui.end_row();
+            }
+            if !feature.altitudes_m.is_empty() {
+                ui.label("Altitude");
+                let list: Vec<String> = feature
+                    .altitudes_m
+                    .iter()
+                    .take(5)
+                    .map(|a| format!("{a} m"))
+                    .collect();
+                ui.label(list.join(", "));
+                ui.end_row();
+            }
+            if feature.geometry.is_none() {
+                ui.label("Geometry");
+                ui.label("none (listed, not drawn)");
+                ui.end_row();
+            }
+            if let Some(route) = &feature.route {
+                ui.label("From");
+                end_link_ui(
+                    ui,
+                    dataset,
+                    route.from.as_deref(),
+                    route.from_index,
+                    actions,
+                );
+                ui.end_row();
+                ui.label("To");
+                end_link_ui(ui, dataset, route.to.as_deref(), route.to_index, actions);
+                ui.end_row();
+                if let Some(m) = &route.metrics {
+                    ui.label("Length");
+                    ui.label(format!(
+                        "{:.1} km ({:.1} nmi)",
+                        m.length_km(),
+                        m.length_km() / KM_PER_NMI
+                    ));
+                    ui.end_row();
+                    ui.label("Initial bearing");
+                    ui.label(format!("{:.1}°", m.initial_bearing_deg));
+                    ui.end_row();
+                    ui.label("Final bearing");
+                    ui.label(format!("{:.1}°", m.final_bearing_deg));
+                    ui.end_row();
+                }
+                if !route.aircraft.is_empty() {
+                    ui.label("Aircraft");
+                    ui.label(route.aircraft.join(", "));
+                    ui.end_row();
+                }
+                if route.schematic {
+                    ui.label("Track");
+                    ui.label("schematic: the flown path is not known");
+                    ui.end_row();
+                }
+            }
+        });
+
+    if let Some(description) = &feature.description {
+        ui.add_space(6.0);
+        ui.label(description);
+    }
+
+    if !feature.claims.is_empty() {
+        ui.add_space(10.0);
+        ui.strong(format!("Claims ({})", feature.claims.len()));
+        ui.separator();
+        for claim in &feature.claims {
+            claim_ui(ui, dataset, feature, claim);
+            ui.add_space(6.0);
+        }
+    }
+
+    if !feature.sources.is_empty() {
+        ui.add_space(10.0);
+        ui.strong(format!("Sources ({})", feature.sources.len()));
+        ui.separator();
+        for (n, source) in feature.sources.iter().enumerate() {
+            source_ui(ui, n + 1, source);
+            ui.add_space(6.0);
+        }
+    }
+
+    let others: Vec<&(String, serde_json::Value)> = feature
+        .other_properties
+        .iter()
+        .chain(&feature.foreign_members)
+        .collect();
+    if !others.is_empty() {
+        ui.add_space(10.0);
+        ui.strong("Other properties");
+        ui.separator();
+        egui::Grid::new("other-properties")
+            .num_columns(2)
+            .striped(true)
+            .show(ui, |ui| {
+                for (key, value) in others {
+                    ui.label(RichText::new(key).monospace());
+                    let text = match value {
+                        serde_json::Value::String(s) => s.clone(),
+                        other => other.to_string(),
+                    };
+                    ui.add(egui::Label::new(text).wrap());
+                    ui.end_row();
+                }
+            });
+    }
+}
+
+fn round5(v: f64) -> f64 {
+    (v * 1e5).round() / 1e5
+}
+
+fn end_link_ui(
+    ui: &mut Ui,
+    dataset: &Dataset,
+    id: Option<&str>,
+    index: Option<usize>,
+    actions: &mut Vec<Action>,
+) {
+    match (index.and_then(|i| dataset.features.get(i)), id) {
+        (Some(end), _) => {
+            if ui
+                .link(&end.name)
+                .on_hover_text(format!("Select {}", end.id))
+                .clicked()
+            {
+                actions.push(Action::SelectAndCenter(end.index));
+            }
+        }
+        (None, Some(id)) => {
+            ui.label(RichText::new(format!("{id} (not in this file)")).italics());
+        }
+        (None, None) => {
+            ui.weak("not given");
+        }
+    }
+}
+
+fn claim_ui(ui: &mut Ui, dataset: &Dataset, feature: &Feature, claim: &Claim) {
+    ui.horizontal_wrapped(|ui| {
+        let status = claim.status.map_or("unrated", |s| s.as_str());
+        badge_ui(ui, status, theme::status_color(claim.status));
+        ui.label(&claim.text);
+    });
+    ui.horizontal_wrapped(|ui| {
+        if let Some(by) = &claim.by {
+            ui.weak(format!("— {by}"));
+        }
+        for id in &claim.source_ids {
+            // Sources are numbered as listed under "Sources"; one from another feature
+            // shows its publisher instead.
+            let label = match feature
+                .sources
+                .iter()
+                .position(|s| s.id.as_deref() == Some(id))
+            {
+                Some(n) => format!("[{}]", n + 1),
+                None => dataset
+                    .features
+                    .iter()
+                    .find_map(|f| f.source(id))
+                    .and_then(|s| s.publisher.clone())
+                    .map_or_else(|| format!("[{id}?]"), |p| format!("[{p}]")),
+            };
+            ui.weak(label).on_hover_text(id);
+        }
+    });
+}
+
+fn source_ui(ui: &mut Ui, number: usize, source: &Source) {
+    ui.horizontal_wrapped(|ui| {
+        ui.strong(format!("[{number}]"));
+        ui.strong(source.publisher.as_deref().unwrap_or("Unknown publisher"));
+        if let Some(published) = &source.published {
+            let shown = crate::dataset::PartialDate::parse(published)
+                .map_or_else(|| published.clone(), |d| d.to_string());
+            ui.weak(shown);
+        }
+    });
+    if let Some(title) = &source.title {
+        ui.label(RichText::new(title).italics());
+    }
+    if let Some(author) = &source.author {
+        ui.weak(format!("by {author}"));
+    }
+    if let Some(quote) = &source.quote {
+        ui.label(RichText::new(format!("“{quote}”")).italics());
+    }
+    if let Some(url) = &source.url {
+        url_ui(ui, url);
+    }
+    if let Some(accessed) = &source.accessed {
+        ui.weak(format!("accessed {accessed}"));
+    }
+    for (key, value) in &source.other {
+        let text = value
+            .as_str()
+            .map_or_else(|| value.to_string(), str::to_owned);
+        ui.weak(format!("{key}: {text}"));
+    }
+}
+
+/// A link for http and https addresses; any other scheme is shown as text and never opened.
+pub fn url_ui(ui: &mut Ui, url: &str) {
+    if is_web_url(url) {
+        ui.hyperlink_to(url, url);
+    } else {
+        ui.label(RichText::new(url).monospace())
+            .on_hover_text("Not opened: only http and https links open in the browser");
+    }
+}
+
+/// True for `http://` and `https://` addresses (scheme matched case-insensitively).
+pub fn is_web_url(url: &str) -> bool {
+    let lower = url.trim_start().to_ascii_lowercase();
+    (lower.starts_with("https://") || lower.starts_with("http://"))
+        && !url.chars().any(char::is_control)
+}
+
+fn badge_ui(ui: &mut Ui, text: &str, color: Color32) {
+    let text = RichText::new(format!(" {text} "))
+        .small()
+        .color(Color32::WHITE)
+        .background_color(color);
+    ui.label(text);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_web_schemes_open() {
+        assert!(is_web_url("https://tass.com/defense/895515"));
+        assert!(is_web_url("HTTP://example.org"));
+        for bad in [
+            "javascript:alert(1)",
+            "file:///etc/passwd",
+            "ftp://x",
+            "mailto:a@b",
+            "https://a\nb",
+            "//x",
+        ] {
+            assert!(!is_web_url(bad), "{bad:?}");
+        }
+    }
+}

@@ -1,0 +1,64 @@
+//! The menu bar.
+
+use egui::Ui;
+
+use crate::app::{Action, Settings};
+use crate::map::Basemap;
+
+/// File and View menus.
+pub fn menu_bar_ui(ui: &mut Ui, settings: &Settings, actions: &mut Vec<Action>) {
+    egui::MenuBar::new().ui(ui, |ui| {
+        ui.menu_button("File", |ui| {
+            if ui
+                .add(egui::Button::new("Open…").shortcut_text("Ctrl+O"))
+                .clicked()
+            {
+                actions.push(Action::ShowOpenDialog);
+                ui.close();
+            }
+            ui.separator();
+            if ui.button("Quit").clicked() {
+                ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
+            }
+        });
+        ui.menu_button("View", |ui| {
+            if ui
+                .add(egui::Button::new("Fit all features").shortcut_text("F"))
+                .clicked()
+            {
+                actions.push(Action::FitAll);
+                ui.close();
+            }
+            if ui
+                .add(egui::Button::new("Zoom in").shortcut_text("+"))
+                .clicked()
+            {
+                actions.push(Action::Zoom(1.0));
+            }
+            if ui
+                .add(egui::Button::new("Zoom out").shortcut_text("-"))
+                .clicked()
+            {
+                actions.push(Action::Zoom(-1.0));
+            }
+            ui.separator();
+            ui.label("Basemap");
+            for basemap in [Basemap::Graticule, Basemap::OpenStreetMap] {
+                if ui
+                    .radio(settings.basemap == basemap, basemap.label())
+                    .clicked()
+                {
+                    actions.push(Action::SetBasemap(basemap));
+                }
+            }
+            ui.separator();
+            ui.label("Theme");
+            if ui.radio(!settings.dark_mode, "Light").clicked() {
+                actions.push(Action::SetDarkMode(false));
+            }
+            if ui.radio(settings.dark_mode, "Dark").clicked() {
+                actions.push(Action::SetDarkMode(true));
+            }
+        });
+    });
+}

@@ -1,0 +1,89 @@
+//! The status bar, the error message banner, and the warnings window.
+
+use egui::{Color32, RichText, Ui};
+
+use crate::app::Action;
+use crate::dataset::Dataset;
+use crate::map::graticule::{format_lat, format_lon};
+
+/// Feature count, warnings, the position under the pointer, the zoom.
+pub fn status_bar_ui(
+    ui: &mut Ui,
+    dataset: &Dataset,
+    pointer_lon_lat: Option<(f64, f64)>,
+    zoom: f64,
+    loading: bool,
+    actions: &mut Vec<Action>,
+) {
+    ui.horizontal(|ui| {
+        let routes = dataset
+            .features
+            .iter()
+            .filter(|f| f.route.is_some())
+            .count();
+        ui.label(format!(
+            "{} features · {routes} routes",
+            dataset.features.len()
+        ));
+        ui.separator();
+        let warnings = dataset.warnings.len();
+        let text = format!(
+            "⚠ {warnings} warning{}",
+            if warnings == 1 { "" } else { "s" }
+        );
+        if warnings == 0 {
+            ui.weak("no warnings");
+        } else if ui.button(text).on_hover_text("List the warnings").clicked() {
+            actions.push(Action::ToggleWarnings);
+        }
+        if loading {
+            ui.separator();
+            ui.spinner();
+            ui.label("Loading…");
+        }
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            ui.weak(format!("zoom {zoom:.1}"));
+            if let Some((lon, lat)) = pointer_lon_lat {
+                ui.separator();
+                let lat_text = format_lat((lat * 1e4).round() / 1e4);
+                let lon_text = format_lon((lon * 1e4).round() / 1e4);
+                ui.monospace(format!("{lat_text}, {lon_text}"));
+            }
+        });
+    });
+}
+
+/// An error banner with a Dismiss button.
+pub fn message_ui(ui: &mut Ui, message: &str, actions: &mut Vec<Action>) {
+    ui.horizontal_wrapped(|ui| {
+        ui.label(
+            RichText::new("⚠")
+                .color(Color32::from_rgb(0xd0, 0x2b, 0x2b))
+                .strong(),
+        );
+        ui.label(message);
+        if ui.button("Dismiss").clicked() {
+            actions.push(Action::DismissMessage);
+        }
+    });
+}
+
+/// Every warning of the dataset; clicking one that names a feature selects it.
+pub fn warnings_ui(ui: &mut Ui, dataset: &Dataset, actions: &mut Vec<Action>) {
+    egui::ScrollArea::vertical()
+        .max_height(400.0)
+        .show(ui, |ui| {
+            for warning in &dataset.warnings {
+                match warning.feature_index {
+                    Some(index) => {
+                        if ui.link(warning.to_string()).clicked() {
+                            actions.push(Action::SelectAndCenter(index));
+                        }
+                    }
+                    None => {
+                        ui.label(warning.to_string());
+                    }
+                }
+            }
+        });
+}
