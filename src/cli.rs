@@ -139,7 +139,7 @@ pub fn info_json(dataset: &Dataset) -> Value {
                 "final_bearing_deg": metrics.map(|m| round(m.final_bearing_deg, 2)),
                 "aircraft": route.aircraft,
                 "schematic": route.schematic,
-                "date": f.date.map(|d| d.to_string()),
+                "date": f.date.map(|d| d.iso()),
             }))
         })
         .collect();
@@ -175,8 +175,8 @@ fn feature_json(f: &Feature) -> Value {
         "kind": f.kind.as_str(),
         "lon": point.map(|p| p.x()),
         "lat": point.map(|p| p.y()),
-        "date": f.date.map(|d| d.to_string()),
-        "date_end": f.date_end.map(|d| d.to_string()),
+        "date": f.date.map(|d| d.iso()),
+        "date_end": f.date_end.map(|d| d.iso()),
         "location_precision": f.location_precision.map(|p| p.level.as_str()),
         "claims": claims,
         "sources": sources,

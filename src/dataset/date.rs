@@ -51,6 +51,17 @@ impl PartialDate {
     }
 }
 
+impl PartialDate {
+    /// The date in ISO 8601 at its own precision: `2016`, `2016-08`, `2016-08-16`.
+    pub fn iso(&self) -> String {
+        match (self.month, self.day) {
+            (Some(m), Some(d)) => format!("{:04}-{m:02}-{d:02}", self.year),
+            (Some(m), None) => format!("{:04}-{m:02}", self.year),
+            _ => format!("{:04}", self.year),
+        }
+    }
+}
+
 fn two_digits(text: &str) -> Option<u8> {
     if text.len() == 2 && text.bytes().all(|b| b.is_ascii_digit()) {
         text.parse().ok()
@@ -143,6 +154,16 @@ mod tests {
             assert_eq!(PartialDate::parse(bad), None, "{bad:?}");
         }
         assert!(PartialDate::parse("2016-02-29").is_some());
+    }
+
+    #[test]
+    fn iso_round_trips() {
+        for text in ["2016", "2016-08", "2016-08-16"] {
+            assert_eq!(
+                PartialDate::parse(text).map(|d| d.iso()).as_deref(),
+                Some(text)
+            );
+        }
     }
 
     #[test]

@@ -120,6 +120,13 @@ fn parse_text(
     if text.trim().is_empty() {
         return Err(invalid(origin, Diagnostic::new("the file is empty")));
     }
+    if let Some(offset) = too_deep(text) {
+        return Err(invalid(
+            origin,
+            Diagnostic::new(format!("JSON nested deeper than {MAX_DEPTH} levels"))
+                .at(TextLocation::of_offset(text, offset)),
+        ));
+    }
     let top: RawObject<'_> = serde_json::from_str(text).map_err(|e| {
         let mut d = json_diagnostic(&e);
         if e.classify() == serde_json::error::Category::Data {
@@ -226,6 +233,40 @@ fn parse_text(
     resolve_routes(&mut dataset);
     check_claim_sources(&mut dataset);
     Ok(dataset)
+}
+
+/// The deepest nesting of arrays and objects accepted (serde_json's own limit).
+const MAX_DEPTH: usize = 128;
+
+/// The byte offset where nesting first exceeds [`MAX_DEPTH`], if it does. Brackets inside
+/// strings do not count.
+fn too_deep(text: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    for (i, b) in text.bytes().enumerate() {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Some(i);
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Fills the id index; a repeated id is a warning and keeps pointing at its first feature.

@@ -322,7 +322,10 @@ impl Dataset {
             .count_by_kind()
             .into_iter()
             .filter(|&(_, n)| n > 0)
-            .map(|(kind, n)| format!("{n} {}", kind.plural_label().to_lowercase()))
+            .map(|(kind, n)| match kind {
+                FeatureKind::Other => format!("{n} other"),
+                _ => format!("{n} {}{}", kind.as_str(), if n == 1 { "" } else { "s" }),
+            })
             .collect();
         let routes = self.features.iter().filter(|f| f.route.is_some()).count();
         let warnings = self.warnings.len();

@@ -1,0 +1,182 @@
+//! The command line, run as a user would: the real binary, real files, exit codes.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn sortie(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sortie"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn bundled() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/datasets/hamedan-2016-08.geojson")
+}
+
+fn write(dir: &tempfile::TempDir, name: &str, text: &str) -> String {
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+fn json(output: &Output) -> serde_json::Value {
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {}",
+            String::from_utf8_lossy(&output.stdout)
+        )
+    })
+}
+
+#[test]
+fn check_summarises_a_valid_file() {
+    let out = sortie(&["check", bundled().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("18 features (5 bases, 6 targets, 3 routes, 4 places), 3 routes, 0 warnings"),
+        "{text}"
+    );
+}
+
+#[test]
+fn check_prints_warnings_and_still_succeeds() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        &dir,
+        "w.geojson",
+        r#"{"type":"FeatureCollection","features":[
+{"type":"Feature","id":"a","properties":{"kind":"castle"},"geometry":{"type":"Point","coordinates":[1,2]}}]}"#,
+    );
+    let out = sortie(&["check", &file]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("1 warning"), "{text}");
+    assert!(text.contains("w.geojson:2:49: feature 0 (id \"a\"): features[0].properties.kind: unknown kind \"castle\""), "{text}");
+
+    let out = sortie(&["check", "--json", &file]);
+    assert_eq!(out.status.code(), Some(0));
+    let report = json(&out);
+    assert_eq!(report["ok"], true);
+    assert_eq!(report["errors"].as_array().map(Vec::len), Some(0));
+    let w = &report["warnings"][0];
+    assert_eq!(
+        (w["line"].as_u64(), w["column"].as_u64()),
+        (Some(2), Some(49))
+    );
+    assert_eq!(w["feature_index"], 0);
+    assert_eq!(w["feature_id"], "a");
+    assert_eq!(w["property"], "features[0].properties.kind");
+}
+
+#[test]
+fn check_fails_with_1_on_an_invalid_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        &dir,
+        "bad.geojson",
+        "{\"type\": \"FeatureCollection\",\n\"features\": [}",
+    );
+    let out = sortie(&["check", &file]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("bad.geojson:2:14:"), "{text}");
+
+    let report = json(&sortie(&["check", "--json", &file]));
+    assert_eq!(report["ok"], false);
+    assert_eq!(report["errors"][0]["line"], 2);
+    assert_eq!(report["errors"][0]["column"], 14);
+}
+
+#[test]
+fn check_fails_with_2_when_the_file_cannot_be_read() {
+    let out = sortie(&["check", "/nonexistent/sortie.geojson"]);
+    assert_eq!(out.status.code(), Some(2));
+    let report = json(&sortie(&["check", "--json", "/nonexistent/sortie.geojson"]));
+    assert_eq!(report["ok"], false);
+    assert!(
+        report["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("cannot read")
+    );
+}
+
+#[test]
+fn wrong_usage_exits_2_and_help_exits_0() {
+    assert_eq!(sortie(&["check"]).status.code(), Some(2));
+    assert_eq!(sortie(&["frobnicate", "x", "y"]).status.code(), Some(2));
+    for args in [&["--help"][..], &["check", "--help"], &["info", "--help"]] {
+        let out = sortie(args);
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains("Usage"),
+            "{args:?}"
+        );
+    }
+}
+
+#[test]
+fn info_prints_a_table() {
+    let out = sortie(&["info", bundled().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("aleppo") && l.contains("37.16700") && l.contains("36.21700")),
+        "{text}"
+    );
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("route-nojeh-deir-ez-zor") && l.contains("773.6")),
+        "{text}"
+    );
+}
+
+#[test]
+fn info_json_gives_features_and_routes() {
+    let report = json(&sortie(&["info", "--json", bundled().to_str().unwrap()]));
+    let features = report["features"].as_array().unwrap();
+    let aleppo = features.iter().find(|f| f["id"] == "aleppo").unwrap();
+    assert_eq!(aleppo["kind"], "target");
+    assert_eq!(aleppo["lon"], 37.167);
+    assert_eq!(aleppo["lat"], 36.217);
+    assert_eq!(aleppo["date"], "2016-08-16");
+    assert!(
+        aleppo["sources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["publisher"].is_string() && s["url"].is_string())
+    );
+    let route = features
+        .iter()
+        .find(|f| f["id"] == "route-nojeh-aleppo")
+        .unwrap();
+    assert!(route["lon"].is_null(), "a route has no single position");
+
+    let routes = report["routes"].as_array().unwrap();
+    assert_eq!(routes.len(), 3);
+    let r = routes
+        .iter()
+        .find(|r| r["id"] == "route-nojeh-deir-ez-zor")
+        .unwrap();
+    assert_eq!(
+        (r["from"].as_str(), r["to"].as_str()),
+        (Some("nojeh"), Some("deir-ez-zor"))
+    );
+    let km = r["length_km"].as_f64().unwrap();
+    assert!((km - 773.55).abs() < 0.1, "{km}");
+    let bearing = r["initial_bearing_deg"].as_f64().unwrap();
+    assert!((bearing - 273.45).abs() < 0.05, "{bearing}");
+}
+
+#[test]
+fn info_on_an_invalid_file_exits_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(&dir, "x.geojson", "[]");
+    assert_eq!(sortie(&["info", &file]).status.code(), Some(1));
+    assert_eq!(sortie(&["info", "--json", &file]).status.code(), Some(1));
+}

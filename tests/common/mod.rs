@@ -1,0 +1,47 @@
+//! Shared test helpers: the app on the bundled dataset, and the one harness constructor
+//! every UI test uses.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use egui_kittest::{Harness, SnapshotOptions};
+use sortie::app::{Settings, SortieApp, bundled_dataset};
+use sortie::map::Basemap;
+
+/// Window size for UI tests, in points.
+pub const SIZE: [f32; 2] = [1400.0, 900.0];
+
+/// The app on the bundled dataset with no tiles (tests never touch the network).
+pub fn app() -> SortieApp {
+    let dataset = bundled_dataset().expect("the bundled dataset loads");
+    SortieApp::new(dataset, Settings { dark_mode: false, basemap: Basemap::Graticule })
+}
+
+/// A harness that runs the app's frames without rendering pixels.
+pub fn harness(app: SortieApp) -> Harness<'static, SortieApp> {
+    Harness::builder()
+        .with_size(SIZE)
+        .build_ui_state(|ui, app: &mut SortieApp| app.show(ui), app)
+}
+
+/// A harness that renders with wgpu on its OpenGL backend (Mesa llvmpipe on CI), so that
+/// snapshot references match from machine to machine.
+pub fn rendering_harness(app: SortieApp, size: [f32; 2]) -> Harness<'static, SortieApp> {
+    let egui_wgpu::WgpuSetup::CreateNew(mut setup) = egui_kittest::wgpu::default_wgpu_setup() else {
+        unreachable!("kittest's default setup creates a new instance")
+    };
+    setup.instance_descriptor.backends = egui_wgpu::wgpu::Backends::GL;
+    Harness::builder()
+        .with_size(size)
+        .wgpu_setup(egui_wgpu::WgpuSetup::CreateNew(setup))
+        .with_options(snapshot_options())
+        .build_ui_state(|ui, app: &mut SortieApp| app.show(ui), app)
+}
+
+/// Snapshot tolerance, in one place.
+pub fn snapshot_options() -> SnapshotOptions {
+    SnapshotOptions::new().threshold(1.0).failed_pixel_count_threshold(40)
+}
+
+/// Index of the feature with `id` in the app's dataset.
+pub fn index_of(app: &SortieApp, id: &str) -> usize {
+    app.dataset.index_of(id).unwrap_or_else(|| panic!("no feature {id:?}"))
+}
