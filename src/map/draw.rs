@@ -103,6 +103,7 @@ pub fn paint_features(
         }
     }
     let mut labels = Vec::new();
+    let mut obstacles = Vec::new();
     for (feature, shape) in &items {
         for &p in &shape.points {
             let center = view.to_screen(p);
@@ -110,12 +111,15 @@ pub fn paint_features(
                 continue;
             }
             paint_marker(painter, view, feature, center, emphasis, palette);
+            let radius = marker_radius_px(feature);
+            obstacles.push(Rect::from_center_size(center, Vec2::splat(radius * 2.0)));
             labels.push(LabelCandidate {
                 index: feature.index,
                 anchor: center,
-                clearance_px: marker_radius_px(feature) + 3.0,
+                clearance_px: radius + 3.0,
                 text: feature.name.clone(),
                 priority: priority(feature, emphasis),
+                prefer_above: false,
             });
         }
         if let Some(route) = &feature.route {
@@ -134,12 +138,13 @@ pub fn paint_features(
                         clearance_px: 8.0,
                         text: format!("{}{length}", feature.name),
                         priority: priority(feature, emphasis),
+                        prefer_above: true,
                     });
                 }
             }
         }
     }
-    place_labels(painter, labels, view.rect, palette);
+    place_labels(painter, labels, &obstacles, view.rect, palette);
 }
 
 fn priority(feature: &Feature, emphasis: Emphasis) -> u8 {
@@ -390,11 +395,19 @@ struct LabelCandidate {
     clearance_px: f32,
     text: String,
     priority: u8,
+    /// Try above the anchor first (route labels, which would otherwise sit on the line).
+    prefer_above: bool,
 }
 
 /// Places labels greedily by priority, trying right, left, above and below each anchor, and
-/// skipping any that would overlap one already placed.
-fn place_labels(painter: &Painter, mut labels: Vec<LabelCandidate>, clip: Rect, palette: &Palette) {
+/// skipping any that would overlap a label already placed or another feature's marker.
+fn place_labels(
+    painter: &Painter,
+    mut labels: Vec<LabelCandidate>,
+    markers: &[Rect],
+    clip: Rect,
+    palette: &Palette,
+) {
     labels.sort_by_key(|l| (l.priority, l.index));
     let font = FontId::proportional(12.5);
     let mut placed: Vec<Rect> = Vec::new();
@@ -403,15 +416,23 @@ fn place_labels(painter: &Painter, mut labels: Vec<LabelCandidate>, clip: Rect, 
         let size = galley.size();
         let a = label.anchor;
         let g = label.clearance_px;
-        let options = [
-            Rect::from_min_size(pos2(a.x + g, a.y - size.y / 2.0), size),
-            Rect::from_min_size(pos2(a.x - g - size.x, a.y - size.y / 2.0), size),
-            Rect::from_min_size(pos2(a.x - size.x / 2.0, a.y - g - size.y), size),
-            Rect::from_min_size(pos2(a.x - size.x / 2.0, a.y + g), size),
-        ];
-        let spot = options.into_iter().find(|r| {
-            clip.contains_rect(*r) && !placed.iter().any(|p| p.intersects(r.expand(2.0)))
-        });
+        let right = Rect::from_min_size(pos2(a.x + g, a.y - size.y / 2.0), size);
+        let left = Rect::from_min_size(pos2(a.x - g - size.x, a.y - size.y / 2.0), size);
+        let above = Rect::from_min_size(pos2(a.x - size.x / 2.0, a.y - g - size.y), size);
+        let below = Rect::from_min_size(pos2(a.x - size.x / 2.0, a.y + g), size);
+        let options = if label.prefer_above {
+            [above, below, right, left]
+        } else {
+            [right, left, above, below]
+        };
+        let free = |r: &Rect| {
+            let r = r.expand(2.0);
+            clip.contains_rect(r)
+                && !placed.iter().any(|p| p.intersects(r))
+                // Other features' markers; a label's own marker is at its anchor.
+                && !markers.iter().any(|m| m.intersects(r) && m.center() != a)
+        };
+        let spot = options.into_iter().find(free);
         let must_show = label.priority <= 1;
         let Some(rect) = spot.or_else(|| must_show.then_some(options[0])) else {
             continue;

@@ -165,13 +165,20 @@ impl FeatureList {
                 match *row {
                     Row::Header(kind, count) => {
                         let folded = self.folded.contains(&kind);
-                        let arrow = if folded { "▶" } else { "▼" };
-                        let text = egui::RichText::new(format!(
-                            "{arrow} {} ({count})",
-                            kind.plural_label()
-                        ))
-                        .strong();
-                        if ui.add(egui::Button::new(text).frame(false)).clicked() {
+                        let text =
+                            egui::RichText::new(format!("{} ({count})", kind.plural_label()))
+                                .strong();
+                        let response = ui
+                            .horizontal(|ui| {
+                                let (icon, _) = ui.allocate_exact_size(
+                                    egui::vec2(12.0, row_height),
+                                    egui::Sense::hover(),
+                                );
+                                fold_icon(ui, icon, folded);
+                                ui.add(egui::Button::new(text).frame(false))
+                            })
+                            .inner;
+                        if response.clicked() {
                             toggle = Some(kind);
                         }
                     }
@@ -215,4 +222,29 @@ impl FeatureList {
         }
         hovered
     }
+}
+
+/// A small triangle: pointing right when folded, down when open.
+fn fold_icon(ui: &Ui, rect: egui::Rect, folded: bool) {
+    let c = rect.center();
+    let r = 4.0;
+    let points = if folded {
+        vec![
+            c + egui::vec2(-r * 0.6, -r),
+            c + egui::vec2(r * 0.9, 0.0),
+            c + egui::vec2(-r * 0.6, r),
+        ]
+    } else {
+        vec![
+            c + egui::vec2(-r, -r * 0.6),
+            c + egui::vec2(r, -r * 0.6),
+            c + egui::vec2(0.0, r * 0.9),
+        ]
+    };
+    let color = ui.visuals().text_color();
+    ui.painter().add(egui::Shape::convex_polygon(
+        points,
+        color,
+        egui::Stroke::NONE,
+    ));
 }

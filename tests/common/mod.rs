@@ -12,25 +12,38 @@ pub const SIZE: [f32; 2] = [1400.0, 900.0];
 /// The app on the bundled dataset with no tiles (tests never touch the network).
 pub fn app() -> SortieApp {
     let dataset = bundled_dataset().expect("the bundled dataset loads");
-    SortieApp::new(dataset, Settings { dark_mode: false, basemap: Basemap::Graticule })
+    SortieApp::new(
+        dataset,
+        Settings {
+            dark_mode: false,
+            basemap: Basemap::Graticule,
+        },
+    )
 }
 
 /// A harness that runs the app's frames without rendering pixels.
+///
+/// egui's bundled fonts lack a few symbols the data uses (such as "→"); the app finds them
+/// in the system's fonts, but tests use only the bundled ones so that snapshots do not
+/// depend on a machine's fonts, and draw a box for a missing glyph.
 pub fn harness(app: SortieApp) -> Harness<'static, SortieApp> {
     Harness::builder()
         .with_size(SIZE)
+        .allow_missing_glyphs()
         .build_ui_state(|ui, app: &mut SortieApp| app.show(ui), app)
 }
 
 /// A harness that renders with wgpu on its OpenGL backend (Mesa llvmpipe on CI), so that
 /// snapshot references match from machine to machine.
 pub fn rendering_harness(app: SortieApp, size: [f32; 2]) -> Harness<'static, SortieApp> {
-    let egui_wgpu::WgpuSetup::CreateNew(mut setup) = egui_kittest::wgpu::default_wgpu_setup() else {
+    let egui_wgpu::WgpuSetup::CreateNew(mut setup) = egui_kittest::wgpu::default_wgpu_setup()
+    else {
         unreachable!("kittest's default setup creates a new instance")
     };
     setup.instance_descriptor.backends = egui_wgpu::wgpu::Backends::GL;
     Harness::builder()
         .with_size(size)
+        .allow_missing_glyphs()
         .wgpu_setup(egui_wgpu::WgpuSetup::CreateNew(setup))
         .with_options(snapshot_options())
         .build_ui_state(|ui, app: &mut SortieApp| app.show(ui), app)
@@ -38,10 +51,12 @@ pub fn rendering_harness(app: SortieApp, size: [f32; 2]) -> Harness<'static, Sor
 
 /// Snapshot tolerance, in one place.
 pub fn snapshot_options() -> SnapshotOptions {
-    SnapshotOptions::new().threshold(1.0).failed_pixel_count_threshold(40)
+    SnapshotOptions::new().threshold(1.0).max_failed_pixels(40)
 }
 
 /// Index of the feature with `id` in the app's dataset.
 pub fn index_of(app: &SortieApp, id: &str) -> usize {
-    app.dataset.index_of(id).unwrap_or_else(|| panic!("no feature {id:?}"))
+    app.dataset
+        .index_of(id)
+        .unwrap_or_else(|| panic!("no feature {id:?}"))
 }

@@ -1,0 +1,264 @@
+//! The window, driven as a user would: clicks on the list and the map, keys, and snapshots.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::{app, harness, index_of, rendering_harness};
+use egui::{Event, Key, Modifiers, PointerButton, Pos2};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+use sortie::app::SortieApp;
+
+fn click_at(harness: &mut Harness<'_, SortieApp>, pos: Pos2) {
+    harness.event(Event::PointerMoved(pos));
+    harness.run();
+    for pressed in [true, false] {
+        harness.event(Event::PointerButton {
+            pos,
+            button: PointerButton::Primary,
+            pressed,
+            modifiers: Modifiers::NONE,
+        });
+        harness.run();
+    }
+}
+
+#[test]
+fn selecting_from_the_list_shows_the_sources() {
+    let mut h = harness(app());
+    h.run();
+    assert!(
+        h.query_by_label_contains("Radio Free Europe").is_none(),
+        "nothing selected yet"
+    );
+    h.get_by_label("Shahid Nojeh Air Base (Hamadan)").click();
+    h.run();
+    assert_eq!(h.state().selection, Some(index_of(h.state(), "nojeh")));
+    assert!(
+        h.query_all_by_label_contains("Radio Free Europe/Radio Liberty")
+            .next()
+            .is_some()
+    );
+    assert!(
+        h.query_by_label_contains("tass.com/defense/895515")
+            .is_some(),
+        "the source's link is shown"
+    );
+    assert!(
+        h.query_all_by_label_contains("departed Thursday")
+            .next()
+            .is_some(),
+        "the article's quote is shown"
+    );
+    assert_eq!(
+        h.query_all_by_label(" claimed ").count(),
+        4,
+        "a status badge per claimed claim"
+    );
+    assert_eq!(h.query_all_by_label(" disputed ").count(), 1);
+}
+
+#[test]
+fn clicking_aleppo_on_the_map_shows_its_details() {
+    let mut h = harness(app());
+    h.run();
+    let aleppo = index_of(h.state(), "aleppo");
+    let pos = h
+        .state()
+        .map
+        .screen_position(&h.state().layers, aleppo)
+        .expect("Aleppo is drawn");
+    assert!(
+        h.state().map.last_transform.unwrap().rect.contains(pos),
+        "Aleppo is in view after fitting"
+    );
+    click_at(&mut h, pos);
+    assert_eq!(h.state().selection, Some(aleppo));
+    assert!(
+        h.query_all_by_label_contains("did not see concentrations of Islamic State fighters")
+            .next()
+            .is_some()
+    );
+}
+
+#[test]
+fn clicking_an_empty_spot_clears_the_selection() {
+    let mut h = harness(app());
+    h.run();
+    h.get_by_label("Mosul").click();
+    h.run();
+    assert!(h.state().selection.is_some());
+    let rect = h.state().map.last_transform.unwrap().rect;
+    // The bottom-left corner of the map is open desert with nothing drawn.
+    click_at(&mut h, rect.left_bottom() + egui::vec2(30.0, -60.0));
+    assert_eq!(h.state().selection, None);
+}
+
+#[test]
+fn escape_clears_the_selection() {
+    let mut h = harness(app());
+    h.run();
+    h.get_by_label("Deir ez-Zor").click();
+    h.run();
+    assert!(h.state().selection.is_some());
+    h.key_press(Key::Escape);
+    h.run();
+    assert_eq!(h.state().selection, None);
+    assert!(
+        h.query_by_label_contains("Click a feature").is_some(),
+        "the panel shows its hint again"
+    );
+}
+
+#[test]
+fn arrow_keys_walk_the_list_in_order() {
+    let mut h = harness(app());
+    h.run();
+    h.key_press(Key::ArrowDown);
+    h.run();
+    assert_eq!(
+        h.state().selection,
+        Some(index_of(h.state(), "nojeh")),
+        "first base first"
+    );
+    h.key_press(Key::ArrowDown);
+    h.run();
+    assert_eq!(h.state().selection, Some(index_of(h.state(), "khmeimim")));
+    h.key_press(Key::ArrowUp);
+    h.run();
+    assert_eq!(h.state().selection, Some(index_of(h.state(), "nojeh")));
+}
+
+#[test]
+fn the_search_box_filters_the_list() {
+    let mut h = harness(app());
+    h.run();
+    h.get_by_role(egui::accesskit::Role::TextInput).focus();
+    h.run();
+    h.get_by_role(egui::accesskit::Role::TextInput)
+        .type_text("deir");
+    h.run();
+    assert!(h.query_by_label("Mosul").is_none());
+    assert!(h.query_by_label("Deir ez-Zor").is_some());
+    assert!(h.query_by_label("Hamedan → Deir ez-Zor").is_some());
+    assert!(h.query_by_label_contains("3 matches").is_some());
+}
+
+#[test]
+fn a_routes_ends_are_links() {
+    let mut h = harness(app());
+    h.run();
+    h.get_by_label("Hamedan → Aleppo").click();
+    h.run();
+    assert!(
+        h.query_by_label_contains("1044.7 km").is_some(),
+        "length in km"
+    );
+    assert!(
+        h.query_by_label_contains("nmi").is_some(),
+        "length in nautical miles"
+    );
+    // "Aleppo" is both a list entry and the route's end: click the link in the panel.
+    let links = h.get_all_by_label("Aleppo").collect::<Vec<_>>();
+    assert_eq!(links.len(), 2);
+    links[1].click();
+    h.run();
+    assert_eq!(h.state().selection, Some(index_of(h.state(), "aleppo")));
+}
+
+#[test]
+fn zoom_keys_and_fit() {
+    let mut h = harness(app());
+    h.run();
+    let fitted = h.state().map.memory.zoom();
+    h.key_press(Key::Plus);
+    h.run();
+    assert!((h.state().map.memory.zoom() - fitted - 1.0).abs() < 1e-9);
+    h.key_press(Key::Minus);
+    h.key_press(Key::Minus);
+    h.run();
+    assert!((h.state().map.memory.zoom() - fitted + 1.0).abs() < 1e-9);
+    h.key_press(Key::F);
+    h.run();
+    assert!((h.state().map.memory.zoom() - fitted).abs() < 1e-9);
+}
+
+#[test]
+fn a_file_that_fails_keeps_the_dataset_and_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("broken.geojson");
+    std::fs::write(&path, "{\"type\": \"FeatureCollection\", \"features\": [").unwrap();
+    let mut h = harness(app());
+    h.run();
+    h.state_mut().open(path);
+    for _ in 0..200 {
+        h.run();
+        if !h.state().is_loading() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    h.run();
+    assert_eq!(h.state().dataset.title, "hamedan-2016-08.geojson");
+    assert!(h.query_by_label_contains("Could not open").is_some());
+    assert!(h.query_by_label_contains("broken.geojson:1:").is_some());
+    h.get_by_label("Dismiss").click();
+    h.run();
+    assert!(h.query_by_label_contains("Could not open").is_none());
+}
+
+#[test]
+fn a_good_file_replaces_the_dataset() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("two.geojson");
+    std::fs::write(
+        &path,
+        r#"{"type":"FeatureCollection","features":[
+        {"type":"Feature","id":"a","properties":{"name":"Alpha","kind":"place"},"geometry":{"type":"Point","coordinates":[10,50]}},
+        {"type":"Feature","id":"b","properties":{"name":"Beta"},"geometry":null}]}"#,
+    )
+    .unwrap();
+    let mut h = harness(app());
+    h.run();
+    h.state_mut().open(path);
+    for _ in 0..200 {
+        h.run();
+        if !h.state().is_loading() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    h.run();
+    assert_eq!(h.state().dataset.title, "two.geojson");
+    assert!(h.query_by_label("Alpha").is_some());
+    assert!(
+        h.query_by_label("Beta").is_some(),
+        "a feature without geometry is listed"
+    );
+}
+
+#[test]
+fn snapshot_of_the_map_with_the_bundled_dataset() {
+    let mut h = rendering_harness(app(), common::SIZE);
+    h.run();
+    h.snapshot("window_bundled_dataset");
+}
+
+#[test]
+fn snapshot_of_the_details_panel() {
+    let mut state = app();
+    state.selection = Some(index_of(&state, "nojeh"));
+    let mut h = rendering_harness(state, common::SIZE);
+    h.run();
+    h.snapshot("window_nojeh_selected");
+}
+
+#[test]
+fn snapshot_of_a_selected_route_in_dark_mode() {
+    let mut state = app();
+    state.settings.dark_mode = true;
+    state.selection = Some(index_of(&state, "route-nojeh-deir-ez-zor"));
+    let mut h = rendering_harness(state, common::SIZE);
+    h.run();
+    h.snapshot("window_route_selected_dark");
+}
