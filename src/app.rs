@@ -39,7 +39,7 @@ impl Default for Settings {
     fn default() -> Self {
         Self {
             dark_mode: false,
-            basemap: Basemap::OpenStreetMap,
+            basemap: Basemap::Offline,
         }
     }
 }
@@ -59,6 +59,8 @@ pub enum Action {
     Zoom(f64),
     /// Show the native Open dialog.
     ShowOpenDialog,
+    /// Show the native dialog to pick a `.pmtiles` basemap.
+    ShowPmTilesDialog,
     /// Open a file.
     Open(PathBuf),
     /// Hide the error message.
@@ -69,6 +71,13 @@ pub enum Action {
     SetDarkMode(bool),
     /// Switch the basemap.
     SetBasemap(Basemap),
+}
+
+/// What a file dialog is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum DialogPurpose {
+    OpenDataset,
+    PickPmTiles,
 }
 
 /// A dataset and its map layers, built together off the UI thread.
@@ -99,7 +108,7 @@ pub struct SortieApp {
     pub show_warnings: bool,
     pointer_lon_lat: Option<(f64, f64)>,
     loading: Option<(PathBuf, Receiver<Result<Loaded, LoadError>>)>,
-    dialog: Option<Receiver<Option<PathBuf>>>,
+    dialog: Option<(DialogPurpose, Receiver<Option<PathBuf>>)>,
     title_shown: Option<String>,
     theme_applied: Option<bool>,
 }
@@ -186,11 +195,17 @@ impl SortieApp {
                 }
             }
         }
-        if let Some(rx) = &self.dialog {
+        if let Some((purpose, rx)) = &self.dialog {
+            let purpose = *purpose;
             match rx.try_recv() {
                 Ok(Some(path)) => {
                     self.dialog = None;
-                    self.open(path);
+                    match purpose {
+                        DialogPurpose::OpenDataset => self.open(path),
+                        DialogPurpose::PickPmTiles => {
+                            self.settings.basemap = Basemap::PmTiles(path)
+                        }
+                    }
                 }
                 Ok(None) | Err(TryRecvError::Disconnected) => self.dialog = None,
                 Err(TryRecvError::Empty) => {
@@ -200,24 +215,29 @@ impl SortieApp {
         }
     }
 
-    fn show_open_dialog(&mut self) {
+    /// Shows a native file dialog on its own thread; the answer arrives in `poll_jobs`.
+    fn show_file_dialog(&mut self, purpose: DialogPurpose) {
         if self.dialog.is_some() {
             return;
         }
         let (tx, rx) = channel();
         let spawned = std::thread::Builder::new()
-            .name("sortie-open-dialog".to_owned())
+            .name("sortie-file-dialog".to_owned())
             .spawn(move || {
-                let picked = rfd::FileDialog::new()
-                    .set_title("Open a GeoJSON dataset")
-                    .add_filter("GeoJSON", &["geojson", "json"])
-                    .add_filter("All files", &["*"])
-                    .pick_file();
-                tx.send(picked).ok();
+                let dialog = match purpose {
+                    DialogPurpose::OpenDataset => rfd::FileDialog::new()
+                        .set_title("Open a GeoJSON dataset")
+                        .add_filter("GeoJSON", &["geojson", "json"]),
+                    DialogPurpose::PickPmTiles => rfd::FileDialog::new()
+                        .set_title("Choose a raster PMTiles basemap")
+                        .add_filter("PMTiles", &["pmtiles"]),
+                };
+                tx.send(dialog.add_filter("All files", &["*"]).pick_file())
+                    .ok();
             });
         match spawned {
-            Ok(_) => self.dialog = Some(rx),
-            Err(e) => self.message = Some(format!("Could not show the Open dialog: {e}")),
+            Ok(_) => self.dialog = Some((purpose, rx)),
+            Err(e) => self.message = Some(format!("Could not show the file dialog: {e}")),
         }
     }
 
@@ -273,7 +293,8 @@ impl SortieApp {
             }
             Action::FitAll => self.map.request_fit(),
             Action::Zoom(steps) => self.map.zoom_by(steps),
-            Action::ShowOpenDialog => self.show_open_dialog(),
+            Action::ShowOpenDialog => self.show_file_dialog(DialogPurpose::OpenDataset),
+            Action::ShowPmTilesDialog => self.show_file_dialog(DialogPurpose::PickPmTiles),
             Action::Open(path) => self.open(path),
             Action::DismissMessage => self.message = None,
             Action::ToggleWarnings => self.show_warnings = !self.show_warnings,
@@ -309,14 +330,13 @@ impl SortieApp {
             ui::menu::menu_bar_ui(ui, &self.settings, &mut actions)
         });
         egui::Panel::bottom("status").show(ui, |ui| {
-            ui::status::status_bar_ui(
-                ui,
-                &self.dataset,
-                self.pointer_lon_lat,
-                self.map.memory.zoom(),
-                self.is_loading(),
-                &mut actions,
-            );
+            let info = ui::status::StatusInfo {
+                pointer_lon_lat: self.pointer_lon_lat,
+                zoom: self.map.memory.zoom(),
+                loading: self.is_loading(),
+                basemap_problem: self.map.basemap_status(&self.settings.basemap),
+            };
+            ui::status::status_bar_ui(ui, &self.dataset, &info, &mut actions);
         });
         let mut list_hover = None;
         egui::Panel::left("features")
@@ -349,8 +369,9 @@ impl SortieApp {
                     &self.dataset,
                     &self.layers,
                     emphasis,
-                    self.settings.basemap,
+                    &self.settings.basemap,
                     &palette,
+                    self.settings.dark_mode,
                 );
                 self.hovered = response.hovered.or(list_hover);
                 self.pointer_lon_lat = response.pointer_lon_lat;

@@ -20,6 +20,10 @@ pub struct Cli {
     pub command: Option<Command>,
     /// GeoJSON file to open in the window (default: the bundled Hamedan dataset).
     pub file: Option<PathBuf>,
+    /// Basemap for the window: offline (default), osm, none, or a raster .pmtiles file.
+    /// Remembered for the next run.
+    #[arg(long, value_name = "offline|osm|none|PATH.pmtiles", value_parser = crate::map::Basemap::parse)]
+    pub basemap: Option<crate::map::Basemap>,
 }
 
 /// A subcommand.

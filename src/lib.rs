@@ -6,6 +6,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod app;
+pub mod basemap;
 pub mod cli;
 pub mod dataset;
 pub mod map;

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::Parser as _;
 use sortie::app::{SETTINGS_KEY, Settings, SortieApp, bundled_dataset};
 use sortie::cli::{self, Cli, Command};
+use sortie::map::Basemap;
 
 fn main() -> ExitCode {
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn")).init();
@@ -16,7 +17,7 @@ fn main() -> ExitCode {
         Some(Command::Info { file, json }) => cli::info(&file, json, &mut stdout),
         None => {
             drop(stdout);
-            return run_window(cli.file);
+            return run_window(cli.file, cli.basemap);
         }
     };
     match status {
@@ -28,7 +29,8 @@ fn main() -> ExitCode {
     }
 }
 
-fn run_window(file: Option<PathBuf>) -> ExitCode {
+fn run_window(file: Option<PathBuf>, basemap: Option<Basemap>) -> ExitCode {
+    sortie::basemap::warm_up();
     let dataset = match bundled_dataset() {
         Ok(dataset) => dataset,
         Err(e) => {
@@ -49,10 +51,13 @@ fn run_window(file: Option<PathBuf>) -> ExitCode {
         "Sortie",
         options,
         Box::new(move |cc| {
-            let settings: Settings = cc
+            let mut settings: Settings = cc
                 .storage
                 .and_then(|s| eframe::get_value(s, SETTINGS_KEY))
                 .unwrap_or_default();
+            if let Some(basemap) = basemap {
+                settings.basemap = basemap;
+            }
             let mut app = SortieApp::new(dataset, settings);
             if let Some(path) = file {
                 app.open(path);

@@ -67,7 +67,8 @@ fn stroke_color(feature: &Feature) -> Color32 {
     with_opacity(base, feature.style.stroke_opacity)
 }
 
-/// Paints the visible features and their labels.
+/// Paints the visible features and their labels; returns the screen rectangles of the
+/// markers and labels drawn, for other labels to avoid.
 pub fn paint_features(
     painter: &Painter,
     view: &ScreenTransform,
@@ -75,7 +76,7 @@ pub fn paint_features(
     layers: &MapLayers,
     emphasis: Emphasis,
     palette: &Palette,
-) {
+) -> Vec<Rect> {
     let (min, max) = view.visible_unit_rect();
     let mut visible = layers.in_rect(min, max);
     // Emphasised features last, so they sit on top.
@@ -144,7 +145,9 @@ pub fn paint_features(
             }
         }
     }
-    place_labels(painter, labels, &obstacles, view.rect, palette);
+    let placed = place_labels(painter, labels, &obstacles, view.rect, palette);
+    obstacles.extend(placed);
+    obstacles
 }
 
 fn priority(feature: &Feature, emphasis: Emphasis) -> u8 {
@@ -407,7 +410,7 @@ fn place_labels(
     markers: &[Rect],
     clip: Rect,
     palette: &Palette,
-) {
+) -> Vec<Rect> {
     labels.sort_by_key(|l| (l.priority, l.index));
     let font = FontId::proportional(12.5);
     let mut placed: Vec<Rect> = Vec::new();
@@ -441,6 +444,7 @@ fn place_labels(
         painter.galley(rect.min, galley, palette.label_text);
         placed.push(rect.expand2(vec2(3.0, 1.0)));
     }
+    placed
 }
 
 #[cfg(test)]

@@ -8,7 +8,10 @@ pub mod layers;
 pub mod mercator;
 
 use egui::{Pos2, Shape, Ui, Vec2};
-use walkers::{HttpOptions, HttpTiles, Map, MapMemory, Position, lon_lat};
+use walkers::{HttpOptions, HttpTiles, Map, MapMemory, PmTiles, Position, lon_lat};
+
+use crate::basemap::tiles::OfflineTiles;
+use crate::basemap::{Reachability, ReachabilityProbe};
 
 pub use layers::{MapLayers, ScreenTransform};
 
@@ -17,21 +20,49 @@ use crate::theme::Palette;
 use draw::Emphasis;
 
 /// Which tiles lie under our layers.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Basemap {
-    /// No tiles: a neutral background with a graticule. Needs no network.
+    /// The embedded Natural Earth basemap, rendered on this machine. Needs no network.
     #[default]
-    Graticule,
-    /// OpenStreetMap's standard tiles, cached on disk.
+    Offline,
+    /// OpenStreetMap's standard tiles, cached on disk, over the offline basemap.
     OpenStreetMap,
+    /// A local raster `.pmtiles` archive, over the offline basemap.
+    PmTiles(std::path::PathBuf),
+    /// No tiles: a neutral background with a graticule.
+    None,
 }
 
 impl Basemap {
     /// Name shown in menus.
-    pub fn label(self) -> &'static str {
+    pub fn label(&self) -> String {
         match self {
-            Self::Graticule => "Offline (graticule)",
-            Self::OpenStreetMap => "OpenStreetMap",
+            Self::Offline => "Offline (Natural Earth)".to_owned(),
+            Self::OpenStreetMap => "OpenStreetMap".to_owned(),
+            Self::PmTiles(path) => format!(
+                "PMTiles: {}",
+                path.file_name().map_or_else(
+                    || path.display().to_string(),
+                    |n| n.to_string_lossy().into_owned()
+                )
+            ),
+            Self::None => "None (graticule)".to_owned(),
+        }
+    }
+
+    /// Parses `offline`, `osm`, `none` or a path to a `.pmtiles` file.
+    ///
+    /// # Errors
+    /// A message naming the accepted values.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        match text {
+            "offline" => Ok(Self::Offline),
+            "osm" | "openstreetmap" => Ok(Self::OpenStreetMap),
+            "none" => Ok(Self::None),
+            path if path.ends_with(".pmtiles") => Ok(Self::PmTiles(path.into())),
+            other => Err(format!(
+                "{other:?} is not a basemap: use offline, osm, none or a path ending in .pmtiles"
+            )),
         }
     }
 }
@@ -52,7 +83,9 @@ pub struct MapResponse {
 pub struct MapView {
     /// walkers' centre and zoom.
     pub memory: MapMemory,
-    tiles: Option<HttpTiles>,
+    offline: Option<OfflineTiles>,
+    osm: Option<(HttpTiles, ReachabilityProbe)>,
+    pmtiles: Option<(std::path::PathBuf, PmTiles)>,
     /// The transform of the last frame drawn, for tests and for fitting.
     pub last_transform: Option<ScreenTransform>,
     fit_pending: bool,
@@ -72,7 +105,9 @@ impl MapView {
     pub fn new() -> Self {
         Self {
             memory: MapMemory::default(),
-            tiles: None,
+            offline: None,
+            osm: None,
+            pmtiles: None,
             last_transform: None,
             fit_pending: true,
         }
@@ -138,112 +173,209 @@ impl MapView {
         Some(view.to_screen(unit))
     }
 
+    /// Keeps the tile sources in step with the chosen basemap.
+    fn sync_sources(&mut self, ctx: &egui::Context, basemap: &Basemap, dark: bool) {
+        if *basemap == Basemap::None {
+            self.offline = None;
+        } else {
+            let offline = self
+                .offline
+                .get_or_insert_with(|| OfflineTiles::with_default_threads(ctx));
+            offline.set_dark(dark);
+            offline.set_pixels_per_point(ctx.pixels_per_point());
+        }
+        if *basemap == Basemap::OpenStreetMap {
+            if self.osm.is_none() {
+                self.osm = Some((
+                    osm_tiles(ctx),
+                    ReachabilityProbe::start("tile.openstreetmap.org", ctx),
+                ));
+            }
+        } else {
+            self.osm = None;
+        }
+        match basemap {
+            Basemap::PmTiles(path) if self.pmtiles.as_ref().is_none_or(|(p, _)| p != path) => {
+                self.pmtiles = path
+                    .is_file()
+                    .then(|| (path.clone(), PmTiles::new(path, ctx.clone())));
+            }
+            Basemap::PmTiles(_) => {}
+            _ => self.pmtiles = None,
+        }
+    }
+
+    /// A line for the status bar about the basemap, when something is wrong with it.
+    pub fn basemap_status(&self, basemap: &Basemap) -> Option<String> {
+        match basemap {
+            Basemap::OpenStreetMap => match self.osm.as_ref().map(|(_, probe)| probe.state()) {
+                Some(Reachability::Unreachable) => {
+                    Some("OpenStreetMap is unreachable: showing the offline basemap".to_owned())
+                }
+                _ => None,
+            },
+            Basemap::PmTiles(path) if self.pmtiles.is_none() => Some(format!(
+                "Cannot open {}: showing the offline basemap",
+                path.display()
+            )),
+            _ => None,
+        }
+    }
+
+    /// Whether the offline basemap has tiles still to render.
+    pub fn basemap_pending(&self) -> usize {
+        self.offline.as_ref().map_or(0, OfflineTiles::pending_len)
+    }
+
     /// Shows the map, filling the space left in `ui`.
+    #[allow(clippy::too_many_arguments)]
     pub fn ui(
         &mut self,
         ui: &mut Ui,
         dataset: &Dataset,
         layers: &MapLayers,
         emphasis: Emphasis,
-        basemap: Basemap,
+        basemap: &Basemap,
         palette: &Palette,
+        dark: bool,
     ) -> MapResponse {
         if self.fit_pending {
             self.fit(layers, ui.available_size());
             self.fit_pending = false;
         }
-        if basemap == Basemap::OpenStreetMap && self.tiles.is_none() {
-            self.tiles = Some(osm_tiles(ui.ctx()));
-        } else if basemap != Basemap::OpenStreetMap {
-            self.tiles = None;
-        }
+        self.sync_sources(ui.ctx(), basemap, dark);
         // A slot below the tiles for the background and graticule, filled once the frame's
         // projection is known.
         let background = ui.painter().add(Shape::Noop);
         let home = self.memory.detached().unwrap_or_else(|| lon_lat(0.0, 0.0));
-        let tiles = self.tiles.as_mut().map(|t| t as &mut dyn walkers::Tiles);
-        let attribution = tiles.as_ref().map(|t| t.attribution());
-        let inner = Map::new(tiles, &mut self.memory, home)
-            .double_click_to_zoom(true)
-            .show(ui, |ui, response, projector, _memory| {
-                let rect = response.rect;
-                let center: Position = projector.unproject(rect.center().to_vec2());
-                let view = ScreenTransform::new(
-                    rect,
-                    mercator::project(center.x(), center.y()),
-                    projector.zoom(),
-                );
-                let painter = ui.painter().with_clip_rect(rect);
-                painter.set(
-                    background,
-                    Shape::Vec(graticule::graticule_shapes(&painter, &view, palette)),
-                );
+        let mut attributions: Vec<(String, &'static str)> = Vec::new();
+        let Self {
+            memory,
+            offline,
+            osm,
+            pmtiles,
+            ..
+        } = self;
+        if let Some(o) = offline.as_ref() {
+            let a = walkers::Tiles::attribution(o);
+            attributions.push((a.text.to_owned(), a.url));
+        }
+        let mut map = Map::new(
+            offline.as_mut().map(|t| t as &mut dyn walkers::Tiles),
+            memory,
+            home,
+        )
+        .double_click_to_zoom(true);
+        if let Some((tiles, _)) = osm.as_mut() {
+            let a = walkers::Tiles::attribution(tiles);
+            attributions.insert(0, (format!("© {}", a.text), a.url));
+            map = map.with_layer(tiles, 1.0);
+        }
+        if let Some((path, tiles)) = pmtiles.as_mut() {
+            let name = path
+                .file_name()
+                .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+            attributions.insert(0, (name, ""));
+            map = map.with_layer(tiles, 1.0);
+        }
+        let show_labels = *basemap == Basemap::Offline;
+        let basemap_palette = crate::theme::BasemapPalette::for_dark_mode(dark);
+        let inner = map.show(ui, |ui, response, projector, _memory| {
+            let rect = response.rect;
+            let center: Position = projector.unproject(rect.center().to_vec2());
+            let view = ScreenTransform::new(
+                rect,
+                mercator::project(center.x(), center.y()),
+                projector.zoom(),
+            );
+            let painter = ui.painter().with_clip_rect(rect);
+            painter.set(
+                background,
+                Shape::Vec(graticule::graticule_shapes(&painter, &view, palette)),
+            );
+            // Basemap names go under our features, but are placed after them, around them.
+            let names_slot = painter.add(Shape::Noop);
 
-                let pointer = response.hover_pos();
-                let radius = |i: usize| {
-                    dataset.features.get(i).map_or(0.0, |f| {
-                        if f.point().is_some() {
-                            draw::marker_radius_px(f)
-                        } else {
-                            draw::line_half_width_px(f)
-                        }
-                    })
-                };
-                let hovered = pointer.and_then(|p| layers.pick(&view, p, radius));
-                let emphasis = Emphasis {
-                    hovered: hovered.or(emphasis.hovered),
-                    ..emphasis
-                };
-                draw::paint_features(&painter, &view, dataset, layers, emphasis, palette);
-
-                let clicked = (response.clicked() && !response.changed()).then(|| {
-                    response
-                        .interact_pointer_pos()
-                        .and_then(|p| layers.pick(&view, p, radius))
-                });
-                if let Some(i) = hovered {
-                    ui.ctx().set_cursor_icon(egui::CursorIcon::PointingHand);
-                    if let Some(f) = dataset.features.get(i) {
-                        response.clone().on_hover_ui_at_pointer(|ui| {
-                            ui.strong(&f.name);
-                            ui.label(f.kind.as_str());
-                        });
+            let pointer = response.hover_pos();
+            let radius = |i: usize| {
+                dataset.features.get(i).map_or(0.0, |f| {
+                    if f.point().is_some() {
+                        draw::marker_radius_px(f)
+                    } else {
+                        draw::line_half_width_px(f)
                     }
-                }
-                if let Some(attribution) = attribution {
-                    attribution_ui(ui, rect, attribution.text, attribution.url);
-                }
-                let pointer_lon_lat = pointer.map(|p| mercator::unproject(view.to_unit(p)));
-                (
-                    view,
-                    MapResponse {
-                        hovered,
-                        clicked,
-                        pointer_lon_lat,
-                    },
-                )
+                })
+            };
+            let hovered = pointer.and_then(|p| layers.pick(&view, p, radius));
+            let emphasis = Emphasis {
+                hovered: hovered.or(emphasis.hovered),
+                ..emphasis
+            };
+            let mut obstacles =
+                draw::paint_features(&painter, &view, dataset, layers, emphasis, palette);
+            if show_labels && let Some(labels) = crate::basemap::shared_labels() {
+                let shapes = labels.shapes(
+                    &painter,
+                    &view,
+                    projector.zoom(),
+                    &mut obstacles,
+                    &basemap_palette,
+                );
+                painter.set(names_slot, Shape::Vec(shapes));
+            }
+
+            let clicked = (response.clicked() && !response.changed()).then(|| {
+                response
+                    .interact_pointer_pos()
+                    .and_then(|p| layers.pick(&view, p, radius))
             });
+            if let Some(i) = hovered {
+                ui.ctx().set_cursor_icon(egui::CursorIcon::PointingHand);
+                if let Some(f) = dataset.features.get(i) {
+                    response.clone().on_hover_ui_at_pointer(|ui| {
+                        ui.strong(&f.name);
+                        ui.label(f.kind.as_str());
+                    });
+                }
+            }
+            attribution_ui(ui, rect, &attributions);
+            let pointer_lon_lat = pointer.map(|p| mercator::unproject(view.to_unit(p)));
+            (
+                view,
+                MapResponse {
+                    hovered,
+                    clicked,
+                    pointer_lon_lat,
+                },
+            )
+        });
         let (view, response) = inner.inner;
         self.last_transform = Some(view);
         response
     }
 }
 
-/// "© OpenStreetMap contributors" in the map's lower right corner, linking to the licence.
-fn attribution_ui(ui: &mut Ui, map_rect: egui::Rect, text: &str, url: &str) {
-    let label = format!("© {text}");
-    let font = egui::FontId::proportional(11.0);
-    let galley = ui
-        .painter()
-        .layout_no_wrap(label.clone(), font, ui.visuals().text_color());
-    let size = galley.size() + Vec2::new(10.0, 4.0);
-    let rect = egui::Rect::from_min_size(map_rect.max - size, size);
-    ui.painter()
-        .rect_filled(rect, 2.0, ui.visuals().panel_fill.gamma_multiply(0.85));
-    ui.put(
-        rect,
-        egui::Hyperlink::from_label_and_url(egui::RichText::new(label).size(11.0), url),
-    );
+/// The basemaps' attributions in the map's lower right corner, each linking to its source.
+fn attribution_ui(ui: &mut Ui, map_rect: egui::Rect, attributions: &[(String, &'static str)]) {
+    let mut right = map_rect.max.x;
+    for (text, url) in attributions.iter().rev() {
+        let font = egui::FontId::proportional(11.0);
+        let galley = ui
+            .painter()
+            .layout_no_wrap(text.clone(), font, ui.visuals().text_color());
+        let size = galley.size() + Vec2::new(10.0, 4.0);
+        let rect =
+            egui::Rect::from_min_size(egui::pos2(right - size.x, map_rect.max.y - size.y), size);
+        ui.painter()
+            .rect_filled(rect, 2.0, ui.visuals().panel_fill.gamma_multiply(0.85));
+        let label = egui::RichText::new(text).size(11.0);
+        if url.is_empty() {
+            ui.put(rect, egui::Label::new(label));
+        } else {
+            ui.put(rect, egui::Hyperlink::from_label_and_url(label, *url));
+        }
+        right = rect.min.x - 2.0;
+    }
 }
 
 /// OpenStreetMap tiles with a disk cache in the platform's cache folder and a User-Agent

@@ -43,13 +43,23 @@ pub fn menu_bar_ui(ui: &mut Ui, settings: &Settings, actions: &mut Vec<Action>) 
             }
             ui.separator();
             ui.label("Basemap");
-            for basemap in [Basemap::Graticule, Basemap::OpenStreetMap] {
+            for basemap in [Basemap::Offline, Basemap::OpenStreetMap, Basemap::None] {
                 if ui
                     .radio(settings.basemap == basemap, basemap.label())
                     .clicked()
                 {
                     actions.push(Action::SetBasemap(basemap));
                 }
+            }
+            let pmtiles = matches!(settings.basemap, Basemap::PmTiles(_));
+            let label = if pmtiles {
+                settings.basemap.label()
+            } else {
+                "PMTiles file…".to_owned()
+            };
+            if ui.radio(pmtiles, label).clicked() {
+                actions.push(Action::ShowPmTilesDialog);
+                ui.close();
             }
             ui.separator();
             ui.label("Theme");

@@ -6,15 +6,27 @@ use crate::app::Action;
 use crate::dataset::Dataset;
 use crate::map::graticule::{format_lat, format_lon};
 
-/// Feature count, warnings, the position under the pointer, the zoom.
-pub fn status_bar_ui(
-    ui: &mut Ui,
-    dataset: &Dataset,
-    pointer_lon_lat: Option<(f64, f64)>,
-    zoom: f64,
-    loading: bool,
-    actions: &mut Vec<Action>,
-) {
+/// What the status bar shows besides the dataset.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct StatusInfo {
+    /// Longitude and latitude under the pointer.
+    pub pointer_lon_lat: Option<(f64, f64)>,
+    /// The map's zoom.
+    pub zoom: f64,
+    /// A file is loading.
+    pub loading: bool,
+    /// Something wrong with the basemap (e.g. OpenStreetMap unreachable).
+    pub basemap_problem: Option<String>,
+}
+
+/// Feature count, warnings, basemap problems, the position under the pointer, the zoom.
+pub fn status_bar_ui(ui: &mut Ui, dataset: &Dataset, info: &StatusInfo, actions: &mut Vec<Action>) {
+    let StatusInfo {
+        pointer_lon_lat,
+        zoom,
+        loading,
+        basemap_problem,
+    } = info;
     ui.horizontal(|ui| {
         let routes = dataset
             .features
@@ -36,7 +48,11 @@ pub fn status_bar_ui(
         } else if ui.button(text).on_hover_text("List the warnings").clicked() {
             actions.push(Action::ToggleWarnings);
         }
-        if loading {
+        if let Some(problem) = basemap_problem {
+            ui.separator();
+            ui.colored_label(ui.visuals().warn_fg_color, problem);
+        }
+        if *loading {
             ui.separator();
             ui.spinner();
             ui.label("Loading…");

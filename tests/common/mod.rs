@@ -16,7 +16,7 @@ pub fn app() -> SortieApp {
         dataset,
         Settings {
             dark_mode: false,
-            basemap: Basemap::Graticule,
+            basemap: Basemap::None,
         },
     )
 }
