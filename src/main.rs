@@ -30,7 +30,6 @@ fn main() -> ExitCode {
 }
 
 fn run_window(file: Option<PathBuf>, basemap: Option<Basemap>) -> ExitCode {
-    sortie::basemap::warm_up();
     let dataset = match bundled_dataset() {
         Ok(dataset) => dataset,
         Err(e) => {
@@ -57,6 +56,9 @@ fn run_window(file: Option<PathBuf>, basemap: Option<Basemap>) -> ExitCode {
                 .unwrap_or_default();
             if let Some(basemap) = basemap {
                 settings.basemap = basemap;
+            }
+            if settings.basemap != Basemap::None {
+                sortie::basemap::warm_up();
             }
             let mut app = SortieApp::new(dataset, settings);
             if let Some(path) = file {

@@ -296,6 +296,15 @@ fn a_duplicate_id_is_a_warning_and_links_go_to_the_first() {
 }
 
 #[test]
+fn an_empty_id_is_a_warning_and_replaced() {
+    let d = load(&collection(&point("", "", "[1, 2]")));
+    assert_eq!(d.features[0].id, "#0");
+    let w = only_warning(&d);
+    assert_eq!(w.property.as_deref(), Some("features[0].id"));
+    assert!(w.message.contains("empty id"));
+}
+
+#[test]
 fn empty_and_blank_files_are_errors() {
     assert!(error(b"").message.contains("empty"));
     assert!(error(b" \n\t ").message.contains("empty"));

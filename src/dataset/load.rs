@@ -521,7 +521,18 @@ impl<'t> Loader<'t> {
         let id = match object.get("id") {
             None => None,
             Some(raw_id) => match JsonKind::of(raw_id) {
-                JsonKind::String => as_string(raw_id),
+                JsonKind::String => match as_string(raw_id) {
+                    Some(id) if id.is_empty() => {
+                        self.warn(
+                            &Place { index, id: None },
+                            raw_id,
+                            member_path(prefix, "id"),
+                            format!("an empty id cannot be linked to; using #{index}"),
+                        );
+                        None
+                    }
+                    id => id,
+                },
                 JsonKind::Number => Some(raw_id.get().to_owned()),
                 kind => {
                     self.warn(

@@ -89,6 +89,11 @@ pub struct MapView {
     /// The transform of the last frame drawn, for tests and for fitting.
     pub last_transform: Option<ScreenTransform>,
     fit_pending: bool,
+    /// When the first frame was drawn, and how long after it the offline basemap had every
+    /// tile in view ready.
+    first_frame: Option<std::time::Instant>,
+    /// How long after the first frame the offline basemap first had every tile in view.
+    pub basemap_ready_after: Option<std::time::Duration>,
 }
 
 /// Zoom used when the dataset is one point.
@@ -110,7 +115,14 @@ impl MapView {
             pmtiles: None,
             last_transform: None,
             fit_pending: true,
+            first_frame: None,
+            basemap_ready_after: None,
         }
+    }
+
+    /// Keeps the centre and zoom as set, instead of fitting the dataset on the first frame.
+    pub fn skip_fit(&mut self) {
+        self.fit_pending = false;
     }
 
     /// Fits every feature on the next frame (when the map's size is known).
@@ -219,6 +231,23 @@ impl MapView {
                 path.display()
             )),
             _ => None,
+        }
+    }
+
+    /// Records, once, how long the offline basemap took to fill the first view.
+    fn note_startup(&mut self) {
+        let first = *self.first_frame.get_or_insert_with(std::time::Instant::now);
+        if self.basemap_ready_after.is_none()
+            && let Some(offline) = &self.offline
+            && offline.cached_len() > 0
+            && offline.pending_len() == 0
+        {
+            let after = first.elapsed();
+            self.basemap_ready_after = Some(after);
+            log::info!(
+                "offline basemap ready {} ms after the first frame",
+                after.as_millis()
+            );
         }
     }
 
@@ -351,6 +380,7 @@ impl MapView {
         });
         let (view, response) = inner.inner;
         self.last_transform = Some(view);
+        self.note_startup();
         response
     }
 }
