@@ -8,7 +8,8 @@ use egui::{Key, Ui};
 
 use crate::dataset::{Dataset, LoadError, load_path, parse_str};
 use crate::map::draw::Emphasis;
-use crate::map::{Basemap, MapLayers, MapView};
+use crate::map::{Basemap, MapInput, MapLayers, MapView};
+use crate::routes::airspace::{AirspaceIndex, AirspaceRow};
 use crate::theme::Palette;
 use crate::ui;
 
@@ -73,6 +74,9 @@ pub enum Action {
     SetBasemap(Basemap),
 }
 
+/// Airspace rows by route feature index.
+type RouteAirspace = Vec<(usize, Vec<AirspaceRow>)>;
+
 /// What a file dialog is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum DialogPurpose {
@@ -111,6 +115,8 @@ pub struct SortieApp {
     dialog: Option<(DialogPurpose, Receiver<Option<PathBuf>>)>,
     title_shown: Option<String>,
     theme_applied: Option<bool>,
+    /// Airspace being computed for the dataset on screen.
+    airspace_job: Option<Receiver<RouteAirspace>>,
 }
 
 impl SortieApp {
@@ -133,7 +139,45 @@ impl SortieApp {
             dialog: None,
             title_shown: None,
             theme_applied: None,
+            airspace_job: None,
         }
+        .with_airspace_job()
+    }
+
+    /// Starts computing the airspace of the dataset's routes in the background (the country
+    /// index takes a few hundred milliseconds to build the first time).
+    fn with_airspace_job(mut self) -> Self {
+        let routes: Vec<(usize, Vec<geo_types::Point<f64>>)> = self
+            .dataset
+            .features
+            .iter()
+            .filter(|f| f.route.as_ref().is_some_and(|r| r.airspace.is_none()))
+            .map(|f| (f.index, crate::dataset::route_vertices(f.geometry.as_ref())))
+            .filter(|(_, v)| v.len() >= 2)
+            .collect();
+        if routes.is_empty() {
+            return self;
+        }
+        let (tx, rx) = channel();
+        let spawned = std::thread::Builder::new()
+            .name("sortie-airspace".to_owned())
+            .spawn(move || {
+                let index = AirspaceIndex::shared();
+                let rows = routes
+                    .into_iter()
+                    .map(|(i, v)| (i, index.airspace(&v)))
+                    .collect();
+                tx.send(rows).ok();
+            });
+        if spawned.is_ok() {
+            self.airspace_job = Some(rx);
+        }
+        self
+    }
+
+    /// Whether route airspace is still being computed.
+    pub fn is_computing_airspace(&self) -> bool {
+        self.airspace_job.is_some()
     }
 
     /// Whether a file is being loaded in the background.
@@ -149,7 +193,8 @@ impl SortieApp {
         let spawned = std::thread::Builder::new()
             .name("sortie-load".to_owned())
             .spawn(move || {
-                let result = load_path(&job_path).map(|dataset| {
+                let result = load_path(&job_path).map(|mut dataset| {
+                    dataset.compute_airspace(&AirspaceIndex::shared());
                     let layers = MapLayers::new(&dataset);
                     Loaded { dataset, layers }
                 });
@@ -171,11 +216,24 @@ impl SortieApp {
         self.selection = None;
         self.hovered = None;
         self.message = None;
+        self.airspace_job = None;
         self.map.request_fit();
     }
 
-    /// Polls background jobs (file loading, the Open dialog).
+    /// Polls background jobs (file loading, airspace, the file dialogs).
     fn poll_jobs(&mut self, ctx: &egui::Context) {
+        if let Some(rx) = &self.airspace_job {
+            match rx.try_recv() {
+                Ok(rows) => {
+                    self.dataset.set_airspace(rows);
+                    self.airspace_job = None;
+                }
+                Err(TryRecvError::Empty) => {
+                    ctx.request_repaint_after(std::time::Duration::from_millis(50))
+                }
+                Err(TryRecvError::Disconnected) => self.airspace_job = None,
+            }
+        }
         if let Some((path, rx)) = &self.loading {
             match rx.try_recv() {
                 Ok(Ok(loaded)) => {
@@ -364,15 +422,23 @@ impl SortieApp {
                     selected: self.selection,
                     hovered: list_hover,
                 };
-                let response = self.map.ui(
-                    ui,
-                    &self.dataset,
-                    &self.layers,
+                let tinted: Vec<String> = self
+                    .selection
+                    .and_then(|i| self.dataset.features.get(i))
+                    .and_then(|f| f.route.as_ref())
+                    .and_then(|r| r.airspace.as_ref())
+                    .map(|rows| rows.iter().filter_map(|r| r.country.clone()).collect())
+                    .unwrap_or_default();
+                let input = MapInput {
+                    dataset: &self.dataset,
+                    layers: &self.layers,
                     emphasis,
-                    &self.settings.basemap,
-                    &palette,
-                    self.settings.dark_mode,
-                );
+                    basemap: &self.settings.basemap,
+                    palette: &palette,
+                    dark: self.settings.dark_mode,
+                    tinted_countries: &tinted,
+                };
+                let response = self.map.ui(ui, &input);
                 self.hovered = response.hovered.or(list_hover);
                 self.pointer_lon_lat = response.pointer_lon_lat;
                 if let Some(clicked) = response.clicked {

@@ -10,6 +10,10 @@ use clap::{Parser, Subcommand};
 use serde_json::{Value, json};
 
 use crate::dataset::{Dataset, Feature, LoadError, load_path};
+use crate::routes::airspace::AirspaceIndex;
+
+/// Kilometres in a nautical mile.
+pub const KM_PER_NMI: f64 = 1.852;
 
 /// Sortie: a map of airstrike routes in which every feature carries its evidence.
 #[derive(Debug, Parser)]
@@ -95,7 +99,10 @@ pub fn check(path: &Path, as_json: bool, out: &mut dyn Write) -> std::io::Result
 /// # Errors
 /// Only when writing to `out` fails.
 pub fn info(path: &Path, as_json: bool, out: &mut dyn Write) -> std::io::Result<u8> {
-    let result = load_path(path);
+    let mut result = load_path(path);
+    if let Ok(dataset) = &mut result {
+        dataset.compute_airspace(&AirspaceIndex::shared());
+    }
     match &result {
         Ok(dataset) if as_json => {
             let text = serde_json::to_string_pretty(&info_json(dataset)).unwrap_or_default();
@@ -132,15 +139,53 @@ pub fn info_json(dataset: &Dataset) -> Value {
         .filter_map(|f| {
             let route = f.route.as_ref()?;
             let metrics = route.metrics.as_ref();
+            let vertices: Vec<[f64; 2]> = match &f.geometry {
+                Some(geo_types::Geometry::LineString(l)) => {
+                    l.0.iter().map(|c| [c.x, c.y]).collect()
+                }
+                Some(geo_types::Geometry::MultiLineString(m)) => {
+                    m.0.iter()
+                        .flat_map(|l| l.0.iter().map(|c| [c.x, c.y]))
+                        .collect()
+                }
+                _ => Vec::new(),
+            };
+            let legs: Vec<Value> = metrics.map_or_else(Vec::new, |m| {
+                m.legs_m
+                    .iter()
+                    .zip(vertices.windows(2))
+                    .map(|(l, w)| json!({"from": w[0], "to": w[1], "km": round(l / 1000.0, 3)}))
+                    .collect()
+            });
+            let airspace: Option<Vec<Value>> = route.airspace.as_ref().map(|rows| {
+                rows.iter()
+                    .map(|r| {
+                        json!({
+                            "country": r.country,
+                            "km": round(r.km, 3),
+                            "entry": [round(r.entry[0], 5), round(r.entry[1], 5)],
+                            "exit": [round(r.exit[0], 5), round(r.exit[1], 5)],
+                        })
+                    })
+                    .collect()
+            });
+            let flight_times: Vec<Value> = route
+                .flight_times_h(dataset)
+                .into_iter()
+                .map(|(label, hours)| json!({"basis": label, "hours": round(hours, 3)}))
+                .collect();
             Some(json!({
                 "id": f.id,
                 "name": f.name,
                 "from": route.from,
                 "to": route.to,
                 "length_km": metrics.map(|m| round(m.length_km(), 3)),
-                "legs_km": metrics.map(|m| m.legs_m.iter().map(|l| round(l / 1000.0, 3)).collect::<Vec<_>>()),
+                "length_nmi": metrics.map(|m| round(m.length_km() / KM_PER_NMI, 3)),
                 "initial_bearing_deg": metrics.map(|m| round(m.initial_bearing_deg, 2)),
                 "final_bearing_deg": metrics.map(|m| round(m.final_bearing_deg, 2)),
+                "legs": legs,
+                "airspace": airspace,
+                "flight_times": flight_times,
                 "aircraft": route.aircraft,
                 "schematic": route.schematic,
                 "date": f.date.map(|d| d.iso()),
@@ -248,6 +293,18 @@ fn info_table(dataset: &Dataset, out: &mut dyn Write) -> std::io::Result<()> {
                 clip(route.to.as_deref().unwrap_or("-"), 14),
                 if route.schematic { "yes" } else { "no" }
             )?;
+            for row in route.airspace.iter().flatten() {
+                writeln!(
+                    out,
+                    "    over {:<24} {:>8.1} km   entry {:>9.4}, {:>8.4}   exit {:>9.4}, {:>8.4}",
+                    clip(row.country.as_deref().unwrap_or("open sea"), 24),
+                    row.km,
+                    row.entry[0],
+                    row.entry[1],
+                    row.exit[0],
+                    row.exit[1]
+                )?;
+            }
         }
     }
     Ok(())

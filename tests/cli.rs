@@ -174,6 +174,43 @@ fn info_json_gives_features_and_routes() {
 }
 
 #[test]
+fn info_json_gives_each_routes_analysis() {
+    let report = json(&sortie(&["info", "--json", bundled().to_str().unwrap()]));
+    let r = report["routes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "route-nojeh-deir-ez-zor")
+        .unwrap();
+    let nmi = r["length_nmi"].as_f64().unwrap();
+    assert!((nmi - 773.5524 / 1.852).abs() < 0.01, "{nmi}");
+    assert!((r["final_bearing_deg"].as_f64().unwrap() - 268.54).abs() < 0.01);
+    assert_eq!(r["legs"].as_array().map(Vec::len), Some(1));
+    assert_eq!(
+        r["legs"][0]["from"],
+        serde_json::json!([48.65333, 35.21167])
+    );
+    let airspace = r["airspace"].as_array().unwrap();
+    let countries: Vec<&str> = airspace
+        .iter()
+        .map(|a| a["country"].as_str().unwrap_or("sea"))
+        .collect();
+    assert_eq!(countries, ["Iran", "Iraq", "Syria"]);
+    let km: f64 = airspace.iter().map(|a| a["km"].as_f64().unwrap()).sum();
+    assert!((km - 773.552).abs() < 0.01, "{km}");
+    assert_eq!(airspace[0]["exit"], airspace[1]["entry"]);
+    assert_eq!(airspace[0]["entry"].as_array().map(Vec::len), Some(2));
+
+    let table = String::from_utf8(sortie(&["info", bundled().to_str().unwrap()]).stdout).unwrap();
+    assert!(
+        table
+            .lines()
+            .any(|l| l.trim_start().starts_with("over Iraq") && l.contains("444.2 km")),
+        "{table}"
+    );
+}
+
+#[test]
 fn info_on_an_invalid_file_exits_1() {
     let dir = tempfile::tempdir().unwrap();
     let file = write(&dir, "x.geojson", "[]");

@@ -167,6 +167,19 @@ fn a_routes_ends_are_links() {
 }
 
 #[test]
+fn a_selected_route_lists_the_airspace_it_crosses() {
+    let mut h = harness(app());
+    common::settle(&mut h);
+    h.get_by_label("Hamedan → Deir ez-Zor").click();
+    h.run();
+    assert!(h.query_by_label("Airspace crossed").is_some());
+    for country in ["Iran", "Iraq", "Syria"] {
+        assert!(h.query_by_label(country).is_some(), "{country} is listed");
+    }
+    assert!(h.query_by_label("444.2").is_some(), "Iraq's km");
+}
+
+#[test]
 fn zoom_keys_and_fit() {
     let mut h = harness(app());
     h.run();

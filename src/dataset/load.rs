@@ -162,6 +162,7 @@ fn parse_text(
 
     let mut features = Vec::new();
     let mut foreign_members = Vec::new();
+    let mut aircraft_cruise_kmh = Vec::new();
     match type_name.as_str() {
         "FeatureCollection" => {
             let raw_features = top.get("features").ok_or_else(|| {
@@ -192,6 +193,9 @@ fn parse_text(
             for (key, raw) in &top.members {
                 if key != "type" && key != "features" {
                     foreign_members.push((key.to_string(), to_value(raw)));
+                }
+                if key == "aircraft" {
+                    aircraft_cruise_kmh = loader.aircraft_table(raw);
                 }
             }
         }
@@ -226,6 +230,7 @@ fn parse_text(
         features,
         warnings: loader.warnings,
         foreign_members,
+        aircraft_cruise_kmh,
         ids: HashMap::new(),
         collection: type_name == "FeatureCollection",
     };
@@ -357,7 +362,7 @@ fn resolve_routes(dataset: &mut Dataset) {
 }
 
 /// The vertices of a route: a LineString's, or a MultiLineString's parts joined.
-pub(crate) fn route_vertices(geometry: Option<&Geometry<f64>>) -> Vec<Point<f64>> {
+pub fn route_vertices(geometry: Option<&Geometry<f64>>) -> Vec<Point<f64>> {
     match geometry {
         Some(Geometry::LineString(line)) => line.points().collect(),
         Some(Geometry::MultiLineString(lines)) => lines.0.iter().flat_map(|l| l.points()).collect(),
@@ -470,6 +475,35 @@ impl<'t> Loader<'t> {
             property: Some(path),
             ..Diagnostic::new(message).at(location)
         });
+    }
+
+    /// Reads the top-level `aircraft` table: `{"Tu-22M3": {"cruise_kmh": 900, …}, …}`.
+    fn aircraft_table(&mut self, raw: &RawValue) -> Vec<(String, f64)> {
+        let Ok(table) = serde_json::from_str::<RawObject<'_>>(raw.get()) else {
+            self.warnings.push(
+                Diagnostic::new("\"aircraft\" should be an object of aircraft types")
+                    .property("aircraft")
+                    .at(self.location(raw)),
+            );
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (name, entry) in &table.members {
+            let speed = serde_json::from_str::<RawObject<'_>>(entry.get())
+                .ok()
+                .and_then(|o| o.get("cruise_kmh"))
+                .and_then(as_f64)
+                .filter(|v| *v > 0.0);
+            match speed {
+                Some(speed) => out.push((name.to_string(), speed)),
+                None => self.warnings.push(
+                    Diagnostic::new("expected {\"cruise_kmh\": a number above 0, …}")
+                        .property(format!("aircraft.{name}"))
+                        .at(self.location(entry)),
+                ),
+            }
+        }
+        out
     }
 
     /// A file that is one bare geometry becomes one feature without properties.
@@ -818,6 +852,13 @@ impl<'t> Loader<'t> {
                     None => {
                         keep = self.wrong_type(place, raw, path, "a string or an array of strings")
                     }
+                },
+                "cruise_kmh" => match as_f64(raw).filter(|v| *v > 0.0) {
+                    Some(v) => {
+                        route.cruise_kmh = Some(v);
+                        route_members.push((key.to_owned(), to_value(raw)));
+                    }
+                    None => keep = self.wrong_type(place, raw, path, "a speed in km/h above 0"),
                 },
                 "schematic" => match raw.get() {
                     "true" | "false" => {

@@ -13,10 +13,11 @@ use std::path::PathBuf;
 
 pub use date::PartialDate;
 pub use diagnostic::{Diagnostic, LoadError, TextLocation};
-pub use load::{load_path, parse_bytes, parse_str};
+pub use load::{load_path, parse_bytes, parse_str, route_vertices};
 pub use style::{MarkerSize, Rgb, SPEC_FILL, SPEC_MARKER_COLOR, SPEC_STROKE, SimpleStyle};
 
 use crate::routes::RouteMetrics;
+use crate::routes::airspace::{AirspaceIndex, AirspaceRow};
 
 /// What a feature stands for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -217,6 +218,35 @@ pub struct RouteInfo {
     pub schematic: bool,
     /// Length and bearings along the ellipsoid; `None` without a line geometry.
     pub metrics: Option<RouteMetrics>,
+    /// `cruise_kmh`: the speed to estimate the flight time with, in km/h.
+    pub cruise_kmh: Option<f64>,
+    /// The countries crossed, in order; `None` until computed (see
+    /// [`Dataset::compute_airspace`]).
+    pub airspace: Option<Vec<AirspaceRow>>,
+}
+
+impl RouteInfo {
+    /// Estimated flight times in hours: from the route's own `cruise_kmh`, else one per
+    /// aircraft type whose cruise speed the dataset documents.
+    pub fn flight_times_h(&self, dataset: &Dataset) -> Vec<(String, f64)> {
+        let Some(km) = self.metrics.as_ref().map(RouteMetrics::length_km) else {
+            return Vec::new();
+        };
+        if let Some(speed) = self.cruise_kmh {
+            return vec![(format!("at {speed} km/h"), km / speed)];
+        }
+        self.aircraft
+            .iter()
+            .filter_map(|a| {
+                let speed = dataset
+                    .aircraft_cruise_kmh
+                    .iter()
+                    .find(|(name, _)| name == a)?
+                    .1;
+                Some((format!("{a} at {speed} km/h"), km / speed))
+            })
+            .collect()
+    }
 }
 
 /// One feature of the dataset, fully parsed.
@@ -287,6 +317,8 @@ pub struct Dataset {
     pub warnings: Vec<Diagnostic>,
     /// Members of the top-level object beside `type` and `features`, kept as found.
     pub foreign_members: Vec<(String, serde_json::Value)>,
+    /// Cruise speeds (km/h) by aircraft type, from the top-level `aircraft` table.
+    pub aircraft_cruise_kmh: Vec<(String, f64)>,
     ids: HashMap<String, usize>,
     /// Whether the file was a FeatureCollection (paths then start with `features[i]`).
     collection: bool,
@@ -301,6 +333,40 @@ impl Dataset {
     /// The feature with this id.
     pub fn feature_by_id(&self, id: &str) -> Option<&Feature> {
         self.index_of(id).and_then(|i| self.features.get(i))
+    }
+
+    /// Computes the airspace every route crosses.
+    pub fn compute_airspace(&mut self, index: &AirspaceIndex) {
+        for feature in &mut self.features {
+            let vertices = load::route_vertices(feature.geometry.as_ref());
+            if let Some(route) = feature.route.as_mut()
+                && vertices.len() >= 2
+            {
+                route.airspace = Some(index.airspace(&vertices));
+            }
+        }
+    }
+
+    /// The airspace of every route, by feature index, for applying to this dataset later
+    /// with [`Dataset::set_airspace`].
+    pub fn airspace_of_routes(&self, index: &AirspaceIndex) -> Vec<(usize, Vec<AirspaceRow>)> {
+        self.features
+            .iter()
+            .filter(|f| f.route.is_some())
+            .filter_map(|f| {
+                let vertices = load::route_vertices(f.geometry.as_ref());
+                (vertices.len() >= 2).then(|| (f.index, index.airspace(&vertices)))
+            })
+            .collect()
+    }
+
+    /// Stores airspace computed by [`Dataset::airspace_of_routes`].
+    pub fn set_airspace(&mut self, airspace: Vec<(usize, Vec<AirspaceRow>)>) {
+        for (index, rows) in airspace {
+            if let Some(route) = self.features.get_mut(index).and_then(|f| f.route.as_mut()) {
+                route.airspace = Some(rows);
+            }
+        }
     }
 
     /// How many features there are of each kind, in [`FeatureKind::ALL`] order.

@@ -5,8 +5,10 @@
 //! straight lines in longitude/latitude: this departs from the RFC on purpose, for routes
 //! only. Other lines are drawn as the file gives them.
 
-use geo::{Bearing as _, Densify as _, Distance as _, Geodesic};
-use geo_types::{Coord, LineString, Point};
+pub mod airspace;
+
+use geo::{Bearing as _, Distance as _, Geodesic};
+use geo_types::{Coord, Point};
 
 /// Maximum length of a drawn segment of a densified route, in metres.
 pub const DENSIFY_MAX_SEGMENT_M: f64 = 20_000.0;
@@ -71,9 +73,56 @@ pub fn normalize_deg(deg: f64) -> f64 {
 /// drawn segment exceeds [`DENSIFY_MAX_SEGMENT_M`], and cut where it crosses the
 /// antimeridian so that no piece spans the world.
 pub fn geodesic_track(vertices: &[Point<f64>]) -> Vec<Vec<Point<f64>>> {
-    let line: LineString<f64> = vertices.iter().map(|p| p.0).collect();
-    let dense = Geodesic.densify(&line, DENSIFY_MAX_SEGMENT_M);
-    split_at_antimeridian(dense.points())
+    geodesic_track_with(vertices, DENSIFY_MAX_SEGMENT_M)
+}
+
+/// [`geodesic_track`] with chords of at most `max_segment_m` metres.
+pub fn geodesic_track_with(vertices: &[Point<f64>], max_segment_m: f64) -> Vec<Vec<Point<f64>>> {
+    split_at_antimeridian(
+        geodesic_samples(vertices, max_segment_m)
+            .into_iter()
+            .map(|(p, _)| p),
+    )
+}
+
+/// Points along the geodesics through `vertices`, at most `max_segment_m` apart, each with
+/// its distance from the start in metres. Each leg is solved once and walked along its
+/// geodesic line (Karney's algorithm, WGS84); longitudes stay within ±180.
+pub fn geodesic_samples(vertices: &[Point<f64>], max_segment_m: f64) -> Vec<(Point<f64>, f64)> {
+    use geographiclib_rs::{
+        Geodesic as Wgs84, GeodesicLine, InverseGeodesic as _, capability as caps,
+    };
+    let wgs84 = Wgs84::wgs84();
+    let mut out = Vec::new();
+    let mut start_m = 0.0;
+    for (i, leg) in vertices.windows(2).enumerate() {
+        let (a, b) = (leg[0], leg[1]);
+        if i == 0 {
+            out.push((a, 0.0));
+        }
+        let (s12, azi1, _azi2, _a12): (f64, f64, f64, f64) =
+            wgs84.inverse(a.y(), a.x(), b.y(), b.x());
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let n = ((s12 / max_segment_m.max(1.0)).ceil() as usize).max(1);
+        let line = GeodesicLine::new(
+            &wgs84,
+            a.y(),
+            a.x(),
+            azi1,
+            Some(caps::STANDARD | caps::DISTANCE_IN),
+            None,
+            None,
+        );
+        for k in 1..n {
+            #[allow(clippy::cast_precision_loss)]
+            let s = s12 * k as f64 / n as f64;
+            let (_, lat, lon, ..) = line._gen_position(false, s, caps::LATITUDE | caps::LONGITUDE);
+            out.push((Point::new(lon, lat), start_m + s));
+        }
+        start_m += s12;
+        out.push((b, start_m));
+    }
+    out
 }
 
 /// Cuts a path where consecutive points jump across ±180° longitude, adding a point on the

@@ -7,8 +7,7 @@ use crate::dataset::{Claim, Dataset, Feature, Source};
 use crate::map::graticule::{format_lat, format_lon};
 use crate::theme;
 
-/// Kilometres in a nautical mile.
-const KM_PER_NMI: f64 = 1.852;
+use crate::cli::KM_PER_NMI;
 
 /// The right-hand panel: the selected feature's details, or a hint.
 pub fn details_panel_ui(
@@ -130,6 +129,10 @@ fn feature_details_ui(
             }
         });
 
+    if let Some(route) = &feature.route {
+        route_analysis_ui(ui, dataset, feature, route);
+    }
+
     if let Some(description) = &feature.description {
         ui.add_space(6.0);
         ui.label(description);
@@ -179,6 +182,95 @@ fn feature_details_ui(
                 }
             });
     }
+}
+
+/// Legs, flight times and the airspace crossed.
+fn route_analysis_ui(
+    ui: &mut Ui,
+    dataset: &Dataset,
+    feature: &Feature,
+    route: &crate::dataset::RouteInfo,
+) {
+    let Some(metrics) = &route.metrics else {
+        return;
+    };
+    if metrics.legs_m.len() > 1 {
+        ui.add_space(8.0);
+        ui.strong(format!("Legs ({})", metrics.legs_m.len()));
+        let vertices = crate::dataset::route_vertices(feature.geometry.as_ref());
+        egui::Grid::new("legs")
+            .num_columns(3)
+            .striped(true)
+            .show(ui, |ui| {
+                for (i, (leg_m, w)) in metrics.legs_m.iter().zip(vertices.windows(2)).enumerate() {
+                    ui.label(format!("{}", i + 1));
+                    ui.label(format!(
+                        "{} → {}",
+                        format_point(w[0].x(), w[0].y()),
+                        format_point(w[1].x(), w[1].y())
+                    ));
+                    ui.label(format!("{:.1} km", leg_m / 1000.0));
+                    ui.end_row();
+                }
+            });
+    }
+    let times = route.flight_times_h(dataset);
+    if !times.is_empty() {
+        ui.add_space(8.0);
+        ui.strong("Estimated flight time");
+        for (basis, hours) in times {
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            let minutes = (hours * 60.0).round() as u64;
+            ui.label(format!(
+                "{} h {:02} min ({basis})",
+                minutes / 60,
+                minutes % 60
+            ));
+        }
+    }
+    ui.add_space(8.0);
+    ui.strong("Airspace crossed");
+    match &route.airspace {
+        None => {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.weak("computing…");
+            });
+        }
+        Some(rows) => {
+            egui::Grid::new("airspace")
+                .num_columns(3)
+                .striped(true)
+                .show(ui, |ui| {
+                    ui.weak("over");
+                    ui.weak("km");
+                    ui.weak("entry → exit");
+                    ui.end_row();
+                    for row in rows {
+                        match &row.country {
+                            Some(country) => ui.label(country),
+                            None => ui.label(RichText::new("open sea").italics()),
+                        };
+                        ui.label(format!("{:.1}", row.km));
+                        ui.label(format!(
+                            "{} → {}",
+                            format_point(row.entry[0], row.entry[1]),
+                            format_point(row.exit[0], row.exit[1])
+                        ));
+                        ui.end_row();
+                    }
+                });
+            ui.weak("Along the geodesic, against Natural Earth 1:10m borders (good to a few hundred metres).");
+        }
+    }
+}
+
+fn format_point(lon: f64, lat: f64) -> String {
+    format!(
+        "{}, {}",
+        format_lat((lat * 100.0).round() / 100.0),
+        format_lon((lon * 100.0).round() / 100.0)
+    )
 }
 
 fn round5(v: f64) -> f64 {

@@ -27,10 +27,12 @@ pub fn app() -> SortieApp {
 /// in the system's fonts, but tests use only the bundled ones so that snapshots do not
 /// depend on a machine's fonts, and draw a box for a missing glyph.
 pub fn harness(app: SortieApp) -> Harness<'static, SortieApp> {
-    Harness::builder()
+    let mut h = Harness::builder()
         .with_size(SIZE)
         .allow_missing_glyphs()
-        .build_ui_state(|ui, app: &mut SortieApp| app.show(ui), app)
+        .build_ui_state(|ui, app: &mut SortieApp| app.show(ui), app);
+    settle(&mut h);
+    h
 }
 
 /// A harness that renders with wgpu on its OpenGL backend (Mesa llvmpipe on CI), so that
@@ -41,12 +43,28 @@ pub fn rendering_harness(app: SortieApp, size: [f32; 2]) -> Harness<'static, Sor
         unreachable!("kittest's default setup creates a new instance")
     };
     setup.instance_descriptor.backends = egui_wgpu::wgpu::Backends::GL;
-    Harness::builder()
+    let mut h = Harness::builder()
         .with_size(size)
         .allow_missing_glyphs()
         .wgpu_setup(egui_wgpu::WgpuSetup::CreateNew(setup))
         .with_options(snapshot_options())
-        .build_ui_state(|ui, app: &mut SortieApp| app.show(ui), app)
+        .build_ui_state(|ui, app: &mut SortieApp| app.show(ui), app);
+    settle(&mut h);
+    h
+}
+
+/// Steps until background work that changes the picture (route airspace) is done.
+pub fn settle(h: &mut Harness<'_, SortieApp>) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    h.step();
+    while h.state().is_computing_airspace() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the airspace was never computed"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+        h.step();
+    }
 }
 
 /// Snapshot tolerance, in one place.
