@@ -5,28 +5,11 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use geo::{Destination as _, Geodesic};
 use geo_types::Point;
 use sortie::routes::airspace::AirspaceIndex;
-
-/// A small deterministic generator (xorshift64*), so every run measures the same routes.
-struct Rng(u64);
-
-impl Rng {
-    fn next_f64(&mut self) -> f64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        #[allow(clippy::cast_precision_loss)]
-        let x = (self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 11) as f64;
-        x / (1u64 << 53) as f64
-    }
-
-    fn range(&mut self, lo: f64, hi: f64) -> f64 {
-        lo + (hi - lo) * self.next_f64()
-    }
-}
+use sortie::synth::Rng;
 
 /// `n` routes from random points (latitude −60° to 70°) in random directions, 500–3,000 km.
 fn random_routes(n: usize) -> Vec<[Point<f64>; 2]> {
-    let mut rng = Rng(0x5eed_1234_abcd_0001);
+    let mut rng = Rng::new(0x5eed_1234_abcd_0001);
     (0..n)
         .map(|_| {
             let start = Point::new(rng.range(-180.0, 180.0), rng.range(-60.0, 70.0));

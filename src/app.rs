@@ -6,7 +6,9 @@ use std::sync::mpsc::{Receiver, TryRecvError, channel};
 
 use egui::{Key, Ui};
 
-use crate::dataset::{Dataset, LoadError, load_path, parse_str};
+use std::sync::Arc;
+
+use crate::dataset::{Dataset, LoadError, LoadProgress, load_path_with, parse_str};
 use crate::map::draw::Emphasis;
 use crate::map::{Basemap, MapInput, MapLayers, MapView};
 use crate::routes::airspace::{AirspaceIndex, AirspaceRow};
@@ -64,6 +66,8 @@ pub enum Action {
     ShowPmTilesDialog,
     /// Open a file.
     Open(PathBuf),
+    /// Stop loading the file being loaded; the dataset on screen stays.
+    CancelLoad,
     /// Hide the error message.
     DismissMessage,
     /// Show or hide the warnings window.
@@ -82,6 +86,13 @@ type RouteAirspace = Vec<(usize, Vec<AirspaceRow>)>;
 enum DialogPurpose {
     OpenDataset,
     PickPmTiles,
+}
+
+/// A file being loaded in the background.
+struct Loading {
+    path: PathBuf,
+    progress: Arc<LoadProgress>,
+    result: Receiver<Result<Loaded, LoadError>>,
 }
 
 /// A dataset and its map layers, built together off the UI thread.
@@ -111,7 +122,7 @@ pub struct SortieApp {
     /// Whether the warnings window is open.
     pub show_warnings: bool,
     pointer_lon_lat: Option<(f64, f64)>,
-    loading: Option<(PathBuf, Receiver<Result<Loaded, LoadError>>)>,
+    loading: Option<Loading>,
     dialog: Option<(DialogPurpose, Receiver<Option<PathBuf>>)>,
     title_shown: Option<String>,
     theme_applied: Option<bool>,
@@ -185,23 +196,47 @@ impl SortieApp {
         self.loading.is_some()
     }
 
+    /// The fraction of the file loaded so far, while loading.
+    pub fn load_fraction(&self) -> Option<f32> {
+        self.loading.as_ref().map(|l| l.progress.fraction())
+    }
+
+    /// Cancels the load in progress, if any; the dataset on screen stays.
+    pub fn cancel_load(&mut self) {
+        if let Some(loading) = self.loading.take() {
+            loading.progress.cancel();
+        }
+    }
+
     /// Starts loading `path` on a background thread; the current dataset stays on screen
     /// until it is ready, and stays if it fails.
     pub fn open(&mut self, path: PathBuf) {
+        self.cancel_load();
         let (tx, rx) = channel();
         let job_path = path.clone();
+        let progress = Arc::new(LoadProgress::default());
+        let job_progress = progress.clone();
         let spawned = std::thread::Builder::new()
             .name("sortie-load".to_owned())
             .spawn(move || {
-                let result = load_path(&job_path).map(|mut dataset| {
+                let result = load_path_with(&job_path, &job_progress).and_then(|mut dataset| {
                     dataset.compute_airspace(&AirspaceIndex::shared());
+                    if job_progress.is_cancelled() {
+                        return Err(LoadError::Cancelled);
+                    }
                     let layers = MapLayers::new(&dataset);
-                    Loaded { dataset, layers }
+                    Ok(Loaded { dataset, layers })
                 });
                 tx.send(result).ok();
             });
         match spawned {
-            Ok(_) => self.loading = Some((path, rx)),
+            Ok(_) => {
+                self.loading = Some(Loading {
+                    path,
+                    progress,
+                    result: rx,
+                })
+            }
             Err(e) => {
                 self.message = Some(format!("Could not start loading {}: {e}", path.display()))
             }
@@ -234,12 +269,13 @@ impl SortieApp {
                 Err(TryRecvError::Disconnected) => self.airspace_job = None,
             }
         }
-        if let Some((path, rx)) = &self.loading {
-            match rx.try_recv() {
+        if let Some(Loading { path, result, .. }) = &self.loading {
+            match result.try_recv() {
                 Ok(Ok(loaded)) => {
                     self.loading = None;
                     self.replace_dataset(loaded);
                 }
+                Ok(Err(LoadError::Cancelled)) => self.loading = None,
                 Ok(Err(error)) => {
                     self.message = Some(format!("Could not open {}: {error}", path.display()));
                     self.loading = None;
@@ -354,6 +390,7 @@ impl SortieApp {
             Action::ShowOpenDialog => self.show_file_dialog(DialogPurpose::OpenDataset),
             Action::ShowPmTilesDialog => self.show_file_dialog(DialogPurpose::PickPmTiles),
             Action::Open(path) => self.open(path),
+            Action::CancelLoad => self.cancel_load(),
             Action::DismissMessage => self.message = None,
             Action::ToggleWarnings => self.show_warnings = !self.show_warnings,
             Action::SetDarkMode(dark) => self.settings.dark_mode = dark,
@@ -391,7 +428,7 @@ impl SortieApp {
             let info = ui::status::StatusInfo {
                 pointer_lon_lat: self.pointer_lon_lat,
                 zoom: self.map.memory.zoom(),
-                loading: self.is_loading(),
+                loading: self.load_fraction(),
                 basemap_problem: self.map.basemap_status(&self.settings.basemap),
             };
             ui::status::status_bar_ui(ui, &self.dataset, &info, &mut actions);

@@ -44,6 +44,21 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Write a synthetic dataset (points and routes with sources) from a fixed seed, for
+    /// trying Sortie at scale.
+    Synth {
+        /// Where to write the GeoJSON.
+        out: PathBuf,
+        /// Point features.
+        #[arg(long, default_value_t = 1_000_000)]
+        points: usize,
+        /// Routes between them.
+        #[arg(long, default_value_t = 100_000)]
+        routes: usize,
+        /// The seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Print a file's features and routes as a table.
     ///
     /// Exit status as for `check`.
@@ -94,6 +109,39 @@ pub fn check(path: &Path, as_json: bool, out: &mut dyn Write) -> std::io::Result
     Ok(exit_status(&result))
 }
 
+/// Runs `synth`; returns the exit status.
+///
+/// # Errors
+/// Only when writing to `out` fails.
+pub fn synth(
+    path: &Path,
+    spec: crate::synth::SynthSpec,
+    out: &mut dyn Write,
+) -> std::io::Result<u8> {
+    let written = std::fs::File::create(path).and_then(|file| {
+        let mut writer = std::io::BufWriter::with_capacity(1 << 20, file);
+        crate::synth::write_dataset(spec, &mut writer)?;
+        writer.flush()
+    });
+    match written {
+        Ok(()) => {
+            let bytes = std::fs::metadata(path).map_or(0, |m| m.len());
+            writeln!(
+                out,
+                "{}: {} points, {} routes, {bytes} bytes",
+                path.display(),
+                spec.points,
+                spec.routes
+            )?;
+            Ok(EXIT_OK)
+        }
+        Err(e) => {
+            writeln!(out, "error: cannot write {}: {e}", path.display())?;
+            Ok(EXIT_UNREADABLE)
+        }
+    }
+}
+
 /// Runs `info`; returns the exit status.
 ///
 /// # Errors
@@ -126,7 +174,7 @@ fn exit_status(result: &Result<Dataset, LoadError>) -> u8 {
     match result {
         Ok(_) => EXIT_OK,
         Err(LoadError::Invalid { .. }) => EXIT_INVALID,
-        Err(LoadError::Read { .. }) => EXIT_UNREADABLE,
+        Err(LoadError::Read { .. } | LoadError::Cancelled) => EXIT_UNREADABLE,
     }
 }
 

@@ -11,5 +11,6 @@ pub mod cli;
 pub mod dataset;
 pub mod map;
 pub mod routes;
+pub mod synth;
 pub mod theme;
 pub mod ui;

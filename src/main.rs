@@ -15,6 +15,20 @@ fn main() -> ExitCode {
     let status = match cli.command {
         Some(Command::Check { file, json }) => cli::check(&file, json, &mut stdout),
         Some(Command::Info { file, json }) => cli::info(&file, json, &mut stdout),
+        Some(Command::Synth {
+            out,
+            points,
+            routes,
+            seed,
+        }) => cli::synth(
+            &out,
+            sortie::synth::SynthSpec {
+                points,
+                routes,
+                seed,
+            },
+            &mut stdout,
+        ),
         None => {
             drop(stdout);
             return run_window(cli.file, cli.basemap);

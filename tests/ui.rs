@@ -23,6 +23,20 @@ fn click_at(harness: &mut Harness<'_, SortieApp>, pos: Pos2) {
     }
 }
 
+/// Steps (a spinner keeps repainting, so `run` would not settle) until the load is done.
+fn wait_for_load(h: &mut Harness<'_, SortieApp>) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while h.state().is_loading() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the file never finished loading"
+        );
+        h.step();
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    h.run();
+}
+
 #[test]
 fn selecting_from_the_list_shows_the_sources() {
     let mut h = harness(app());
@@ -204,14 +218,7 @@ fn a_file_that_fails_keeps_the_dataset_and_says_why() {
     let mut h = harness(app());
     h.run();
     h.state_mut().open(path);
-    for _ in 0..200 {
-        h.run();
-        if !h.state().is_loading() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
-    h.run();
+    wait_for_load(&mut h);
     assert_eq!(h.state().dataset.title, "hamedan-2016-08.geojson");
     assert!(h.query_by_label_contains("Could not open").is_some());
     assert!(h.query_by_label_contains("broken.geojson:1:").is_some());
@@ -234,20 +241,51 @@ fn a_good_file_replaces_the_dataset() {
     let mut h = harness(app());
     h.run();
     h.state_mut().open(path);
-    for _ in 0..200 {
-        h.run();
-        if !h.state().is_loading() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
-    h.run();
+    wait_for_load(&mut h);
     assert_eq!(h.state().dataset.title, "two.geojson");
     assert!(h.query_by_label("Alpha").is_some());
     assert!(
         h.query_by_label("Beta").is_some(),
         "a feature without geometry is listed"
     );
+}
+
+#[test]
+fn a_load_cancelled_halfway_leaves_the_previous_dataset() {
+    // A file big enough that loading takes a while.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.geojson");
+    let spec = sortie::synth::SynthSpec {
+        points: 200_000,
+        routes: 0,
+        seed: 3,
+    };
+    let mut file = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+    sortie::synth::write_dataset(spec, &mut file).unwrap();
+    drop(file);
+    let mut h = harness(app());
+    h.state_mut().open(path);
+    // Wait until parsing is under way, then cancel with the status bar's button.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while h.state().load_fraction().unwrap_or(1.0) <= 0.0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "loading never started"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    h.step();
+    h.get_by_label("Cancel").click();
+    h.step();
+    h.step();
+    assert!(!h.state().is_loading());
+    for _ in 0..20 {
+        h.step();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert_eq!(h.state().dataset.title, "hamedan-2016-08.geojson");
+    assert_eq!(h.state().dataset.features.len(), 18);
+    assert!(h.state().message.is_none(), "a cancel is not an error");
 }
 
 #[test]

@@ -131,6 +131,9 @@ pub enum LoadError {
         /// What the operating system said.
         source: std::io::Error,
     },
+    /// The load was cancelled.
+    #[error("loading was cancelled")]
+    Cancelled,
     /// The file was read but is not valid GeoJSON.
     #[error("{}{diagnostic}", origin_prefix(origin.as_deref()))]
     Invalid {
@@ -150,6 +153,7 @@ impl LoadError {
     pub fn diagnostic(&self) -> Diagnostic {
         match self {
             Self::Read { source, .. } => Diagnostic::new(format!("cannot read the file: {source}")),
+            Self::Cancelled => Diagnostic::new("loading was cancelled"),
             Self::Invalid { diagnostic, .. } => (**diagnostic).clone(),
         }
     }

@@ -10,6 +10,7 @@
 use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use geo_types::{
     Coord, Geometry, LineString, MultiLineString, MultiPoint, MultiPolygon, Point, Polygon,
@@ -30,11 +31,61 @@ use crate::routes::RouteMetrics;
 /// [`LoadError::Read`] when the file cannot be read, [`LoadError::Invalid`] when it is not
 /// GeoJSON (with line and column, or the JSON path at fault).
 pub fn load_path(path: &Path) -> Result<Dataset, LoadError> {
+    load_path_with(path, &LoadProgress::default())
+}
+
+/// How far a load has come, shared with the thread doing it; and a way to cancel it.
+#[derive(Debug, Default)]
+pub struct LoadProgress {
+    done: AtomicUsize,
+    total: AtomicUsize,
+    cancelled: AtomicBool,
+}
+
+impl LoadProgress {
+    /// Features read so far, and the file's feature count (0 while it is not known yet).
+    pub fn features(&self) -> (usize, usize) {
+        (
+            self.done.load(Ordering::Relaxed),
+            self.total.load(Ordering::Relaxed),
+        )
+    }
+
+    /// The fraction done, 0 to 1.
+    #[allow(clippy::cast_precision_loss)]
+    pub fn fraction(&self) -> f32 {
+        let (done, total) = self.features();
+        if total == 0 {
+            0.0
+        } else {
+            (done as f64 / total as f64) as f32
+        }
+    }
+
+    /// Asks the load to stop; it returns [`LoadError::Cancelled`] soon after.
+    pub fn cancel(&self) {
+        self.cancelled.store(true, Ordering::Relaxed);
+    }
+
+    /// Whether [`LoadProgress::cancel`] was called.
+    pub fn is_cancelled(&self) -> bool {
+        self.cancelled.load(Ordering::Relaxed)
+    }
+}
+
+/// [`load_path`], reporting progress and stopping when cancelled.
+///
+/// # Errors
+/// As [`load_path`], and [`LoadError::Cancelled`].
+pub fn load_path_with(path: &Path, progress: &LoadProgress) -> Result<Dataset, LoadError> {
     let bytes = std::fs::read(path).map_err(|source| LoadError::Read {
         path: path.to_owned(),
         source,
     })?;
-    parse_bytes(&bytes, Some(path))
+    if progress.is_cancelled() {
+        return Err(LoadError::Cancelled);
+    }
+    parse_bytes_with(&bytes, Some(path), progress)
 }
 
 /// Parses GeoJSON from bytes (UTF-8, with or without a byte-order mark).
@@ -44,6 +95,18 @@ pub fn load_path(path: &Path) -> Result<Dataset, LoadError> {
 /// # Errors
 /// [`LoadError::Invalid`] when the bytes are not UTF-8, not JSON, or not GeoJSON.
 pub fn parse_bytes(bytes: &[u8], origin: Option<&Path>) -> Result<Dataset, LoadError> {
+    parse_bytes_with(bytes, origin, &LoadProgress::default())
+}
+
+/// [`parse_bytes`], reporting progress and stopping when cancelled.
+///
+/// # Errors
+/// As [`parse_bytes`], and [`LoadError::Cancelled`].
+pub fn parse_bytes_with(
+    bytes: &[u8],
+    origin: Option<&Path>,
+    progress: &LoadProgress,
+) -> Result<Dataset, LoadError> {
     let mut warnings = Vec::new();
     let bytes = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
         Some(rest) => {
@@ -67,7 +130,7 @@ pub fn parse_bytes(bytes: &[u8], origin: Option<&Path>) -> Result<Dataset, LoadE
                 .at(TextLocation::of_offset(valid, valid.len())),
         )
     })?;
-    parse_text(text, origin, warnings)
+    parse_text(text, origin, warnings, progress)
 }
 
 /// Parses GeoJSON text.
@@ -75,7 +138,7 @@ pub fn parse_bytes(bytes: &[u8], origin: Option<&Path>) -> Result<Dataset, LoadE
 /// # Errors
 /// [`LoadError::Invalid`] when the text is not JSON or not GeoJSON.
 pub fn parse_str(text: &str, origin: Option<&Path>) -> Result<Dataset, LoadError> {
-    parse_text(text, origin, Vec::new())
+    parse_text(text, origin, Vec::new(), &LoadProgress::default())
 }
 
 fn invalid(origin: Option<&Path>, diagnostic: Diagnostic) -> LoadError {
@@ -116,6 +179,7 @@ fn parse_text(
     text: &str,
     origin: Option<&Path>,
     warnings: Vec<Diagnostic>,
+    progress: &LoadProgress,
 ) -> Result<Dataset, LoadError> {
     if text.trim().is_empty() {
         return Err(invalid(origin, Diagnostic::new("the file is empty")));
@@ -184,7 +248,14 @@ fn parse_text(
                 )
             })?;
             features.reserve(list.len());
+            progress.total.store(list.len(), Ordering::Relaxed);
             for (index, raw) in list.into_iter().enumerate() {
+                if index % 1024 == 0 {
+                    if progress.is_cancelled() {
+                        return Err(LoadError::Cancelled);
+                    }
+                    progress.done.store(index, Ordering::Relaxed);
+                }
                 let feature = loader
                     .feature(index, raw, &format!("features[{index}]"))
                     .map_err(|d| invalid(origin, d))?;

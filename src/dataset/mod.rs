@@ -13,7 +13,10 @@ use std::path::PathBuf;
 
 pub use date::PartialDate;
 pub use diagnostic::{Diagnostic, LoadError, TextLocation};
-pub use load::{load_path, parse_bytes, parse_str, route_vertices};
+pub use load::{
+    LoadProgress, load_path, load_path_with, parse_bytes, parse_bytes_with, parse_str,
+    route_vertices,
+};
 pub use style::{MarkerSize, Rgb, SPEC_FILL, SPEC_MARKER_COLOR, SPEC_STROKE, SimpleStyle};
 
 use crate::routes::RouteMetrics;

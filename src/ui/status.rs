@@ -13,8 +13,8 @@ pub struct StatusInfo {
     pub pointer_lon_lat: Option<(f64, f64)>,
     /// The map's zoom.
     pub zoom: f64,
-    /// A file is loading.
-    pub loading: bool,
+    /// A file is loading: the fraction done.
+    pub loading: Option<f32>,
     /// Something wrong with the basemap (e.g. OpenStreetMap unreachable).
     pub basemap_problem: Option<String>,
 }
@@ -52,10 +52,17 @@ pub fn status_bar_ui(ui: &mut Ui, dataset: &Dataset, info: &StatusInfo, actions:
             ui.separator();
             ui.colored_label(ui.visuals().warn_fg_color, problem);
         }
-        if *loading {
+        if let Some(fraction) = loading {
             ui.separator();
-            ui.spinner();
-            ui.label("Loading…");
+            ui.add(
+                egui::ProgressBar::new(*fraction)
+                    .desired_width(160.0)
+                    .show_percentage()
+                    .text("Loading…"),
+            );
+            if ui.button("Cancel").clicked() {
+                actions.push(Action::CancelLoad);
+            }
         }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             ui.weak(format!("zoom {zoom:.1}"));

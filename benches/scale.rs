@@ -1,0 +1,153 @@
+//! A million features: loading, drawing a frame, and picking, on synthetic datasets from
+//! `sortie::synth` (1,000,000 points and 100,000 routes, about 280 MB; and 100,000 points).
+//! GDAL's `ogrinfo -al -so` reads the same file in the same run when it is installed
+//! (`apt-get install gdal-bin`).
+
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use egui::{Pos2, Rect, pos2, vec2};
+use sortie::app::{Settings, SortieApp};
+use sortie::dataset::{Dataset, load_path};
+use sortie::map::{Basemap, MapLayers, ScreenTransform, mercator};
+use sortie::synth::{SynthSpec, write_dataset};
+
+const BIG: SynthSpec = SynthSpec {
+    points: 1_000_000,
+    routes: 100_000,
+    seed: 1,
+};
+const SMALL: SynthSpec = SynthSpec {
+    points: 100_000,
+    routes: 0,
+    seed: 2,
+};
+
+/// Writes a synthetic file once per run, in the target folder.
+fn file(spec: SynthSpec) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    let path = dir.join(format!(
+        "synth-{}-{}-{}.geojson",
+        spec.points, spec.routes, spec.seed
+    ));
+    if !path.exists() {
+        let f = std::fs::File::create(&path).expect("create the synthetic file");
+        let mut w = std::io::BufWriter::new(f);
+        write_dataset(spec, &mut w).expect("write the synthetic file");
+    }
+    path
+}
+
+fn loaded(spec: SynthSpec) -> &'static (Dataset, MapLayers) {
+    static BIG_DATA: OnceLock<(Dataset, MapLayers)> = OnceLock::new();
+    static SMALL_DATA: OnceLock<(Dataset, MapLayers)> = OnceLock::new();
+    let cell = if spec == BIG { &BIG_DATA } else { &SMALL_DATA };
+    cell.get_or_init(|| {
+        let d = load_path(&file(spec)).expect("the synthetic file loads");
+        let layers = MapLayers::new(&d);
+        (d, layers)
+    })
+}
+
+fn load(c: &mut Criterion) {
+    let path = file(BIG);
+    let bytes = std::fs::metadata(&path).map_or(0, |m| m.len());
+    eprintln!("load: {} ({} MB)", path.display(), bytes / 1_000_000);
+    let mut group = c.benchmark_group("load");
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(60));
+    group.bench_function("points_1000000", |b| {
+        b.iter(|| {
+            let d = load_path(&path).expect("loads");
+            let layers = MapLayers::new(&d);
+            (d.features.len(), layers.shapes.len())
+        });
+    });
+    if std::process::Command::new("ogrinfo")
+        .arg("--version")
+        .output()
+        .is_ok()
+    {
+        group.bench_function("gdal_ogrinfo_points_1000000", |b| {
+            b.iter(|| {
+                std::process::Command::new("ogrinfo")
+                    .args(["-al", "-so"])
+                    .arg(&path)
+                    .output()
+            })
+        });
+    } else {
+        eprintln!("ogrinfo not found: install gdal-bin to compare with GDAL");
+    }
+    group.finish();
+}
+
+/// One frame of the whole app (panels, map, our layers) and its tessellation, no GPU.
+fn frame_bench(c: &mut Criterion, name: &str, spec: SynthSpec) {
+    let (dataset, _) = loaded(spec);
+    let mut app = SortieApp::new(
+        dataset.clone(),
+        Settings {
+            dark_mode: false,
+            basemap: Basemap::None,
+        },
+    );
+    let ctx = egui::Context::default();
+    let input = || egui::RawInput {
+        screen_rect: Some(Rect::from_min_size(Pos2::ZERO, vec2(1600.0, 1000.0))),
+        ..egui::RawInput::default()
+    };
+    let run = |app: &mut SortieApp| {
+        let output = ctx.run_ui(input(), |ui| app.show(ui));
+        ctx.tessellate(output.shapes, output.pixels_per_point).len()
+    };
+    run(&mut app);
+    let mut group = c.benchmark_group("frame");
+    group.sample_size(20);
+    app.map.request_fit();
+    run(&mut app);
+    group.bench_function(format!("sortie/{name}/region"), |b| {
+        b.iter(|| run(&mut app))
+    });
+    app.map.memory.set_zoom(16.0).ok();
+    app.map.memory.center_at(walkers::lon_lat(44.0, 33.0));
+    run(&mut app);
+    group.bench_function(format!("sortie/{name}/street"), |b| {
+        b.iter(|| run(&mut app))
+    });
+    group.finish();
+}
+
+fn frames(c: &mut Criterion) {
+    frame_bench(c, "points_1000000", BIG);
+    frame_bench(c, "points_100000", SMALL);
+}
+
+fn pick(c: &mut Criterion) {
+    let (dataset, layers) = loaded(BIG);
+    let rect = Rect::from_min_size(Pos2::ZERO, vec2(1600.0, 1000.0));
+    let view = ScreenTransform::new(rect, mercator::project(44.0, 33.0), 9.0);
+    let target = dataset
+        .features
+        .iter()
+        .find_map(|f| f.point())
+        .expect("a point");
+    let at = view.to_screen(mercator::project(target.x(), target.y()));
+    let radius = |_| 6.5;
+    let mut group = c.benchmark_group("pick");
+    group.bench_function("points_1000000", |b| {
+        b.iter(|| layers.pick(&view, at, radius))
+    });
+    group.bench_function("points_1000000_empty_spot", |b| {
+        b.iter(|| layers.pick(&view, pos2(-5000.0, -5000.0), radius))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, load, frames, pick);
+criterion_main!(benches);

@@ -1,0 +1,159 @@
+//! Synthetic datasets for benchmarks and stress tests: points (bases, targets, places) and
+//! routes from bases to targets, each with a claim and a few sources, from a fixed seed.
+
+use std::io::{self, Write};
+
+/// A small deterministic generator (xorshift64*): the same seed gives the same dataset.
+#[derive(Clone, Debug)]
+pub struct Rng(u64);
+
+impl Rng {
+    /// A generator from a seed (zero is replaced, as xorshift needs a non-zero state).
+    pub fn new(seed: u64) -> Self {
+        Self(if seed == 0 {
+            0x9E37_79B9_7F4A_7C15
+        } else {
+            seed
+        })
+    }
+
+    /// The next number in 0..1.
+    pub fn next_f64(&mut self) -> f64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        #[allow(clippy::cast_precision_loss)]
+        let x = (self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 11) as f64;
+        #[allow(clippy::cast_precision_loss)]
+        let scale = (1u64 << 53) as f64;
+        x / scale
+    }
+
+    /// A number in `lo..hi`.
+    pub fn range(&mut self, lo: f64, hi: f64) -> f64 {
+        lo + (hi - lo) * self.next_f64()
+    }
+
+    /// An index in `0..n` (`n` > 0).
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        clippy::cast_precision_loss
+    )]
+    pub fn below(&mut self, n: usize) -> usize {
+        ((self.next_f64() * n as f64) as usize).min(n.saturating_sub(1))
+    }
+}
+
+/// What to generate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SynthSpec {
+    /// Point features (one in a hundred a base, the rest targets and places).
+    pub points: usize,
+    /// Routes from a base to another point.
+    pub routes: usize,
+    /// The seed.
+    pub seed: u64,
+}
+
+/// The region points are spread over: the Middle East, `[west, south, east, north]`.
+pub const REGION: [f64; 4] = [30.0, 20.0, 60.0, 45.0];
+
+/// Writes a GeoJSON FeatureCollection for `spec`, one feature per line.
+///
+/// # Errors
+/// When writing fails.
+pub fn write_dataset(spec: SynthSpec, out: &mut dyn Write) -> io::Result<()> {
+    let mut rng = Rng::new(spec.seed);
+    let bases = (spec.points / 100).max(1).min(spec.points);
+    let mut positions = Vec::with_capacity(spec.points);
+    writeln!(
+        out,
+        "{{\"type\":\"FeatureCollection\",\"name\":\"synthetic, seed {}\",\"features\":[",
+        spec.seed
+    )?;
+    for i in 0..spec.points {
+        let lon = rng.range(REGION[0], REGION[2]);
+        let lat = rng.range(REGION[1], REGION[3]);
+        positions.push((lon, lat));
+        let kind = if i < bases {
+            "base"
+        } else if rng.next_f64() < 0.6 {
+            "target"
+        } else {
+            "place"
+        };
+        let day = 1 + rng.below(28);
+        let status = ["reported", "claimed", "confirmed", "disputed", "denied"][rng.below(5)];
+        let sep = if i + 1 < spec.points || spec.routes > 0 {
+            ","
+        } else {
+            ""
+        };
+        writeln!(
+            out,
+            "{{\"type\":\"Feature\",\"id\":\"p{i}\",\"geometry\":{{\"type\":\"Point\",\"coordinates\":[{lon:.5},{lat:.5}]}},\
+\"properties\":{{\"kind\":\"{kind}\",\"name\":\"{kind} {i}\",\"date\":\"2016-08-{day:02}\",\
+\"claims\":[{{\"text\":\"Strike reported near point {i}\",\"by\":\"Source {s}\",\"status\":\"{status}\",\"sources\":[\"s{i}a\"]}}],\
+\"sources\":[{{\"id\":\"s{i}a\",\"publisher\":\"Publisher {s}\",\"url\":\"https://example.org/{i}\"}},\
+{{\"id\":\"s{i}b\",\"publisher\":\"Agency {t}\",\"url\":\"https://example.net/{i}\"}}]}}}}{sep}",
+            s = i % 97,
+            t = i % 13,
+        )?;
+    }
+    for j in 0..spec.routes {
+        let from = rng.below(bases);
+        let to = bases + rng.below(spec.points.saturating_sub(bases).max(1));
+        let (Some(a), Some(b)) = (
+            positions.get(from),
+            positions.get(to.min(spec.points.saturating_sub(1))),
+        ) else {
+            continue;
+        };
+        let to = to.min(spec.points.saturating_sub(1));
+        let sep = if j + 1 < spec.routes { "," } else { "" };
+        writeln!(
+            out,
+            "{{\"type\":\"Feature\",\"id\":\"r{j}\",\"geometry\":{{\"type\":\"LineString\",\"coordinates\":[[{:.5},{:.5}],[{:.5},{:.5}]]}},\
+\"properties\":{{\"kind\":\"route\",\"name\":\"Route {j}\",\"from\":\"p{from}\",\"to\":\"p{to}\",\"schematic\":true,\"aircraft\":[\"Su-34\"],\
+\"claims\":[{{\"text\":\"Sortie {j}\",\"status\":\"claimed\",\"sources\":[\"q{j}\"]}}],\
+\"sources\":[{{\"id\":\"q{j}\",\"publisher\":\"Ministry {}\",\"url\":\"https://example.com/r/{j}\"}}]}}}}{sep}",
+            a.0,
+            a.1,
+            b.0,
+            b.1,
+            j % 7
+        )?;
+    }
+    writeln!(out, "]}}")
+}
+
+/// The dataset for `spec` as a string.
+pub fn dataset_text(spec: SynthSpec) -> String {
+    let mut bytes = Vec::new();
+    // Writing to a Vec cannot fail.
+    write_dataset(spec, &mut bytes).ok();
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_same_seed_gives_the_same_dataset_and_it_loads_cleanly() {
+        let spec = SynthSpec {
+            points: 500,
+            routes: 50,
+            seed: 7,
+        };
+        let a = dataset_text(spec);
+        assert_eq!(a, dataset_text(spec));
+        assert_ne!(a, dataset_text(SynthSpec { seed: 8, ..spec }));
+        let d = crate::dataset::parse_str(&a, None).expect("loads");
+        assert!(d.warnings.is_empty(), "{:?}", d.warnings.first());
+        assert_eq!(d.features.len(), 550);
+        assert_eq!(d.features.iter().filter(|f| f.route.is_some()).count(), 50);
+        assert!(d.features.iter().all(|f| !f.sources.is_empty()));
+    }
+}
