@@ -87,38 +87,59 @@ fn load(c: &mut Criterion) {
     group.finish();
 }
 
+/// The app on a synthetic dataset, built on first use so that a filtered run (e.g.
+/// `cargo bench --bench scale -- pick`) does not pay for benchmarks it skips.
+fn with_app<R>(spec: SynthSpec, f: impl FnOnce(&mut SortieApp, &egui::Context) -> R) -> R {
+    thread_local! {
+        static APPS: std::cell::RefCell<Vec<(SynthSpec, SortieApp, egui::Context)>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    APPS.with_borrow_mut(|apps| {
+        if !apps.iter().any(|(s, ..)| *s == spec) {
+            let (dataset, _) = loaded(spec);
+            let app = SortieApp::new(
+                dataset.clone(),
+                Settings {
+                    dark_mode: false,
+                    basemap: Basemap::None,
+                },
+            );
+            apps.push((spec, app, egui::Context::default()));
+        }
+        let (_, app, ctx) = apps
+            .iter_mut()
+            .find(|(s, ..)| *s == spec)
+            .expect("just added");
+        f(app, ctx)
+    })
+}
+
 /// One frame of the whole app (panels, map, our layers) and its tessellation, no GPU.
-fn frame_bench(c: &mut Criterion, name: &str, spec: SynthSpec) {
-    let (dataset, _) = loaded(spec);
-    let mut app = SortieApp::new(
-        dataset.clone(),
-        Settings {
-            dark_mode: false,
-            basemap: Basemap::None,
-        },
-    );
-    let ctx = egui::Context::default();
-    let input = || egui::RawInput {
+fn run_frame(app: &mut SortieApp, ctx: &egui::Context) -> usize {
+    let input = egui::RawInput {
         screen_rect: Some(Rect::from_min_size(Pos2::ZERO, vec2(1600.0, 1000.0))),
         ..egui::RawInput::default()
     };
-    let run = |app: &mut SortieApp| {
-        let output = ctx.run_ui(input(), |ui| app.show(ui));
-        ctx.tessellate(output.shapes, output.pixels_per_point).len()
-    };
-    run(&mut app);
+    let output = ctx.run_ui(input, |ui| app.show(ui));
+    ctx.tessellate(output.shapes, output.pixels_per_point).len()
+}
+
+fn frame_bench(c: &mut Criterion, name: &str, spec: SynthSpec) {
     let mut group = c.benchmark_group("frame");
-    group.sample_size(20);
-    app.map.request_fit();
-    run(&mut app);
+    group.sample_size(10);
     group.bench_function(format!("sortie/{name}/region"), |b| {
-        b.iter(|| run(&mut app))
+        with_app(spec, |app, ctx| {
+            app.map.request_fit();
+            run_frame(app, ctx);
+            b.iter(|| run_frame(app, ctx));
+        });
     });
-    app.map.memory.set_zoom(16.0).ok();
-    app.map.memory.center_at(walkers::lon_lat(44.0, 33.0));
-    run(&mut app);
     group.bench_function(format!("sortie/{name}/street"), |b| {
-        b.iter(|| run(&mut app))
+        with_app(spec, |app, ctx| {
+            app.map.memory.set_zoom(16.0).ok();
+            app.map.memory.center_at(walkers::lon_lat(44.0, 33.0));
+            run_frame(app, ctx);
+            b.iter(|| run_frame(app, ctx));
+        });
     });
     group.finish();
 }

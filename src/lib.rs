@@ -9,6 +9,7 @@ pub mod app;
 pub mod basemap;
 pub mod cli;
 pub mod dataset;
+pub mod geometry;
 pub mod map;
 pub mod routes;
 pub mod synth;

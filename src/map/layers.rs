@@ -9,6 +9,7 @@ use rstar::{AABB, Envelope as _, RTree, RTreeObject as _};
 
 use super::mercator::{self, Unit};
 use crate::dataset::{Dataset, FeatureKind};
+use crate::geometry::even_odd_contains;
 use crate::routes::geodesic_track;
 
 /// One feature's drawable geometry in unit Web Mercator.
@@ -142,7 +143,7 @@ impl MapLayers {
                 if shape
                     .polygons
                     .iter()
-                    .any(|rings| polygon_contains(rings, unit))
+                    .any(|rings| even_odd_contains(rings, unit))
                 {
                     polygon_hit = Some(i);
                 }
@@ -270,24 +271,6 @@ fn distance_to_segment(a: Pos2, b: Pos2, p: Pos2) -> f32 {
     (a + ab * t).distance(p)
 }
 
-/// Even-odd test over all rings (holes subtract).
-fn polygon_contains(rings: &[Vec<Unit>], p: Unit) -> bool {
-    let mut inside = false;
-    for ring in rings {
-        let n = ring.len();
-        for i in 0..n {
-            let a = ring[i];
-            let b = ring[(i + n - 1) % n];
-            if (a[1] > p[1]) != (b[1] > p[1])
-                && p[0] < (b[0] - a[0]) * (p[1] - a[1]) / (b[1] - a[1]) + a[0]
-            {
-                inside = !inside;
-            }
-        }
-    }
-    inside
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -298,22 +281,6 @@ mod tests {
         assert!((d - 3.0).abs() < 1e-6);
         let d = distance_to_segment(pos2(0.0, 0.0), pos2(10.0, 0.0), pos2(13.0, 4.0));
         assert!((d - 5.0).abs() < 1e-6);
-    }
-
-    #[test]
-    fn polygon_with_hole() {
-        let outer = vec![
-            [0.0, 0.0],
-            [10.0, 0.0],
-            [10.0, 10.0],
-            [0.0, 10.0],
-            [0.0, 0.0],
-        ];
-        let hole = vec![[4.0, 4.0], [6.0, 4.0], [6.0, 6.0], [4.0, 6.0], [4.0, 4.0]];
-        let rings = vec![outer, hole];
-        assert!(polygon_contains(&rings, [2.0, 2.0]));
-        assert!(!polygon_contains(&rings, [5.0, 5.0]));
-        assert!(!polygon_contains(&rings, [11.0, 5.0]));
     }
 
     #[test]

@@ -25,6 +25,7 @@ use rstar::{AABB, RTree};
 
 use super::geodesic_samples;
 use crate::basemap::data::{Area, BasemapData};
+use crate::geometry::even_odd_contains;
 
 /// Longest chord of the densified route, in metres.
 pub const CHORD_MAX_M: f64 = 10_000.0;
@@ -124,7 +125,7 @@ impl AirspaceIndex {
         found.sort_unstable();
         found.into_iter().find_map(|(c, poly)| {
             let rings = self.rings.get(c as usize)?.get(poly as usize)?;
-            even_odd(rings, p).then_some(c)
+            even_odd_contains(rings, p).then_some(c)
         })
     }
 
@@ -228,25 +229,6 @@ fn crossing(a: [f64; 2], b: [f64; 2], c: [f64; 2], d: [f64; 2]) -> Option<f64> {
 
 fn lerp(a: [f64; 2], b: [f64; 2], t: f64) -> [f64; 2] {
     [a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])]
-}
-
-/// Even-odd containment over all rings of a polygon (Natural Earth lists rings in no set
-/// order).
-fn even_odd(rings: &[Vec<[f64; 2]>], p: [f64; 2]) -> bool {
-    let mut inside = false;
-    for ring in rings {
-        let n = ring.len();
-        for i in 0..n {
-            let a = ring[i];
-            let b = ring[(i + n - 1) % n];
-            if (a[1] > p[1]) != (b[1] > p[1])
-                && p[0] < (b[0] - a[0]) * (p[1] - a[1]) / (b[1] - a[1]) + a[0]
-            {
-                inside = !inside;
-            }
-        }
-    }
-    inside
 }
 
 #[cfg(test)]
