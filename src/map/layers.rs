@@ -5,7 +5,7 @@
 use egui::{Pos2, Rect, Vec2, pos2};
 use geo_types::Geometry;
 use rstar::primitives::{GeomWithData, Rectangle};
-use rstar::{AABB, Envelope as _, RTree, RTreeObject as _};
+use rstar::{AABB, Envelope as _, RTree};
 
 use super::mercator::{self, Unit};
 use crate::dataset::{Dataset, FeatureKind};
@@ -42,7 +42,21 @@ impl Shape {
     }
 }
 
-type Indexed = GeomWithData<Rectangle<Unit>, usize>;
+/// What an R-tree entry covers: a marker, a run of a line, or a whole polygon.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Part {
+    /// `shape.points[i]`.
+    Point(u32),
+    /// Points `start..=end` of `shape.lines[line]`.
+    Line { line: u32, start: u32, end: u32 },
+    /// `shape.polygons[i]`.
+    Polygon(u32),
+}
+
+/// Points per indexed run of a line: small enough that a pick tests few segments.
+const LINE_CHUNK: usize = 8;
+
+type Indexed = GeomWithData<Rectangle<Unit>, (u32, Part)>;
 
 /// The dataset's geometry, ready to draw and pick.
 pub struct MapLayers {
@@ -66,20 +80,53 @@ impl MapLayers {
                 shape
             })
             .collect();
-        let boxes: Vec<Indexed> = shapes
+        let mut boxes: Vec<Indexed> = Vec::new();
+        for (i, shape) in shapes.iter().enumerate() {
+            let i = u32::try_from(i).unwrap_or(u32::MAX);
+            for (k, p) in shape.points.iter().enumerate() {
+                let k = u32::try_from(k).unwrap_or(u32::MAX);
+                boxes.push(GeomWithData::new(
+                    Rectangle::from_corners(*p, *p),
+                    (i, Part::Point(k)),
+                ));
+            }
+            for (l, line) in shape.lines.iter().enumerate() {
+                let l = u32::try_from(l).unwrap_or(u32::MAX);
+                let mut start = 0;
+                while start + 1 < line.len() {
+                    let end = (start + LINE_CHUNK).min(line.len() - 1);
+                    if let Some(b) = envelope(line.get(start..=end).unwrap_or(&[])) {
+                        let (s32, e32) = (
+                            u32::try_from(start).unwrap_or(0),
+                            u32::try_from(end).unwrap_or(0),
+                        );
+                        let part = Part::Line {
+                            line: l,
+                            start: s32,
+                            end: e32,
+                        };
+                        boxes.push(GeomWithData::new(
+                            Rectangle::from_corners(b.lower(), b.upper()),
+                            (i, part),
+                        ));
+                    }
+                    start = end;
+                }
+            }
+            for (k, rings) in shape.polygons.iter().enumerate() {
+                let k = u32::try_from(k).unwrap_or(u32::MAX);
+                let all: Vec<Unit> = rings.iter().flatten().copied().collect();
+                if let Some(b) = envelope(&all) {
+                    boxes.push(GeomWithData::new(
+                        Rectangle::from_corners(b.lower(), b.upper()),
+                        (i, Part::Polygon(k)),
+                    ));
+                }
+            }
+        }
+        let bounds = shapes
             .iter()
-            .enumerate()
-            .filter_map(|(i, s)| {
-                let b = s.bounds()?;
-                Some(GeomWithData::new(
-                    Rectangle::from_corners(b.lower(), b.upper()),
-                    i,
-                ))
-            })
-            .collect();
-        let bounds = boxes
-            .iter()
-            .map(|g| g.geom().envelope())
+            .filter_map(Shape::bounds)
             .reduce(|a, b| a.merged(&b));
         Self {
             shapes,
@@ -98,9 +145,10 @@ impl MapLayers {
         let mut found: Vec<usize> = self
             .index
             .locate_in_envelope_intersecting(&AABB::from_corners(min, max))
-            .map(|g| g.data)
+            .map(|g| g.data.0 as usize)
             .collect();
         found.sort_unstable();
+        found.dedup();
         found
     }
 
@@ -117,35 +165,50 @@ impl MapLayers {
         let reach_px = 16.0;
         let min = view.to_unit(pointer - Vec2::splat(reach_px));
         let max = view.to_unit(pointer + Vec2::splat(reach_px));
-        let candidates = self.in_rect(min, max);
         let mut best_point: Option<(f32, usize)> = None;
         let mut best_line: Option<(f32, usize)> = None;
-        let mut polygon_hit = None;
-        for i in candidates {
+        let mut polygon_hit: Option<usize> = None;
+        let unit = view.to_unit(pointer);
+        for entry in self
+            .index
+            .locate_in_envelope_intersecting(&AABB::from_corners(min, max))
+        {
+            let (i, part) = (entry.data.0 as usize, entry.data.1);
             let Some(shape) = self.shapes.get(i) else {
                 continue;
             };
             let reach = radius_px(i) + crate::theme::PICK_TOLERANCE_PX;
-            for p in &shape.points {
-                let d = view.to_screen(*p).distance(pointer);
-                if d <= reach && best_point.is_none_or(|(bd, _)| d < bd) {
-                    best_point = Some((d, i));
+            match part {
+                Part::Point(k) => {
+                    let Some(p) = shape.points.get(k as usize) else {
+                        continue;
+                    };
+                    let d = view.to_screen(*p).distance(pointer);
+                    if d <= reach && best_point.is_none_or(|(bd, bi)| (d, i) < (bd, bi)) {
+                        best_point = Some((d, i));
+                    }
                 }
-            }
-            for line in &shape.lines {
-                let d = distance_to_polyline(line.iter().map(|p| view.to_screen(*p)), pointer);
-                if d <= reach && best_line.is_none_or(|(bd, _)| d < bd) {
-                    best_line = Some((d, i));
+                Part::Line { line, start, end } => {
+                    let Some(run) = shape
+                        .lines
+                        .get(line as usize)
+                        .and_then(|l| l.get(start as usize..=end as usize))
+                    else {
+                        continue;
+                    };
+                    let d = distance_to_polyline(run.iter().map(|p| view.to_screen(*p)), pointer);
+                    if d <= reach && best_line.is_none_or(|(bd, bi)| (d, i) < (bd, bi)) {
+                        best_line = Some((d, i));
+                    }
                 }
-            }
-            if polygon_hit.is_none() {
-                let unit = view.to_unit(pointer);
-                if shape
-                    .polygons
-                    .iter()
-                    .any(|rings| even_odd_contains(rings, unit))
-                {
-                    polygon_hit = Some(i);
+                Part::Polygon(k) => {
+                    let inside = shape
+                        .polygons
+                        .get(k as usize)
+                        .is_some_and(|rings| even_odd_contains(rings, unit));
+                    if inside && polygon_hit.is_none_or(|h| i < h) {
+                        polygon_hit = Some(i);
+                    }
                 }
             }
         }
@@ -156,6 +219,14 @@ impl MapLayers {
     pub fn is_drawn(&self, index: usize) -> bool {
         self.shapes.get(index).is_some_and(|s| !s.is_empty())
     }
+}
+
+fn envelope(points: &[Unit]) -> Option<AABB<Unit>> {
+    let mut iter = points.iter().copied();
+    let first = iter.next()?;
+    Some(iter.fold(AABB::from_point(first), |b, p| {
+        b.merged(&AABB::from_point(p))
+    }))
 }
 
 fn add_geometry(shape: &mut Shape, geometry: &Geometry<f64>, route: bool) {
@@ -281,6 +352,53 @@ mod tests {
         assert!((d - 3.0).abs() < 1e-6);
         let d = distance_to_segment(pos2(0.0, 0.0), pos2(10.0, 0.0), pos2(13.0, 4.0));
         assert!((d - 5.0).abs() < 1e-6);
+    }
+
+    fn sample() -> (crate::dataset::Dataset, MapLayers) {
+        let text = r#"{"type":"FeatureCollection","features":[
+          {"type":"Feature","id":"a","properties":{"kind":"base"},"geometry":{"type":"Point","coordinates":[44,33]}},
+          {"type":"Feature","id":"far","properties":{},"geometry":{"type":"Point","coordinates":[-100,40]}},
+          {"type":"Feature","id":"r","properties":{"kind":"route","from":"a","to":"b"},
+           "geometry":{"type":"LineString","coordinates":[[44,33],[40,35]]}},
+          {"type":"Feature","id":"b","properties":{"kind":"target"},"geometry":{"type":"Point","coordinates":[40,35]}}]}"#;
+        let d = crate::dataset::parse_str(text, None).expect("loads");
+        let layers = MapLayers::new(&d);
+        (d, layers)
+    }
+
+    fn view() -> ScreenTransform {
+        let rect = Rect::from_min_size(pos2(0.0, 0.0), egui::vec2(1000.0, 700.0));
+        ScreenTransform::new(rect, crate::map::mercator::project(42.0, 34.0), 6.0)
+    }
+
+    #[test]
+    fn picking_finds_points_then_lines_and_nothing_on_an_empty_spot() {
+        let (_, layers) = sample();
+        let view = view();
+        let radius = |_| 6.5;
+        let at = |lon, lat| view.to_screen(crate::map::mercator::project(lon, lat));
+        assert_eq!(
+            layers.pick(&view, at(44.0, 33.0), radius),
+            Some(0),
+            "the base, above the route's start"
+        );
+        assert_eq!(layers.pick(&view, at(40.0, 35.0), radius), Some(3));
+        // The middle of the route (its geodesic is near the straight line at this scale).
+        let mid = layers.shapes[2].lines[0][layers.shapes[2].lines[0].len() / 2];
+        assert_eq!(layers.pick(&view, view.to_screen(mid), radius), Some(2));
+        assert_eq!(layers.pick(&view, at(43.0, 30.0), radius), None);
+    }
+
+    #[test]
+    fn a_point_far_outside_the_view_is_not_drawn() {
+        let (_, layers) = sample();
+        let (min, max) = view().visible_unit_rect();
+        let visible = layers.in_rect(min, max);
+        assert_eq!(
+            visible,
+            vec![0, 2, 3],
+            "each feature once, the far one left out"
+        );
     }
 
     #[test]
