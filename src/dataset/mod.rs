@@ -350,20 +350,8 @@ impl Dataset {
         }
     }
 
-    /// The airspace of every route, by feature index, for applying to this dataset later
-    /// with [`Dataset::set_airspace`].
-    pub fn airspace_of_routes(&self, index: &AirspaceIndex) -> Vec<(usize, Vec<AirspaceRow>)> {
-        self.features
-            .iter()
-            .filter(|f| f.route.is_some())
-            .filter_map(|f| {
-                let vertices = load::route_vertices(f.geometry.as_ref());
-                (vertices.len() >= 2).then(|| (f.index, index.airspace(&vertices)))
-            })
-            .collect()
-    }
-
-    /// Stores airspace computed by [`Dataset::airspace_of_routes`].
+    /// Stores airspace computed elsewhere (the app computes it in the background), by
+    /// feature index.
     pub fn set_airspace(&mut self, airspace: Vec<(usize, Vec<AirspaceRow>)>) {
         for (index, rows) in airspace {
             if let Some(route) = self.features.get_mut(index).and_then(|f| f.route.as_mut()) {
