@@ -95,9 +95,10 @@ fn with_app<R>(spec: SynthSpec, f: impl FnOnce(&mut SortieApp, &egui::Context) -
     }
     APPS.with_borrow_mut(|apps| {
         if !apps.iter().any(|(s, ..)| *s == spec) {
-            let (dataset, _) = loaded(spec);
+            // Its own load, not a clone of `loaded`'s: a frame-only run holds one copy.
+            let dataset = load_path(&file(spec)).expect("the synthetic file loads");
             let app = SortieApp::new(
-                dataset.clone(),
+                dataset,
                 Settings {
                     dark_mode: false,
                     basemap: Basemap::None,

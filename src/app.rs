@@ -99,6 +99,7 @@ struct Loading {
 struct Loaded {
     dataset: Dataset,
     layers: MapLayers,
+    list: ui::list::FeatureList,
 }
 
 /// Sortie's window.
@@ -127,7 +128,7 @@ pub struct SortieApp {
     title_shown: Option<String>,
     theme_applied: Option<bool>,
     /// Airspace being computed for the dataset on screen.
-    airspace_job: Option<Receiver<RouteAirspace>>,
+    airspace_job: Option<(Receiver<RouteAirspace>, Arc<std::sync::atomic::AtomicBool>)>,
 }
 
 impl SortieApp {
@@ -155,9 +156,17 @@ impl SortieApp {
         .with_airspace_job()
     }
 
+    fn with_airspace_job(mut self) -> Self {
+        self.start_airspace_job();
+        self
+    }
+
     /// Starts computing the airspace of the dataset's routes in the background (the country
     /// index takes a few hundred milliseconds to build the first time).
-    fn with_airspace_job(mut self) -> Self {
+    fn start_airspace_job(&mut self) {
+        if let Some((_, cancelled)) = self.airspace_job.take() {
+            cancelled.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
         let routes: Vec<(usize, Vec<geo_types::Point<f64>>)> = self
             .dataset
             .features
@@ -167,23 +176,27 @@ impl SortieApp {
             .filter(|(_, v)| v.len() >= 2)
             .collect();
         if routes.is_empty() {
-            return self;
+            return;
         }
         let (tx, rx) = channel();
+        let cancelled = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let job_cancelled = cancelled.clone();
         let spawned = std::thread::Builder::new()
             .name("sortie-airspace".to_owned())
             .spawn(move || {
                 let index = AirspaceIndex::shared();
-                let rows = routes
-                    .into_iter()
-                    .map(|(i, v)| (i, index.airspace(&v)))
-                    .collect();
+                let mut rows = Vec::with_capacity(routes.len());
+                for (i, v) in routes {
+                    if job_cancelled.load(std::sync::atomic::Ordering::Relaxed) {
+                        return;
+                    }
+                    rows.push((i, index.airspace(&v)));
+                }
                 tx.send(rows).ok();
             });
         if spawned.is_ok() {
-            self.airspace_job = Some(rx);
+            self.airspace_job = Some((rx, cancelled));
         }
-        self
     }
 
     /// Whether route airspace is still being computed.
@@ -219,13 +232,19 @@ impl SortieApp {
         let spawned = std::thread::Builder::new()
             .name("sortie-load".to_owned())
             .spawn(move || {
-                let result = load_path_with(&job_path, &job_progress).and_then(|mut dataset| {
-                    dataset.compute_airspace(&AirspaceIndex::shared());
+                // Indexes are built here too; airspace follows in the background once the
+                // dataset is on screen.
+                let result = load_path_with(&job_path, &job_progress).and_then(|dataset| {
+                    let layers = MapLayers::new(&dataset);
+                    let list = ui::list::FeatureList::new(&dataset);
                     if job_progress.is_cancelled() {
                         return Err(LoadError::Cancelled);
                     }
-                    let layers = MapLayers::new(&dataset);
-                    Ok(Loaded { dataset, layers })
+                    Ok(Loaded {
+                        dataset,
+                        layers,
+                        list,
+                    })
                 });
                 tx.send(result).ok();
             });
@@ -244,20 +263,24 @@ impl SortieApp {
     }
 
     fn replace_dataset(&mut self, loaded: Loaded) {
-        let Loaded { dataset, layers } = loaded;
-        self.list = ui::list::FeatureList::new(&dataset);
+        let Loaded {
+            dataset,
+            layers,
+            list,
+        } = loaded;
+        self.list = list;
         self.dataset = dataset;
         self.layers = layers;
         self.selection = None;
         self.hovered = None;
         self.message = None;
-        self.airspace_job = None;
+        self.start_airspace_job();
         self.map.request_fit();
     }
 
     /// Polls background jobs (file loading, airspace, the file dialogs).
     fn poll_jobs(&mut self, ctx: &egui::Context) {
-        if let Some(rx) = &self.airspace_job {
+        if let Some((rx, _)) = &self.airspace_job {
             match rx.try_recv() {
                 Ok(rows) => {
                     self.dataset.set_airspace(rows);

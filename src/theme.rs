@@ -25,6 +25,10 @@ pub struct Palette {
     pub hover: Color32,
     /// Uncertainty circles.
     pub uncertainty: Color32,
+    /// Disc of a cluster of points.
+    pub cluster_fill: Color32,
+    /// Count on a cluster.
+    pub cluster_text: Color32,
 }
 
 impl Palette {
@@ -41,6 +45,8 @@ impl Palette {
                 selection: Color32::from_rgb(0x4d, 0xc3, 0xff),
                 hover: Color32::from_rgb(0xff, 0xe0, 0x66),
                 uncertainty: Color32::from_rgba_unmultiplied(0xff, 0xff, 0xff, 0x60),
+                cluster_fill: Color32::from_rgba_unmultiplied(0xe0, 0x55, 0x4a, 0xd8),
+                cluster_text: Color32::WHITE,
             }
         } else {
             Self {
@@ -53,6 +59,8 @@ impl Palette {
                 selection: Color32::from_rgb(0x00, 0x6e, 0xd6),
                 hover: Color32::from_rgb(0xd9, 0x8e, 0x00),
                 uncertainty: Color32::from_rgba_unmultiplied(0x30, 0x30, 0x30, 0x50),
+                cluster_fill: Color32::from_rgba_unmultiplied(0xc0, 0x2f, 0x2f, 0xd8),
+                cluster_text: Color32::WHITE,
             }
         }
     }

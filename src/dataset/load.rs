@@ -303,6 +303,7 @@ fn parse_text(
         foreign_members,
         aircraft_cruise_kmh,
         ids: HashMap::new(),
+        summary: std::sync::OnceLock::new(),
         collection: type_name == "FeatureCollection",
     };
     index_ids(&mut dataset);

@@ -5,6 +5,7 @@ mod date;
 mod diagnostic;
 mod load;
 pub mod raw;
+mod search;
 mod style;
 
 use std::collections::HashMap;
@@ -17,6 +18,7 @@ pub use load::{
     LoadProgress, load_path, load_path_with, parse_bytes, parse_bytes_with, parse_str,
     route_vertices,
 };
+pub use search::SearchIndex;
 pub use style::{MarkerSize, Rgb, SPEC_FILL, SPEC_MARKER_COLOR, SPEC_STROKE, SimpleStyle};
 
 use crate::routes::RouteMetrics;
@@ -323,6 +325,9 @@ pub struct Dataset {
     /// Cruise speeds (km/h) by aircraft type, from the top-level `aircraft` table.
     pub aircraft_cruise_kmh: Vec<(String, f64)>,
     ids: HashMap<String, usize>,
+    /// [`Self::summary`], computed on first use (features and warnings do not change after
+    /// the load).
+    summary: std::sync::OnceLock<String>,
     /// Whether the file was a FeatureCollection (paths then start with `features[i]`).
     collection: bool,
 }
@@ -374,7 +379,11 @@ impl Dataset {
     }
 
     /// A one-line summary: `15 features (6 bases, 5 targets, …), 3 routes, 0 warnings`.
-    pub fn summary(&self) -> String {
+    pub fn summary(&self) -> &str {
+        self.summary.get_or_init(|| self.compute_summary())
+    }
+
+    fn compute_summary(&self) -> String {
         let kinds: Vec<String> = self
             .count_by_kind()
             .into_iter()

@@ -4,7 +4,8 @@
 
 use egui::{Align2, Color32, FontId, Painter, Pos2, Rect, Shape, Stroke, Vec2, pos2, vec2};
 
-use super::layers::{MapLayers, ScreenTransform};
+use super::aggregate::{DensityCell, cell_bounds};
+use super::layers::{FramePlan, MapLayers, ScreenTransform, cluster_radius_px};
 use crate::dataset::{Dataset, Feature, FeatureKind, PrecisionLevel, SPEC_FILL, SPEC_STROKE};
 use crate::theme::{self, Palette};
 
@@ -67,18 +68,19 @@ fn stroke_color(feature: &Feature) -> Color32 {
     with_opacity(base, feature.style.stroke_opacity)
 }
 
-/// Paints the visible features and their labels; returns the screen rectangles of the
-/// markers and labels drawn, for other labels to avoid.
+/// Paints what `plan` says is in view (features, clusters, line density) and the labels;
+/// returns the screen rectangles of the markers, clusters and labels drawn, for other
+/// labels to avoid.
 pub fn paint_features(
     painter: &Painter,
     view: &ScreenTransform,
     dataset: &Dataset,
     layers: &MapLayers,
+    plan: &FramePlan,
     emphasis: Emphasis,
     palette: &Palette,
 ) -> Vec<Rect> {
-    let (min, max) = view.visible_unit_rect();
-    let mut visible = layers.in_rect(min, max);
+    let mut visible = plan.features();
     // Emphasised features last, so they sit on top.
     visible.retain(|&i| Some(i) != emphasis.selected && Some(i) != emphasis.hovered);
     visible.extend(emphasis.hovered.filter(|&i| layers.is_drawn(i)));
@@ -93,6 +95,9 @@ pub fn paint_features(
         .filter_map(|&i| Some((dataset.features.get(i)?, layers.shapes.get(i)?)))
         .collect();
 
+    if let Some((level, cells, max)) = &plan.density {
+        paint_density(painter, view, *level, cells, *max);
+    }
     for (feature, shape) in &items {
         for rings in &shape.polygons {
             paint_polygon(painter, view, feature, rings, emphasis, palette);
@@ -103,8 +108,14 @@ pub fn paint_features(
             paint_line(painter, view, dataset, feature, line, emphasis, palette);
         }
     }
-    let mut labels = Vec::new();
     let mut obstacles = Vec::new();
+    if let Some((_, cells)) = &plan.clusters {
+        for cell in cells.iter().filter(|c| c.count > 1) {
+            let center = view.to_screen([f64::from(cell.center[0]), f64::from(cell.center[1])]);
+            obstacles.push(paint_cluster(painter, center, cell.count, palette));
+        }
+    }
+    let mut labels = Vec::new();
     for (feature, shape) in &items {
         for &p in &shape.points {
             let center = view.to_screen(p);
@@ -148,6 +159,61 @@ pub fn paint_features(
     let placed = place_labels(painter, labels, &obstacles, view.rect, palette);
     obstacles.extend(placed);
     obstacles
+}
+
+/// A disc with the number of points it stands for; returns its rectangle.
+fn paint_cluster(painter: &Painter, center: Pos2, count: u32, palette: &Palette) -> Rect {
+    let r = cluster_radius_px(count);
+    painter.circle(
+        center,
+        r,
+        palette.cluster_fill,
+        Stroke::new(1.5, palette.marker_outline),
+    );
+    painter.text(
+        center,
+        Align2::CENTER_CENTER,
+        short_count(count),
+        FontId::proportional(11.0),
+        palette.cluster_text,
+    );
+    Rect::from_center_size(center, Vec2::splat(r * 2.0))
+}
+
+/// A count in at most four characters: 950, 9.5k, 95k, 1.2M.
+pub fn short_count(count: u32) -> String {
+    let n = f64::from(count);
+    if count < 1_000 {
+        count.to_string()
+    } else if count < 10_000 {
+        format!("{:.1}k", (n / 100.0).floor() / 10.0)
+    } else if count < 1_000_000 {
+        format!("{:.0}k", (n / 1_000.0).floor())
+    } else {
+        format!("{:.1}M", (n / 100_000.0).floor() / 10.0)
+    }
+}
+
+/// Line density as one mesh of cells, shaded by count on a log scale (the level's largest
+/// count is the darkest).
+fn paint_density(
+    painter: &Painter,
+    view: &ScreenTransform,
+    level: u8,
+    cells: &[DensityCell],
+    max: u32,
+) {
+    let mut mesh = egui::Mesh::default();
+    let base = theme::kind_color(FeatureKind::Route);
+    let scale = f64::from(max.max(2)).ln_1p();
+    for cell in cells {
+        let (min, max) = cell_bounds(cell.key, level);
+        let rect = Rect::from_min_max(view.to_screen(min), view.to_screen(max));
+        #[allow(clippy::cast_possible_truncation)]
+        let t = (f64::from(cell.count).ln_1p() / scale) as f32;
+        mesh.add_colored_rect(rect, base.gamma_multiply(0.12 + 0.68 * t.clamp(0.0, 1.0)));
+    }
+    painter.add(Shape::mesh(mesh));
 }
 
 fn priority(feature: &Feature, emphasis: Emphasis) -> u8 {
@@ -460,6 +526,15 @@ mod tests {
         let (p, d) = point_back_from_end(&pts, 4.0).expect("long enough");
         assert_eq!(p, pos2(10.0, 6.0));
         assert_eq!(d, vec2(0.0, 1.0));
+    }
+
+    #[test]
+    fn counts_are_short() {
+        assert_eq!(short_count(7), "7");
+        assert_eq!(short_count(950), "950");
+        assert_eq!(short_count(9_549), "9.5k");
+        assert_eq!(short_count(95_000), "95k");
+        assert_eq!(short_count(1_234_567), "1.2M");
     }
 
     #[test]

@@ -1,12 +1,17 @@
 //! What the map draws, computed once per dataset: every feature's geometry in unit Web
-//! Mercator (routes densified along geodesics), an R-tree over their bounding boxes for
-//! culling and picking, and the extent of the whole dataset.
+//! Mercator (routes densified along geodesics), R-trees of points, line runs, whole lines
+//! and polygons for culling and picking, the aggregates for low zooms, and the extent of
+//! the whole dataset.
 
 use egui::{Pos2, Rect, Vec2, pos2};
 use geo_types::Geometry;
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{AABB, Envelope as _, RTree};
 
+use super::aggregate::{
+    CLUSTER_MAX_LEVEL, Cluster, ClusterPyramid, DENSITY_MAX_LEVEL, DensityCell, DensityPyramid,
+    cell_bounds, level_for_zoom,
+};
 use super::mercator::{self, Unit};
 use crate::dataset::{Dataset, FeatureKind};
 use crate::geometry::even_odd_contains;
@@ -42,32 +47,102 @@ impl Shape {
     }
 }
 
-/// What an R-tree entry covers: a marker, a run of a line, or a whole polygon.
+/// A run of a line: points `start..=end` of `shape.lines[line]`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Part {
-    /// `shape.points[i]`.
-    Point(u32),
-    /// Points `start..=end` of `shape.lines[line]`.
-    Line { line: u32, start: u32, end: u32 },
-    /// `shape.polygons[i]`.
-    Polygon(u32),
+struct Run {
+    line: u32,
+    start: u32,
+    end: u32,
 }
 
 /// Points per indexed run of a line: small enough that a pick tests few segments.
 const LINE_CHUNK: usize = 8;
 
-type Indexed = GeomWithData<Rectangle<Unit>, (u32, Part)>;
+/// Most markers drawn one by one; beyond it a frame draws clusters.
+pub const POINT_LIMIT: usize = 4_000;
+/// Most lines drawn one by one; beyond it a frame draws their density.
+pub const LINE_LIMIT: usize = 1_500;
+/// Clusters are drawn on cells 2^6 = 64 to 128 points wide.
+const CLUSTER_CELL_PX_LOG2: u8 = 6;
+/// Density is drawn on cells 2^3 = 8 to 16 points wide.
+const DENSITY_CELL_PX_LOG2: u8 = 3;
+
+type Boxed<T> = GeomWithData<Rectangle<Unit>, T>;
+
+/// How a frame draws what is in view: every feature, or an aggregate where there are too
+/// many. Computed once per frame, shared by painting and picking.
+#[derive(Clone, Debug, Default)]
+pub struct FramePlan {
+    /// Point markers to draw, as (feature, point) pairs, when no more than [`POINT_LIMIT`]
+    /// are in view.
+    pub points: Vec<(u32, u32)>,
+    /// Otherwise, the clusters in view and their level.
+    pub clusters: Option<(u8, Vec<Cluster>)>,
+    /// Line features to draw, when no more than [`LINE_LIMIT`] are in view.
+    pub lines: Vec<u32>,
+    /// Otherwise, the density cells in view, their level and the level's largest count.
+    pub density: Option<(u8, Vec<DensityCell>, u32)>,
+    /// Polygon features in view.
+    pub polygons: Vec<u32>,
+}
+
+impl FramePlan {
+    /// Every feature the plan draws one by one, sorted, each once.
+    pub fn features(&self) -> Vec<usize> {
+        let mut all: Vec<usize> = self
+            .points
+            .iter()
+            .map(|&(f, _)| f as usize)
+            .chain(self.lines.iter().map(|&f| f as usize))
+            .chain(self.polygons.iter().map(|&f| f as usize))
+            .chain(
+                self.clusters
+                    .iter()
+                    .flat_map(|(_, cells)| cells.iter().filter(|c| c.count == 1))
+                    .map(|c| c.first as usize),
+            )
+            .collect();
+        all.sort_unstable();
+        all.dedup();
+        all
+    }
+}
+
+/// What lies under the pointer.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Hit {
+    /// One feature.
+    Feature(usize),
+    /// A cluster of points: how many, and the square of its cell (unit Mercator).
+    Cluster {
+        /// Points in it.
+        count: u32,
+        /// The cell's corners.
+        bounds: (Unit, Unit),
+    },
+}
+
+/// The radius of a cluster's disc, in points, by its count.
+#[allow(clippy::cast_possible_truncation, clippy::cast_precision_loss)]
+pub fn cluster_radius_px(count: u32) -> f32 {
+    9.0 + 4.5 * (count.max(1) as f32).log10()
+}
 
 /// The dataset's geometry, ready to draw and pick.
 pub struct MapLayers {
     /// One shape per feature, in dataset order.
     pub shapes: Vec<Shape>,
-    index: RTree<Indexed>,
+    points: RTree<GeomWithData<Unit, (u32, u32)>>,
+    runs: RTree<Boxed<(u32, Run)>>,
+    lines: RTree<Boxed<u32>>,
+    polygons: RTree<Boxed<(u32, u32)>>,
+    clusters: ClusterPyramid,
+    density: DensityPyramid,
     bounds: Option<AABB<Unit>>,
 }
 
 impl MapLayers {
-    /// Projects every feature once and indexes it.
+    /// Projects every feature once, indexes it, and builds the aggregates.
     pub fn new(dataset: &Dataset) -> Self {
         let shapes: Vec<Shape> = dataset
             .features
@@ -80,46 +155,45 @@ impl MapLayers {
                 shape
             })
             .collect();
-        let mut boxes: Vec<Indexed> = Vec::new();
+        let as_u32 = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
+        let mut points = Vec::new();
+        let mut runs = Vec::new();
+        let mut lines = Vec::new();
+        let mut polygons = Vec::new();
         for (i, shape) in shapes.iter().enumerate() {
-            let i = u32::try_from(i).unwrap_or(u32::MAX);
+            let i = as_u32(i);
             for (k, p) in shape.points.iter().enumerate() {
-                let k = u32::try_from(k).unwrap_or(u32::MAX);
-                boxes.push(GeomWithData::new(
-                    Rectangle::from_corners(*p, *p),
-                    (i, Part::Point(k)),
-                ));
+                points.push(GeomWithData::new(*p, (i, as_u32(k))));
             }
             for (l, line) in shape.lines.iter().enumerate() {
-                let l = u32::try_from(l).unwrap_or(u32::MAX);
                 let mut start = 0;
                 while start + 1 < line.len() {
                     let end = (start + LINE_CHUNK).min(line.len() - 1);
                     if let Some(b) = envelope(line.get(start..=end).unwrap_or(&[])) {
-                        let (s32, e32) = (
-                            u32::try_from(start).unwrap_or(0),
-                            u32::try_from(end).unwrap_or(0),
-                        );
-                        let part = Part::Line {
-                            line: l,
-                            start: s32,
-                            end: e32,
+                        let run = Run {
+                            line: as_u32(l),
+                            start: as_u32(start),
+                            end: as_u32(end),
                         };
-                        boxes.push(GeomWithData::new(
+                        runs.push(GeomWithData::new(
                             Rectangle::from_corners(b.lower(), b.upper()),
-                            (i, part),
+                            (i, run),
                         ));
                     }
                     start = end;
                 }
             }
+            if let Some(b) = envelope_of(shape.lines.iter().flatten()) {
+                lines.push(GeomWithData::new(
+                    Rectangle::from_corners(b.lower(), b.upper()),
+                    i,
+                ));
+            }
             for (k, rings) in shape.polygons.iter().enumerate() {
-                let k = u32::try_from(k).unwrap_or(u32::MAX);
-                let all: Vec<Unit> = rings.iter().flatten().copied().collect();
-                if let Some(b) = envelope(&all) {
-                    boxes.push(GeomWithData::new(
+                if let Some(b) = envelope_of(rings.iter().flatten()) {
+                    polygons.push(GeomWithData::new(
                         Rectangle::from_corners(b.lower(), b.upper()),
-                        (i, Part::Polygon(k)),
+                        (i, as_u32(k)),
                     ));
                 }
             }
@@ -128,9 +202,21 @@ impl MapLayers {
             .iter()
             .filter_map(Shape::bounds)
             .reduce(|a, b| a.merged(&b));
+        let clusters = ClusterPyramid::new(points.iter().map(|p| (*p.geom(), p.data.0)));
+        let density = DensityPyramid::new(
+            shapes
+                .iter()
+                .filter(|s| !s.lines.is_empty())
+                .map(|s| s.lines.as_slice()),
+        );
         Self {
             shapes,
-            index: RTree::bulk_load(boxes),
+            points: RTree::bulk_load(points),
+            runs: RTree::bulk_load(runs),
+            lines: RTree::bulk_load(lines),
+            polygons: RTree::bulk_load(polygons),
+            clusters,
+            density,
             bounds,
         }
     }
@@ -140,16 +226,120 @@ impl MapLayers {
         self.bounds.map(|b| (b.lower(), b.upper()))
     }
 
-    /// Indices of features whose bounding box meets `rect` (unit Mercator), sorted.
+    /// The point clusters, every level.
+    pub fn clusters(&self) -> &ClusterPyramid {
+        &self.clusters
+    }
+
+    /// Indices of features whose geometry's boxes meet `rect` (unit Mercator), sorted.
     pub fn in_rect(&self, min: Unit, max: Unit) -> Vec<usize> {
+        let aabb = AABB::from_corners(min, max);
         let mut found: Vec<usize> = self
-            .index
-            .locate_in_envelope_intersecting(&AABB::from_corners(min, max))
+            .points
+            .locate_in_envelope(&aabb)
             .map(|g| g.data.0 as usize)
+            .chain(
+                self.lines
+                    .locate_in_envelope_intersecting(&aabb)
+                    .map(|g| g.data as usize),
+            )
+            .chain(
+                self.polygons
+                    .locate_in_envelope_intersecting(&aabb)
+                    .map(|g| g.data.0 as usize),
+            )
             .collect();
         found.sort_unstable();
         found.dedup();
         found
+    }
+
+    /// Decides how to draw the view: features one by one where few are in view, clusters and
+    /// density where there are many. The work is bounded by the limits and the window's size,
+    /// not by the dataset's.
+    pub fn plan(&self, view: &ScreenTransform, zoom: f64) -> FramePlan {
+        let (min, max) = view.visible_unit_rect();
+        // A margin so that markers and lines just outside still draw their edges.
+        let margin = 24.0 / view.scale;
+        let (min, max) = (
+            [min[0] - margin, min[1] - margin],
+            [max[0] + margin, max[1] + margin],
+        );
+        let aabb = AABB::from_corners(min, max);
+        let mut plan = FramePlan::default();
+        let points: Vec<(u32, u32)> = self
+            .points
+            .locate_in_envelope(&aabb)
+            .take(POINT_LIMIT + 1)
+            .map(|g| g.data)
+            .collect();
+        if points.len() > POINT_LIMIT {
+            let level = level_for_zoom(zoom, CLUSTER_CELL_PX_LOG2, CLUSTER_MAX_LEVEL);
+            plan.clusters = Some((level, self.clusters.in_rect(level, min, max)));
+        } else {
+            plan.points = points;
+        }
+        let lines: Vec<u32> = self
+            .lines
+            .locate_in_envelope_intersecting(&aabb)
+            .take(LINE_LIMIT + 1)
+            .map(|g| g.data)
+            .collect();
+        if lines.len() > LINE_LIMIT {
+            let level = level_for_zoom(zoom, DENSITY_CELL_PX_LOG2, DENSITY_MAX_LEVEL);
+            let max_count = self.density.level(level).1;
+            plan.density = Some((level, self.density.in_rect(level, min, max), max_count));
+        } else {
+            plan.lines = lines;
+        }
+        plan.polygons = self
+            .polygons
+            .locate_in_envelope_intersecting(&aabb)
+            .map(|g| g.data.0)
+            .collect();
+        plan.polygons.sort_unstable();
+        plan.polygons.dedup();
+        plan
+    }
+
+    /// What the pointer is on in a frame drawn to `plan`: a cluster where clusters are
+    /// drawn, else as [`Self::pick`] (lines only where they are drawn one by one).
+    pub fn hit(
+        &self,
+        view: &ScreenTransform,
+        plan: &FramePlan,
+        pointer: Pos2,
+        radius_px: impl Fn(usize) -> f32,
+    ) -> Option<Hit> {
+        let mut points = true;
+        if let Some((level, cells)) = &plan.clusters {
+            points = false;
+            let mut best: Option<(f32, &Cluster)> = None;
+            for cell in cells {
+                let center = view.to_screen([f64::from(cell.center[0]), f64::from(cell.center[1])]);
+                let d = center.distance(pointer);
+                let reach = if cell.count == 1 {
+                    radius_px(cell.first as usize) + crate::theme::PICK_TOLERANCE_PX
+                } else {
+                    cluster_radius_px(cell.count)
+                };
+                if d <= reach && best.is_none_or(|(bd, _)| d < bd) {
+                    best = Some((d, cell));
+                }
+            }
+            if let Some((_, cell)) = best {
+                return Some(if cell.count == 1 {
+                    Hit::Feature(cell.first as usize)
+                } else {
+                    Hit::Cluster {
+                        count: cell.count,
+                        bounds: cell_bounds(cell.key, *level),
+                    }
+                });
+            }
+        }
+        self.pick_among(view, pointer, &radius_px, points, plan.density.is_none())
+            .map(Hit::Feature)
     }
 
     /// The feature under a screen position: the nearest marker within its radius, else the
@@ -162,57 +352,68 @@ impl MapLayers {
         pointer: Pos2,
         radius_px: impl Fn(usize) -> f32,
     ) -> Option<usize> {
+        self.pick_among(view, pointer, &radius_px, true, true)
+    }
+
+    fn pick_among(
+        &self,
+        view: &ScreenTransform,
+        pointer: Pos2,
+        radius_px: &impl Fn(usize) -> f32,
+        points: bool,
+        lines: bool,
+    ) -> Option<usize> {
         let reach_px = 16.0;
-        let min = view.to_unit(pointer - Vec2::splat(reach_px));
-        let max = view.to_unit(pointer + Vec2::splat(reach_px));
+        let aabb = AABB::from_corners(
+            view.to_unit(pointer - Vec2::splat(reach_px)),
+            view.to_unit(pointer + Vec2::splat(reach_px)),
+        );
+        let reach = |i: usize| radius_px(i) + crate::theme::PICK_TOLERANCE_PX;
         let mut best_point: Option<(f32, usize)> = None;
-        let mut best_line: Option<(f32, usize)> = None;
-        let mut polygon_hit: Option<usize> = None;
-        let unit = view.to_unit(pointer);
-        for entry in self
-            .index
-            .locate_in_envelope_intersecting(&AABB::from_corners(min, max))
-        {
-            let (i, part) = (entry.data.0 as usize, entry.data.1);
-            let Some(shape) = self.shapes.get(i) else {
-                continue;
-            };
-            let reach = radius_px(i) + crate::theme::PICK_TOLERANCE_PX;
-            match part {
-                Part::Point(k) => {
-                    let Some(p) = shape.points.get(k as usize) else {
-                        continue;
-                    };
-                    let d = view.to_screen(*p).distance(pointer);
-                    if d <= reach && best_point.is_none_or(|(bd, bi)| (d, i) < (bd, bi)) {
-                        best_point = Some((d, i));
-                    }
-                }
-                Part::Line { line, start, end } => {
-                    let Some(run) = shape
-                        .lines
-                        .get(line as usize)
-                        .and_then(|l| l.get(start as usize..=end as usize))
-                    else {
-                        continue;
-                    };
-                    let d = distance_to_polyline(run.iter().map(|p| view.to_screen(*p)), pointer);
-                    if d <= reach && best_line.is_none_or(|(bd, bi)| (d, i) < (bd, bi)) {
-                        best_line = Some((d, i));
-                    }
-                }
-                Part::Polygon(k) => {
-                    let inside = shape
-                        .polygons
-                        .get(k as usize)
-                        .is_some_and(|rings| even_odd_contains(rings, unit));
-                    if inside && polygon_hit.is_none_or(|h| i < h) {
-                        polygon_hit = Some(i);
-                    }
-                }
+        for entry in self.points.locate_in_envelope(&aabb).filter(|_| points) {
+            let i = entry.data.0 as usize;
+            let d = view.to_screen(*entry.geom()).distance(pointer);
+            if d <= reach(i) && best_point.is_none_or(|(bd, bi)| (d, i) < (bd, bi)) {
+                best_point = Some((d, i));
             }
         }
-        best_point.or(best_line).map(|(_, i)| i).or(polygon_hit)
+        if let Some((_, i)) = best_point {
+            return Some(i);
+        }
+        let mut best_line: Option<(f32, usize)> = None;
+        for entry in self
+            .runs
+            .locate_in_envelope_intersecting(&aabb)
+            .filter(|_| lines)
+        {
+            let (i, Run { line, start, end }) = (entry.data.0 as usize, entry.data.1);
+            let Some(run) = self
+                .shapes
+                .get(i)
+                .and_then(|s| s.lines.get(line as usize))
+                .and_then(|l| l.get(start as usize..=end as usize))
+            else {
+                continue;
+            };
+            let d = distance_to_polyline(run.iter().map(|p| view.to_screen(*p)), pointer);
+            if d <= reach(i) && best_line.is_none_or(|(bd, bi)| (d, i) < (bd, bi)) {
+                best_line = Some((d, i));
+            }
+        }
+        if let Some((_, i)) = best_line {
+            return Some(i);
+        }
+        let unit = view.to_unit(pointer);
+        self.polygons
+            .locate_all_at_point(&unit)
+            .filter(|entry| {
+                self.shapes
+                    .get(entry.data.0 as usize)
+                    .and_then(|s| s.polygons.get(entry.data.1 as usize))
+                    .is_some_and(|rings| even_odd_contains(rings, unit))
+            })
+            .map(|entry| entry.data.0 as usize)
+            .min()
     }
 
     /// Whether a feature has anything to draw.
@@ -221,12 +422,16 @@ impl MapLayers {
     }
 }
 
-fn envelope(points: &[Unit]) -> Option<AABB<Unit>> {
-    let mut iter = points.iter().copied();
+fn envelope_of<'a>(points: impl IntoIterator<Item = &'a Unit>) -> Option<AABB<Unit>> {
+    let mut iter = points.into_iter().copied();
     let first = iter.next()?;
     Some(iter.fold(AABB::from_point(first), |b, p| {
         b.merged(&AABB::from_point(p))
     }))
+}
+
+fn envelope(points: &[Unit]) -> Option<AABB<Unit>> {
+    envelope_of(points)
 }
 
 fn add_geometry(shape: &mut Shape, geometry: &Geometry<f64>, route: bool) {
@@ -399,6 +604,58 @@ mod tests {
             vec![0, 2, 3],
             "each feature once, the far one left out"
         );
+    }
+
+    #[test]
+    fn many_points_in_view_are_drawn_as_clusters_that_keep_the_count() {
+        let spec = crate::synth::SynthSpec {
+            points: POINT_LIMIT + 2_000,
+            routes: LINE_LIMIT + 10,
+            seed: 11,
+        };
+        let d = crate::dataset::parse_str(&crate::synth::dataset_text(spec), None).expect("loads");
+        let layers = MapLayers::new(&d);
+        assert_eq!(layers.clusters().total(), spec.points as u64);
+        // The whole region: too many points and lines to draw one by one.
+        let rect = Rect::from_min_size(pos2(0.0, 0.0), egui::vec2(1600.0, 1000.0));
+        let zoom = 4.0;
+        let view = ScreenTransform::new(rect, crate::map::mercator::project(45.0, 32.5), zoom);
+        let plan = layers.plan(&view, zoom);
+        assert!(plan.points.is_empty() && plan.lines.is_empty());
+        let (_, cells) = plan.clusters.as_ref().expect("clusters");
+        let clustered: u64 = cells.iter().map(|c| u64::from(c.count)).sum();
+        assert_eq!(
+            clustered, spec.points as u64,
+            "every point is in a drawn cluster"
+        );
+        let (_, density, max) = plan.density.as_ref().expect("density");
+        assert!(!density.is_empty() && *max > 1);
+        // Pointing at the biggest cluster's centre hits that cluster.
+        let big = cells.iter().max_by_key(|c| c.count).expect("a cluster");
+        let at = view.to_screen([f64::from(big.center[0]), f64::from(big.center[1])]);
+        match layers.hit(&view, &plan, at, |_| 6.5) {
+            Some(Hit::Cluster { count, .. }) => assert_eq!(count, big.count),
+            other => panic!("expected a cluster, got {other:?}"),
+        }
+        // Zoomed in on one spot: few enough to draw each, and the clusters are gone.
+        let zoom = 11.0;
+        let view = ScreenTransform::new(rect, crate::map::mercator::project(45.0, 32.5), zoom);
+        let plan = layers.plan(&view, zoom);
+        assert!(plan.clusters.is_none() && plan.density.is_none());
+        let (min, max) = view.visible_unit_rect();
+        let inside = d
+            .features
+            .iter()
+            .filter_map(crate::dataset::Feature::point)
+            .map(|p| crate::map::mercator::project(p.x(), p.y()))
+            .filter(|u| (min[0]..=max[0]).contains(&u[0]) && (min[1]..=max[1]).contains(&u[1]))
+            .count();
+        assert!(
+            plan.points.len() >= inside,
+            "{} < {inside}",
+            plan.points.len()
+        );
+        assert!(plan.points.len() <= POINT_LIMIT);
     }
 
     #[test]

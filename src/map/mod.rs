@@ -2,6 +2,7 @@
 //! fit-to-extent. Geometry comes precomputed from [`MapLayers`]; a frame scales it, culls it
 //! with the R-tree, and paints what is in view.
 
+pub mod aggregate;
 pub mod draw;
 pub mod graticule;
 pub mod layers;
@@ -15,7 +16,7 @@ use walkers::{HttpOptions, HttpTiles, Map, MapMemory, PmTiles, Position, lon_lat
 use crate::basemap::tiles::OfflineTiles;
 use crate::basemap::{Reachability, ReachabilityProbe};
 
-pub use layers::{MapLayers, ScreenTransform};
+pub use layers::{FramePlan, Hit, MapLayers, ScreenTransform};
 
 use crate::dataset::Dataset;
 use crate::theme::Palette;
@@ -239,9 +240,13 @@ impl MapView {
 
     /// Sets centre and zoom so that `layers` fill `size` with a margin.
     fn fit(&mut self, layers: &MapLayers, size: Vec2) {
-        let Some((min, max)) = layers.bounds() else {
-            return;
-        };
+        if let Some((min, max)) = layers.bounds() {
+            self.fit_bounds(min, max, size);
+        }
+    }
+
+    /// Sets centre and zoom so that the rectangle `min..max` (unit Mercator) fills `size`.
+    fn fit_bounds(&mut self, min: mercator::Unit, max: mercator::Unit, size: Vec2) {
         let center = [(min[0] + max[0]) / 2.0, (min[1] + max[1]) / 2.0];
         let (dx, dy) = ((max[0] - min[0]) * 256.0, (max[1] - min[1]) * 256.0);
         let (w, h) = (f64::from(size.x) * 0.85, f64::from(size.y) * 0.85);
@@ -442,13 +447,18 @@ impl MapView {
                     }
                 })
             };
-            let hovered = pointer.and_then(|p| layers.pick(&view, p, radius));
+            let plan = layers.plan(&view, projector.zoom());
+            let hit = pointer.and_then(|p| layers.hit(&view, &plan, p, radius));
+            let hovered = match hit {
+                Some(Hit::Feature(i)) => Some(i),
+                _ => None,
+            };
             let emphasis = Emphasis {
                 hovered: hovered.or(emphasis.hovered),
                 ..emphasis
             };
             let mut obstacles =
-                draw::paint_features(&painter, &view, dataset, layers, emphasis, palette);
+                draw::paint_features(&painter, &view, dataset, layers, &plan, emphasis, palette);
             if show_labels && let Some(labels) = crate::basemap::shared_labels() {
                 let shapes = labels.shapes(
                     &painter,
@@ -460,11 +470,25 @@ impl MapView {
                 painter.set(names_slot, Shape::Vec(shapes));
             }
 
-            let clicked = (response.clicked() && !response.changed()).then(|| {
+            let click = (response.clicked() && !response.changed()).then(|| {
                 response
                     .interact_pointer_pos()
-                    .and_then(|p| layers.pick(&view, p, radius))
+                    .and_then(|p| layers.hit(&view, &plan, p, radius))
             });
+            // A click on a cluster zooms to its cell; anything else is the app's to handle.
+            let (clicked, zoom_to) = match click {
+                Some(Some(Hit::Cluster { bounds, .. })) => (None, Some(bounds)),
+                Some(Some(Hit::Feature(i))) => (Some(Some(i)), None),
+                Some(None) => (Some(None), None),
+                None => (None, None),
+            };
+            if let Some(Hit::Cluster { count, .. }) = hit {
+                ui.ctx().set_cursor_icon(egui::CursorIcon::ZoomIn);
+                response.clone().on_hover_ui_at_pointer(|ui| {
+                    ui.strong(format!("{count} points"));
+                    ui.label("Click to zoom in");
+                });
+            }
             if let Some(i) = hovered {
                 ui.ctx().set_cursor_icon(egui::CursorIcon::PointingHand);
                 if let Some(f) = dataset.features.get(i) {
@@ -478,6 +502,7 @@ impl MapView {
             let pointer_lon_lat = pointer.map(|p| mercator::unproject(view.to_unit(p)));
             (
                 view,
+                zoom_to,
                 MapResponse {
                     hovered,
                     clicked,
@@ -485,8 +510,11 @@ impl MapView {
                 },
             )
         });
-        let (view, response) = inner.inner;
+        let (view, zoom_to, response) = inner.inner;
         self.last_transform = Some(view);
+        if let Some((min, max)) = zoom_to {
+            self.fit_bounds(min, max, view.rect.size());
+        }
         self.note_startup();
         response
     }

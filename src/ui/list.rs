@@ -2,11 +2,14 @@
 //! the rows in view are laid out.
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, TryRecvError, channel};
 
 use egui::Ui;
 
 use crate::app::Action;
-use crate::dataset::{Dataset, FeatureKind};
+use crate::dataset::{Dataset, FeatureKind, SearchIndex};
 use crate::theme;
 
 /// One row of the list.
@@ -16,80 +19,142 @@ enum Row {
     Item(usize),
 }
 
+/// Lists longer than this are searched on a background thread; shorter ones at once.
+pub const BACKGROUND_SEARCH_FROM: usize = 50_000;
+
+/// What the rows are built for: the query and the folded groups.
+type RowsKey = (String, BTreeSet<FeatureKind>);
+
+/// The rows for a query, and how many features matched.
+struct Built {
+    key: RowsKey,
+    rows: Vec<Row>,
+    matches: usize,
+}
+
+/// A search running on a background thread.
+struct SearchJob {
+    key: RowsKey,
+    cancelled: Arc<AtomicBool>,
+    result: Receiver<Built>,
+}
+
 /// The list's state: the query, its matches, and which groups are folded.
 pub struct FeatureList {
     /// The search box's text.
     pub query: String,
-    /// Lower-cased `name id description` per feature, built once at load.
-    haystacks: Vec<String>,
-    kinds: Vec<FeatureKind>,
-    /// The query the rows were built for.
-    built_for: Option<String>,
-    rows: Vec<Row>,
+    index: Arc<SearchIndex>,
+    built: Built,
+    job: Option<SearchJob>,
     folded: BTreeSet<FeatureKind>,
     scroll_to: Option<usize>,
 }
 
 impl FeatureList {
-    /// A list over `dataset`'s features.
+    /// A list over `dataset`'s features (the search index is built here: for a big dataset,
+    /// off the UI thread, see [`Self::with_index`]).
     pub fn new(dataset: &Dataset) -> Self {
-        let haystacks = dataset
-            .features
-            .iter()
-            .map(|f| {
-                format!(
-                    "{} {} {}",
-                    f.name,
-                    f.id,
-                    f.description.as_deref().unwrap_or("")
-                )
-                .to_lowercase()
-            })
-            .collect();
+        Self::with_index(Arc::new(SearchIndex::new(dataset)))
+    }
+
+    /// A list over the features of a search index built beforehand.
+    pub fn with_index(index: Arc<SearchIndex>) -> Self {
+        let key: RowsKey = (String::new(), BTreeSet::new());
+        let built = build_rows(&index, key, &AtomicBool::new(false)).unwrap_or(Built {
+            key: (String::new(), BTreeSet::new()),
+            rows: Vec::new(),
+            matches: 0,
+        });
         Self {
             query: String::new(),
-            haystacks,
-            kinds: dataset.features.iter().map(|f| f.kind).collect(),
-            built_for: None,
-            rows: Vec::new(),
+            index,
+            built,
+            job: None,
             folded: BTreeSet::new(),
             scroll_to: None,
         }
     }
 
-    /// Rebuilds the rows when the query or the folding changed.
-    fn rebuild(&mut self) {
-        if self.built_for.as_deref() == Some(self.query.as_str()) {
-            return;
-        }
-        let needle = self.query.trim().to_lowercase();
-        let mut groups: Vec<(FeatureKind, Vec<usize>)> =
-            FeatureKind::ALL.iter().map(|&k| (k, Vec::new())).collect();
-        for (i, hay) in self.haystacks.iter().enumerate() {
-            if needle.is_empty() || hay.contains(&needle) {
-                let kind = self.kinds.get(i).copied().unwrap_or(FeatureKind::Other);
-                if let Some((_, members)) = groups.iter_mut().find(|(k, _)| *k == kind) {
-                    members.push(i);
+    /// Whether a search is still running in the background.
+    pub fn is_searching(&self) -> bool {
+        self.job.is_some()
+    }
+
+    /// Brings the rows up to date with the query and the folding: at once for a short list,
+    /// else by starting (or collecting) a background search. Until it is done the previous
+    /// rows stay on screen.
+    fn rebuild(&mut self, ctx: Option<&egui::Context>) {
+        let key: RowsKey = (self.query.trim().to_owned(), self.folded.clone());
+        if let Some(job) = &self.job {
+            match job.result.try_recv() {
+                Ok(built) => {
+                    self.built = built;
+                    self.job = None;
+                }
+                Err(TryRecvError::Empty) if job.key == key => return,
+                Err(_) => {
+                    job.cancelled.store(true, Ordering::Relaxed);
+                    self.job = None;
                 }
             }
         }
-        self.rows.clear();
-        for (kind, members) in groups {
-            if members.is_empty() {
-                continue;
-            }
-            self.rows.push(Row::Header(kind, members.len()));
-            if !self.folded.contains(&kind) {
-                self.rows.extend(members.into_iter().map(Row::Item));
-            }
+        if self.built.key == key {
+            return;
         }
-        self.built_for = Some(self.query.clone());
+        if self.index.len() < BACKGROUND_SEARCH_FROM {
+            if let Some(built) = build_rows(&self.index, key, &AtomicBool::new(false)) {
+                self.built = built;
+            }
+            return;
+        }
+        let (tx, rx) = channel();
+        let cancelled = Arc::new(AtomicBool::new(false));
+        let (index, job_cancelled, job_key, ctx) = (
+            self.index.clone(),
+            cancelled.clone(),
+            key.clone(),
+            ctx.cloned(),
+        );
+        let spawned = std::thread::Builder::new()
+            .name("sortie-search".to_owned())
+            .spawn(move || {
+                if let Some(built) = build_rows(&index, job_key, &job_cancelled) {
+                    tx.send(built).ok();
+                    if let Some(ctx) = ctx {
+                        ctx.request_repaint();
+                    }
+                }
+            });
+        if spawned.is_ok() {
+            self.job = Some(SearchJob {
+                key,
+                cancelled,
+                result: rx,
+            });
+        }
+    }
+
+    /// Waits for a background search to finish (tests and benchmarks).
+    pub fn wait_for_search(&mut self) {
+        while let Some(job) = &self.job {
+            if let Ok(built) = job.result.recv() {
+                self.built = built;
+            }
+            self.job = None;
+            self.rebuild(None);
+        }
+    }
+
+    /// How many features match the query (in the rows on screen).
+    pub fn match_count(&self) -> usize {
+        self.built.matches
     }
 
     /// Feature indices in list order (what Up/Down walks through).
     pub fn visible_items(&mut self) -> Vec<usize> {
-        self.rebuild();
-        self.rows
+        self.rebuild(None);
+        self.built
+            .rows
             .iter()
             .filter_map(|r| match r {
                 Row::Item(i) => Some(*i),
@@ -133,13 +198,14 @@ impl FeatureList {
                     .desired_width(f32::INFINITY),
             );
         });
-        self.rebuild();
-        let matches = self
-            .rows
-            .iter()
-            .filter(|r| matches!(r, Row::Item(_)))
-            .count();
-        if !self.query.trim().is_empty() {
+        self.rebuild(Some(ui.ctx()));
+        let matches = self.built.matches;
+        if self.is_searching() {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.weak(format!("Searching {} features…", self.index.len()));
+            });
+        } else if !self.built.key.0.is_empty() {
             ui.weak(format!(
                 "{matches} match{}",
                 if matches == 1 { "" } else { "es" }
@@ -150,7 +216,7 @@ impl FeatureList {
         let row_height = ui.spacing().interact_size.y + 2.0;
         let mut scroll = egui::ScrollArea::vertical().auto_shrink([false, false]);
         if let Some(target) = self.scroll_to.take()
-            && let Some(row) = self.rows.iter().position(|r| *r == Row::Item(target))
+            && let Some(row) = self.built.rows.iter().position(|r| *r == Row::Item(target))
         {
             let viewport = ui.available_height();
             #[allow(clippy::cast_precision_loss)]
@@ -159,7 +225,7 @@ impl FeatureList {
         }
         let mut hovered = None;
         let mut toggle = None;
-        let rows = &self.rows;
+        let rows = &self.built.rows;
         scroll.show_rows(ui, row_height, rows.len(), |ui, range| {
             for row in rows.get(range).unwrap_or(&[]) {
                 match *row {
@@ -214,14 +280,42 @@ impl FeatureList {
                 }
             }
         });
-        if let Some(kind) = toggle {
-            if !self.folded.remove(&kind) {
-                self.folded.insert(kind);
-            }
-            self.built_for = None;
+        if let Some(kind) = toggle
+            && !self.folded.remove(&kind)
+        {
+            self.folded.insert(kind);
         }
         hovered
     }
+}
+
+/// The rows for a query: a header per kind with its count, then its matches unless the
+/// kind is folded. `None` when cancelled.
+fn build_rows(index: &SearchIndex, key: RowsKey, cancelled: &AtomicBool) -> Option<Built> {
+    let found = index.matches(&key.0, cancelled)?;
+    let mut groups: Vec<(FeatureKind, Vec<usize>)> =
+        FeatureKind::ALL.iter().map(|&k| (k, Vec::new())).collect();
+    for i in found.iter().copied() {
+        let kind = index.kind(i);
+        if let Some((_, members)) = groups.iter_mut().find(|(k, _)| *k == kind) {
+            members.push(i);
+        }
+    }
+    let mut rows = Vec::new();
+    for (kind, members) in groups {
+        if members.is_empty() {
+            continue;
+        }
+        rows.push(Row::Header(kind, members.len()));
+        if !key.1.contains(&kind) {
+            rows.extend(members.into_iter().map(Row::Item));
+        }
+    }
+    Some(Built {
+        key,
+        rows,
+        matches: found.len(),
+    })
 }
 
 /// A small triangle: pointing right when folded, down when open.
@@ -247,4 +341,42 @@ fn fold_icon(ui: &Ui, rect: egui::Rect, folded: bool) {
         color,
         egui::Stroke::NONE,
     ));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_list_is_searched_in_the_background_and_the_last_query_wins() {
+        let spec = crate::synth::SynthSpec {
+            points: BACKGROUND_SEARCH_FROM + 1_000,
+            routes: 0,
+            seed: 5,
+        };
+        let dataset =
+            crate::dataset::parse_str(&crate::synth::dataset_text(spec), None).expect("loads");
+        let mut list = FeatureList::new(&dataset);
+        assert_eq!(list.match_count(), spec.points);
+        list.query = "place".to_owned();
+        list.rebuild(None);
+        assert!(
+            list.is_searching(),
+            "a search of {} features runs off the UI thread",
+            spec.points
+        );
+        // A new query before the first is done: the first is dropped.
+        list.query = "target 1234".to_owned();
+        list.wait_for_search();
+        assert!(!list.is_searching());
+        let expected: Vec<usize> = dataset
+            .features
+            .iter()
+            .filter(|f| f.name.contains("target 1234"))
+            .map(|f| f.index)
+            .collect();
+        assert!(!expected.is_empty());
+        assert_eq!(list.visible_items(), expected);
+        assert_eq!(list.match_count(), expected.len());
+    }
 }
