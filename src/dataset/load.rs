@@ -304,6 +304,7 @@ fn parse_text(
         aircraft_cruise_kmh,
         ids: HashMap::new(),
         summary: std::sync::OnceLock::new(),
+        routes: std::sync::OnceLock::new(),
         collection: type_name == "FeatureCollection",
     };
     index_ids(&mut dataset);

@@ -328,6 +328,8 @@ pub struct Dataset {
     /// [`Self::summary`], computed on first use (features and warnings do not change after
     /// the load).
     summary: std::sync::OnceLock<String>,
+    /// [`Self::route_count`], computed on first use.
+    routes: std::sync::OnceLock<usize>,
     /// Whether the file was a FeatureCollection (paths then start with `features[i]`).
     collection: bool,
 }
@@ -383,6 +385,13 @@ impl Dataset {
         self.summary.get_or_init(|| self.compute_summary())
     }
 
+    /// How many features are routes.
+    pub fn route_count(&self) -> usize {
+        *self
+            .routes
+            .get_or_init(|| self.features.iter().filter(|f| f.route.is_some()).count())
+    }
+
     fn compute_summary(&self) -> String {
         let kinds: Vec<String> = self
             .count_by_kind()
@@ -393,7 +402,7 @@ impl Dataset {
                 _ => format!("{n} {}{}", kind.as_str(), if n == 1 { "" } else { "s" }),
             })
             .collect();
-        let routes = self.features.iter().filter(|f| f.route.is_some()).count();
+        let routes = self.route_count();
         let warnings = self.warnings.len();
         format!(
             "{} feature{} ({}), {routes} route{}, {warnings} warning{}",

@@ -28,11 +28,7 @@ pub fn status_bar_ui(ui: &mut Ui, dataset: &Dataset, info: &StatusInfo, actions:
         basemap_problem,
     } = info;
     ui.horizontal(|ui| {
-        let routes = dataset
-            .features
-            .iter()
-            .filter(|f| f.route.is_some())
-            .count();
+        let routes = dataset.route_count();
         ui.label(format!(
             "{} features · {routes} routes",
             dataset.features.len()
