@@ -15,6 +15,7 @@ use sortie::app::{Settings, SortieApp};
 use sortie::dataset::{Dataset, load_path};
 use sortie::map::{Basemap, MapLayers, ScreenTransform, mercator};
 use sortie::synth::{SynthSpec, write_dataset};
+use walkers_extras::{LabeledSymbol, LabeledSymbolStyle, Place, Places, Symbol};
 
 const BIG: SynthSpec = SynthSpec {
     points: 1_000_000,
@@ -148,6 +149,75 @@ fn frame_bench(c: &mut Criterion, name: &str, spec: SynthSpec) {
 fn frames(c: &mut Criterion) {
     frame_bench(c, "points_1000000", BIG);
     frame_bench(c, "points_100000", SMALL);
+    walkers_places_bench(c);
+}
+
+/// A walkers_extras place that borrows its symbol, so a frame does not clone 100,000 labels
+/// to hand them to the plugin (which takes its places by value every frame).
+struct Borrowed(&'static LabeledSymbol);
+
+impl Place for Borrowed {
+    fn position(&self) -> walkers::Position {
+        self.0.position()
+    }
+    fn draw(&self, ui: &egui::Ui, projector: &walkers::Projector) {
+        self.0.draw(ui, projector);
+    }
+}
+
+/// The same 100,000 points drawn by walkers_extras' `Places` (a labelled circle each), in a
+/// window of the same size, at the centre and zoom Sortie's frames use.
+fn walkers_places_bench(c: &mut Criterion) {
+    let dataset = load_path(&file(SMALL)).expect("the synthetic file loads");
+    let symbols: &'static [LabeledSymbol] = Vec::leak(
+        dataset
+            .features
+            .iter()
+            .filter_map(|f| {
+                let p = f.point()?;
+                Some(LabeledSymbol {
+                    position: walkers::lon_lat(p.x(), p.y()),
+                    label: f.name.clone(),
+                    symbol: Some(Symbol::Circle(String::new())),
+                    style: LabeledSymbolStyle::default(),
+                })
+            })
+            .collect(),
+    );
+    // Where Sortie's region frame looks: its fit of the same dataset.
+    let (center, region_zoom) = with_app(SMALL, |app, ctx| {
+        app.map.request_fit();
+        run_frame(app, ctx);
+        (app.map.memory.detached(), app.map.memory.zoom())
+    });
+    let center = center.unwrap_or(walkers::lon_lat(45.0, 32.5));
+    let mut group = c.benchmark_group("frame");
+    group.sample_size(10);
+    for (name, zoom, at) in [
+        ("region", region_zoom, center),
+        ("street", 16.0, walkers::lon_lat(44.0, 33.0)),
+    ] {
+        let ctx = egui::Context::default();
+        let mut memory = walkers::MapMemory::default();
+        memory.set_zoom(zoom).ok();
+        memory.center_at(at);
+        group.bench_function(format!("walkers_places/points_100000/{name}"), |b| {
+            b.iter(|| {
+                let input = egui::RawInput {
+                    screen_rect: Some(Rect::from_min_size(Pos2::ZERO, vec2(1600.0, 1000.0))),
+                    ..egui::RawInput::default()
+                };
+                let output = ctx.run_ui(input, |ui| {
+                    egui::CentralPanel::default().show(ui, |ui| {
+                        let places = Places::new(symbols.iter().map(Borrowed).collect());
+                        ui.add(walkers::Map::new(None, &mut memory, at).with_plugin(places));
+                    });
+                });
+                ctx.tessellate(output.shapes, output.pixels_per_point).len()
+            });
+        });
+    }
+    group.finish();
 }
 
 fn pick(c: &mut Criterion) {
