@@ -66,7 +66,7 @@ fn load(c: &mut Criterion) {
         b.iter(|| {
             let d = load_path(&path).expect("loads");
             let layers = MapLayers::new(&d);
-            (d.features.len(), layers.shapes.len())
+            (d.len(), layers.len())
         });
     });
     if std::process::Command::new("ogrinfo")
@@ -171,13 +171,12 @@ fn walkers_places_bench(c: &mut Criterion) {
     let dataset = load_path(&file(SMALL)).expect("the synthetic file loads");
     let symbols: &'static [LabeledSymbol] = Vec::leak(
         dataset
-            .features
             .iter()
             .filter_map(|f| {
                 let p = f.point()?;
                 Some(LabeledSymbol {
                     position: walkers::lon_lat(p.x(), p.y()),
-                    label: f.name.clone(),
+                    label: f.name.to_owned(),
                     symbol: Some(Symbol::Circle(String::new())),
                     style: LabeledSymbolStyle::default(),
                 })
@@ -224,11 +223,7 @@ fn pick(c: &mut Criterion) {
     let (dataset, layers) = loaded(BIG);
     let rect = Rect::from_min_size(Pos2::ZERO, vec2(1600.0, 1000.0));
     let view = ScreenTransform::new(rect, mercator::project(44.0, 33.0), 9.0);
-    let target = dataset
-        .features
-        .iter()
-        .find_map(|f| f.point())
-        .expect("a point");
+    let target = dataset.iter().find_map(|f| f.point()).expect("a point");
     let at = view.to_screen(mercator::project(target.x(), target.y()));
     let radius = |_| 6.5;
     let mut group = c.benchmark_group("pick");

@@ -169,11 +169,11 @@ impl SortieApp {
         }
         let routes: Vec<(usize, Vec<geo_types::Point<f64>>)> = self
             .dataset
-            .features
-            .iter()
-            .filter(|f| f.route.as_ref().is_some_and(|r| r.airspace.is_none()))
-            .map(|f| (f.index, crate::dataset::route_vertices(f.geometry.as_ref())))
-            .filter(|(_, v)| v.len() >= 2)
+            .route_vertices()
+            .into_iter()
+            .filter(|(i, v)| {
+                v.len() >= 2 && self.dataset.route(*i).is_some_and(|r| r.airspace.is_none())
+            })
             .collect();
         if routes.is_empty() {
             return;
@@ -484,8 +484,7 @@ impl SortieApp {
                 };
                 let tinted: Vec<String> = self
                     .selection
-                    .and_then(|i| self.dataset.features.get(i))
-                    .and_then(|f| f.route.as_ref())
+                    .and_then(|i| self.dataset.route(i))
                     .and_then(|r| r.airspace.as_ref())
                     .map(|rows| rows.iter().filter_map(|r| r.country.clone()).collect())
                     .unwrap_or_default();

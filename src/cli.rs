@@ -180,9 +180,9 @@ fn exit_status(result: &Result<Dataset, LoadError>) -> u8 {
 
 /// The JSON that `info --json` prints.
 pub fn info_json(dataset: &Dataset) -> Value {
-    let features: Vec<Value> = dataset.features.iter().map(feature_json).collect();
-    let routes: Vec<Value> = dataset
-        .features
+    let all: Vec<Feature> = dataset.full_features().collect();
+    let features: Vec<Value> = all.iter().map(feature_json).collect();
+    let routes: Vec<Value> = all
         .iter()
         .filter_map(|f| {
             let route = f.route.as_ref()?;
@@ -293,7 +293,8 @@ fn info_table(dataset: &Dataset, out: &mut dyn Write) -> std::io::Result<()> {
         "{:<26} {:<7} {:<40} {:>10} {:>10} {:<18} {:>7}",
         "ID", "KIND", "NAME", "LON", "LAT", "DATE", "SOURCES"
     )?;
-    for f in &dataset.features {
+    let all: Vec<Feature> = dataset.full_features().collect();
+    for f in &all {
         let (lon, lat) = f
             .point()
             .map_or((String::from("-"), String::from("-")), |p| {
@@ -309,11 +310,7 @@ fn info_table(dataset: &Dataset, out: &mut dyn Write) -> std::io::Result<()> {
             f.sources.len()
         )?;
     }
-    let routes: Vec<&Feature> = dataset
-        .features
-        .iter()
-        .filter(|f| f.route.is_some())
-        .collect();
+    let routes: Vec<&Feature> = all.iter().filter(|f| f.route.is_some()).collect();
     if !routes.is_empty() {
         writeln!(out)?;
         writeln!(

@@ -151,8 +151,8 @@ mod tests {
         assert_ne!(a, dataset_text(SynthSpec { seed: 8, ..spec }));
         let d = crate::dataset::parse_str(&a, None).expect("loads");
         assert!(d.warnings.is_empty(), "{:?}", d.warnings.first());
-        assert_eq!(d.features.len(), 550);
-        assert_eq!(d.features.iter().filter(|f| f.route.is_some()).count(), 50);
-        assert!(d.features.iter().all(|f| !f.sources.is_empty()));
+        assert_eq!(d.len(), 550);
+        assert_eq!(d.iter().filter(|f| f.route.is_some()).count(), 50);
+        assert!(d.full_features().all(|f| !f.sources.is_empty()));
     }
 }

@@ -9,19 +9,21 @@ use sortie::dataset::{Dataset, LoadError, parse_bytes};
 fn check_invariants(result: Result<Dataset, LoadError>) {
     match result {
         Ok(d) => {
-            for (i, f) in d.features.iter().enumerate() {
+            for (i, f) in d.iter().enumerate() {
                 assert_eq!(f.index, i);
                 assert!(!f.id.is_empty());
             }
             for w in &d.warnings {
                 assert!(!w.message.is_empty());
                 if let Some(i) = w.feature_index {
-                    assert!(i < d.features.len());
+                    assert!(i < d.len());
                 }
             }
             // What loaded can be drawn and listed without panicking either.
             let layers = sortie::map::MapLayers::new(&d);
-            assert_eq!(layers.shapes.len(), d.features.len());
+            assert_eq!(layers.len(), d.len());
+            // Every feature reads again in full, as the details panel does.
+            assert_eq!(d.full_features().count(), d.len());
             let _ = d.summary();
             let _ = sortie::cli::info_json(&d);
         }
@@ -127,6 +129,6 @@ proptest! {
 #[test]
 fn the_seed_itself_loads_cleanly() {
     let d = parse_bytes(SEED.as_bytes(), None).unwrap();
-    assert_eq!(d.features.len(), 5);
+    assert_eq!(d.len(), 5);
     assert!(d.warnings.is_empty(), "{:#?}", d.warnings);
 }

@@ -19,7 +19,7 @@ fn error(text: &[u8]) -> Diagnostic {
             *diagnostic
         }
         Err(other) => panic!("expected an invalid-file error, got {other}"),
-        Ok(d) => panic!("expected an error, loaded {} features", d.features.len()),
+        Ok(d) => panic!("expected an error, loaded {} features", d.len()),
     }
 }
 
@@ -42,8 +42,8 @@ fn only_warning(d: &Dataset) -> &Diagnostic {
 fn the_bundled_dataset_is_complete_and_clean() {
     let d = sortie::app::bundled_dataset().unwrap();
     assert!(d.warnings.is_empty(), "{:#?}", d.warnings);
-    assert!(d.features.len() >= 18);
-    for f in &d.features {
+    assert!(d.len() >= 18);
+    for f in d.full_features() {
         assert!(
             f.sources
                 .iter()
@@ -54,8 +54,7 @@ fn the_bundled_dataset_is_complete_and_clean() {
         assert!(!f.claims.is_empty(), "{} makes no claim", f.id);
     }
     let routes: Vec<_> = d
-        .features
-        .iter()
+        .full_features()
         .filter(|f| f.kind == FeatureKind::Route)
         .collect();
     assert_eq!(routes.len(), 3);
@@ -163,7 +162,7 @@ fn a_position_out_of_range_is_a_warning_and_the_rest_loads() {
         point("far", "\"name\": \"Too far east\"", "[200, 35]")
     ));
     let d = load(&text);
-    assert_eq!(d.features.len(), 2);
+    assert_eq!(d.len(), 2);
     let w = only_warning(&d);
     assert_eq!(w.feature_index, Some(1));
     assert_eq!(w.feature_id.as_deref(), Some("far"));
@@ -173,7 +172,7 @@ fn a_position_out_of_range_is_a_warning_and_the_rest_loads() {
     );
     assert!(w.message.contains("longitude 200"), "{}", w.message);
     assert_eq!(w.line, Some(2));
-    let far = &d.features[1];
+    let far = &d.feature(1).unwrap();
     assert!(far.geometry.is_none());
     assert_eq!(far.name, "Too far east");
     // The geometry as written is kept, not lost.
@@ -182,7 +181,7 @@ fn a_position_out_of_range_is_a_warning_and_the_rest_loads() {
             .iter()
             .any(|(k, v)| k == "geometry" && v["coordinates"][0] == 200)
     );
-    assert!(d.features[0].geometry.is_some());
+    assert!(d.feature(0).unwrap().geometry.is_some());
 }
 
 #[test]
@@ -224,7 +223,7 @@ fn an_unknown_kind_is_a_warning_and_kept() {
     let w = only_warning(&d);
     assert_eq!(w.property.as_deref(), Some("features[0].properties.kind"));
     assert!(w.message.contains("\"hospital\""));
-    let f = &d.features[0];
+    let f = &d.feature(0).unwrap();
     assert_eq!(f.kind, FeatureKind::Other);
     assert!(
         f.other_properties
@@ -247,7 +246,7 @@ fn a_route_to_a_missing_id_is_a_warning() {
     );
     assert_eq!(w.property.as_deref(), Some("features[1].properties.to"));
     assert!(w.message.contains("\"nowhere\""));
-    let route = d.features[1].route.as_ref().unwrap();
+    let route = d.feature(1).unwrap().route.unwrap();
     assert_eq!(route.from_index, Some(0));
     assert_eq!(route.to_index, None);
     assert!(route.metrics.is_some(), "the route is still measured");
@@ -265,7 +264,7 @@ fn a_bad_colour_is_a_warning_and_the_default_applies() {
         w.property.as_deref(),
         Some("features[0].properties.marker-color")
     );
-    let f = &d.features[0];
+    let f = &d.feature(0).unwrap();
     assert_eq!(f.style.marker_color, None);
     assert_eq!(f.style.stroke.map(|c| c.0), Some([0, 0, 255]));
     assert!(
@@ -288,9 +287,9 @@ fn a_duplicate_id_is_a_warning_and_links_go_to_the_first() {
         (Some(1), Some("same"))
     );
     assert_eq!(w.property.as_deref(), Some("features[1].id"));
-    assert_eq!(d.features.len(), 2);
+    assert_eq!(d.len(), 2);
     assert_eq!(
-        d.feature_by_id("same").map(|f| f.name.as_str()),
+        d.feature_by_id("same").map(|f| f.name).as_deref(),
         Some("One")
     );
 }
@@ -298,7 +297,7 @@ fn a_duplicate_id_is_a_warning_and_links_go_to_the_first() {
 #[test]
 fn an_empty_id_is_a_warning_and_replaced() {
     let d = load(&collection(&point("", "", "[1, 2]")));
-    assert_eq!(d.features[0].id, "#0");
+    assert_eq!(d.feature(0).unwrap().id, "#0");
     let w = only_warning(&d);
     assert_eq!(w.property.as_deref(), Some("features[0].id"));
     assert!(w.message.contains("empty id"));
@@ -325,7 +324,7 @@ fn invalid_utf8_names_where() {
 fn a_byte_order_mark_is_ignored_with_a_warning() {
     let text = format!("\u{feff}{}", collection(&point("a", "", "[1,2]")));
     let d = parse_bytes(text.as_bytes(), None).unwrap();
-    assert_eq!(d.features.len(), 1);
+    assert_eq!(d.len(), 1);
     assert!(only_warning(&d).message.contains("byte-order mark"));
 }
 
@@ -347,7 +346,7 @@ fn deep_nesting_is_an_error_not_a_crash() {
         &format!("\"name\": \"{}\"", "[".repeat(1000)),
         "[1,2]",
     ));
-    assert_eq!(load(&text).features[0].name.len(), 1000);
+    assert_eq!(load(&text).feature(0).unwrap().name.len(), 1000);
 }
 
 #[test]
@@ -365,18 +364,18 @@ fn huge_numbers_and_strings_get_a_clear_result() {
         &format!("\"name\": \"{big_name}\""),
         "[1, 2]",
     )));
-    assert_eq!(d.features[0].name.len(), 20_000_000);
+    assert_eq!(d.feature(0).unwrap().name.len(), 20_000_000);
 }
 
 #[test]
 fn a_single_feature_and_a_bare_geometry_load() {
     let d = load(&point("solo", "\"name\": \"Solo\"", "[1, 2]"));
-    assert_eq!(d.features.len(), 1);
-    assert_eq!(d.features[0].id, "solo");
+    assert_eq!(d.len(), 1);
+    assert_eq!(d.feature(0).unwrap().id, "solo");
     let d = load("{\"type\": \"LineString\", \"coordinates\": [[1, 2], [3, 4]]}");
-    assert_eq!(d.features.len(), 1);
+    assert_eq!(d.len(), 1);
     assert!(matches!(
-        d.features[0].geometry,
+        d.feature(0).unwrap().geometry,
         Some(geo_types::Geometry::LineString(_))
     ));
 }
@@ -400,14 +399,14 @@ fn every_geometry_type_loads_with_altitudes_kept() {
         .collect();
     let d = load(&collection(&features.join(",")));
     assert!(d.warnings.is_empty(), "{:#?}", d.warnings);
-    assert_eq!(d.features.len(), 6);
-    assert_eq!(d.features[0].altitudes_m, vec![100.0, 200.0]);
-    assert_eq!(d.features[4].altitudes_m, vec![3.0]);
+    assert_eq!(d.len(), 6);
+    assert_eq!(d.feature(0).unwrap().altitudes_m, vec![100.0, 200.0]);
+    assert_eq!(d.feature(4).unwrap().altitudes_m, vec![3.0]);
     assert!(
-        d.features[5].geometry.is_none(),
+        d.feature(5).unwrap().geometry.is_none(),
         "null geometry loads and is listed"
     );
-    assert_eq!(d.features[2].id, "2", "numeric ids become strings");
+    assert_eq!(d.feature(2).unwrap().id, "2", "numeric ids become strings");
 }
 
 #[test]
@@ -416,7 +415,7 @@ fn unknown_properties_and_foreign_members_are_kept_in_order() {
         r#"{"type":"Feature","id":"a","title":"foreign","properties":{"zeta":1,"alpha":{"b":[1,2]},"name":"A"},"geometry":null}"#,
     );
     let d = load(&text);
-    let f = &d.features[0];
+    let f = &d.feature(0).unwrap();
     let keys: Vec<&str> = f.other_properties.iter().map(|(k, _)| k.as_str()).collect();
     assert_eq!(keys, ["zeta", "alpha"]);
     assert_eq!(f.other_properties[1].1["b"][1], 2);
@@ -427,7 +426,7 @@ fn unknown_properties_and_foreign_members_are_kept_in_order() {
 #[test]
 fn simplestyle_defaults_follow_the_spec() {
     let d = load(&collection(&point("a", "", "[1,2]")));
-    let s = &d.features[0].style;
+    let s = &d.feature(0).unwrap().style;
     assert_eq!(
         (s.stroke_width, s.stroke_opacity, s.fill_opacity),
         (2.0, 1.0, 0.6)
@@ -437,7 +436,7 @@ fn simplestyle_defaults_follow_the_spec() {
         "\"title\": \"From simplestyle\", \"fill-opacity\": 2",
         "[1,2]",
     )));
-    assert_eq!(d.features[0].name, "From simplestyle");
+    assert_eq!(d.feature(0).unwrap().name, "From simplestyle");
     assert_eq!(
         only_warning(&d).property.as_deref(),
         Some("features[0].properties.fill-opacity")
@@ -450,7 +449,7 @@ fn dates_precision_and_claims_parse() {
         "claims":[{"text":"Hit","by":"MoD","status":"claimed","sources":["s1"]},{"text":"Doubted","status":"maybe"}],
         "sources":[{"id":"s1","publisher":"P","url":"https://example.org","extra":true}]"#;
     let d = load(&collection(&point("t", props, "[1,2]")));
-    let f = &d.features[0];
+    let f = &d.feature(0).unwrap();
     assert_eq!(f.date.map(|d| d.iso()).as_deref(), Some("2016-08"));
     assert_eq!(f.date_end.map(|d| d.iso()).as_deref(), Some("2016-08-18"));
     let p = f.location_precision.unwrap();
@@ -481,7 +480,8 @@ fn a_bad_date_and_an_unknown_claim_source_are_warnings() {
     );
     assert!(d.warnings.iter().any(|w| w.message.contains("\"ghost\"")));
     assert!(
-        d.features[0]
+        d.feature(0)
+            .unwrap()
             .other_properties
             .iter()
             .any(|(k, v)| k == "date" && v == "16/08/2016")

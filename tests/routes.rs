@@ -172,7 +172,13 @@ fn flight_time_from_the_route_or_the_aircraft_table() {
       {"type":"Feature","id":"b","properties":{"kind":"route","aircraft":["Su-34","Tu-22M3"]},
        "geometry":{"type":"LineString","coordinates":[[48.65333,35.21167],[40.15,35.333]]}}]}"#;
     let d = parse_str(text, None).unwrap();
-    let a = d.features[0].route.as_ref().unwrap().flight_times_h(&d);
+    let a = d
+        .feature(0)
+        .unwrap()
+        .route
+        .as_ref()
+        .unwrap()
+        .flight_times_h(&d);
     assert_eq!(a.len(), 1);
     close(
         a[0].1,
@@ -180,7 +186,13 @@ fn flight_time_from_the_route_or_the_aircraft_table() {
         1e-3,
         "hours at the route's cruise",
     );
-    let b = d.features[1].route.as_ref().unwrap().flight_times_h(&d);
+    let b = d
+        .feature(1)
+        .unwrap()
+        .route
+        .as_ref()
+        .unwrap()
+        .flight_times_h(&d);
     assert_eq!(b.len(), 1, "only the Su-34's speed is documented");
     close(
         b[0].1,

@@ -284,7 +284,7 @@ fn a_load_cancelled_halfway_leaves_the_previous_dataset() {
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
     assert_eq!(h.state().dataset.title, "hamedan-2016-08.geojson");
-    assert_eq!(h.state().dataset.features.len(), 18);
+    assert_eq!(h.state().dataset.len(), 18);
     assert!(h.state().message.is_none(), "a cancel is not an error");
 }
 

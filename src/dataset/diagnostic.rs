@@ -103,6 +103,17 @@ impl TextLocation {
         }
     }
 
+    /// The location of a byte offset, with `lines` the byte offsets of `text`'s line starts
+    /// (0 first).
+    pub fn with_lines(text: &str, lines: &[usize], offset: usize) -> Self {
+        let line = lines.partition_point(|&start| start <= offset).max(1);
+        let start = lines.get(line - 1).copied().unwrap_or(0);
+        let column = text
+            .get(start..offset.min(text.len()))
+            .map_or(1, |s| s.chars().count() + 1);
+        Self { line, column }
+    }
+
     /// The location of `inner`, a location counted from the start of a slice that itself
     /// starts at `self`.
     pub fn then(self, inner: Self) -> Self {

@@ -8,7 +8,6 @@
 //! `other_properties` (or `foreign_members`) so that nothing is lost.
 
 use std::cell::OnceCell;
-use std::collections::HashMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
@@ -18,7 +17,9 @@ use geo_types::{
 use serde_json::Value;
 use serde_json::value::RawValue;
 
+use super::fast::{self, QuickFeature, QuickGeometry};
 use super::raw::{Coords, JsonKind, RawObject, offset_in};
+use super::store::{self, Core, Look, Part, StrRef};
 use super::{
     Claim, ClaimStatus, Dataset, Diagnostic, Feature, FeatureKind, LoadError, LocationPrecision,
     MarkerSize, PartialDate, PrecisionLevel, Rgb, RouteInfo, SimpleStyle, Source, TextLocation,
@@ -85,7 +86,7 @@ pub fn load_path_with(path: &Path, progress: &LoadProgress) -> Result<Dataset, L
     if progress.is_cancelled() {
         return Err(LoadError::Cancelled);
     }
-    parse_bytes_with(&bytes, Some(path), progress)
+    parse_owned(bytes, Some(path), progress)
 }
 
 /// Parses GeoJSON from bytes (UTF-8, with or without a byte-order mark).
@@ -107,30 +108,7 @@ pub fn parse_bytes_with(
     origin: Option<&Path>,
     progress: &LoadProgress,
 ) -> Result<Dataset, LoadError> {
-    let mut warnings = Vec::new();
-    let bytes = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        Some(rest) => {
-            warnings.push(
-                Diagnostic::new("the UTF-8 byte-order mark at the start of the file was ignored")
-                    .at(TextLocation { line: 1, column: 1 }),
-            );
-            rest
-        }
-        None => bytes,
-    };
-    let text = std::str::from_utf8(bytes).map_err(|e| {
-        let valid = bytes
-            .get(..e.valid_up_to())
-            .and_then(|b| std::str::from_utf8(b).ok())
-            .unwrap_or("");
-        let bad = bytes.get(e.valid_up_to()).copied().unwrap_or(0);
-        invalid(
-            origin,
-            Diagnostic::new(format!("the file is not valid UTF-8 (byte 0x{bad:02X})"))
-                .at(TextLocation::of_offset(valid, valid.len())),
-        )
-    })?;
-    parse_text(text, origin, warnings, progress)
+    parse_owned(bytes.to_vec(), origin, progress)
 }
 
 /// Parses GeoJSON text.
@@ -138,7 +116,44 @@ pub fn parse_bytes_with(
 /// # Errors
 /// [`LoadError::Invalid`] when the text is not JSON or not GeoJSON.
 pub fn parse_str(text: &str, origin: Option<&Path>) -> Result<Dataset, LoadError> {
-    parse_text(text, origin, Vec::new(), &LoadProgress::default())
+    parse_owned(text.as_bytes().to_vec(), origin, &LoadProgress::default())
+}
+
+/// Parses GeoJSON from bytes the dataset then keeps (a feature is read again from them in
+/// full when it is shown).
+fn parse_owned(
+    bytes: Vec<u8>,
+    origin: Option<&Path>,
+    progress: &LoadProgress,
+) -> Result<Dataset, LoadError> {
+    let mut warnings = Vec::new();
+    let text_start = if bytes.starts_with(b"\xEF\xBB\xBF") {
+        warnings.push(
+            Diagnostic::new("the UTF-8 byte-order mark at the start of the file was ignored")
+                .at(TextLocation { line: 1, column: 1 }),
+        );
+        3
+    } else {
+        0
+    };
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let bytes = e.as_bytes();
+        let valid_up_to = e.utf8_error().valid_up_to();
+        let valid = bytes
+            .get(text_start.min(valid_up_to)..valid_up_to)
+            .and_then(|b| std::str::from_utf8(b).ok())
+            .unwrap_or("");
+        let bad = bytes.get(valid_up_to).copied().unwrap_or(0);
+        invalid(
+            origin,
+            Diagnostic::new(format!("the file is not valid UTF-8 (byte 0x{bad:02X})"))
+                .at(TextLocation::of_offset(valid, valid.len())),
+        )
+    })?;
+    let text = std::sync::Arc::new(text);
+    let body = text.get(text_start..).unwrap_or("");
+    let parsed = parse_text(body, origin, warnings, progress)?;
+    Ok(parsed.into_dataset(origin, std::sync::Arc::clone(&text), text_start))
 }
 
 fn invalid(origin: Option<&Path>, diagnostic: Diagnostic) -> LoadError {
@@ -175,12 +190,64 @@ const GEOMETRY_TYPES: [&str; 7] = [
     "GeometryCollection",
 ];
 
+/// What parsing gives before the dataset takes the text.
+struct Parsed {
+    part: Part,
+    warnings: Vec<Diagnostic>,
+    foreign_members: Vec<(String, Value)>,
+    aircraft_cruise_kmh: Vec<(String, f64)>,
+    collection: bool,
+}
+
+impl Parsed {
+    fn into_dataset(
+        self,
+        origin: Option<&Path>,
+        text: std::sync::Arc<String>,
+        text_start: usize,
+    ) -> Dataset {
+        let mut kind_counts = [0usize; 5];
+        for core in &self.part.cores {
+            if let Some(k) = FeatureKind::ALL.iter().position(|&k| k == core.kind)
+                && let Some(n) = kind_counts.get_mut(k)
+            {
+                *n += 1;
+            }
+        }
+        let mut dataset = Dataset {
+            title: origin.and_then(|p| p.file_name()).map_or_else(
+                || "untitled".to_owned(),
+                |n| n.to_string_lossy().into_owned(),
+            ),
+            path: origin.map(Path::to_owned),
+            warnings: self.warnings,
+            foreign_members: self.foreign_members,
+            aircraft_cruise_kmh: self.aircraft_cruise_kmh,
+            text,
+            text_start,
+            part: self.part,
+            ids: Vec::new(),
+            kind_counts,
+            summary: std::sync::OnceLock::new(),
+            lines: std::sync::OnceLock::new(),
+            collection: self.collection,
+        };
+        index_ids(&mut dataset);
+        resolve_routes(&mut dataset);
+        check_claim_sources(&mut dataset);
+        dataset
+    }
+}
+
+/// Features per thread below which the load stays on one thread.
+const PARALLEL_FROM: usize = 4_096;
+
 fn parse_text(
     text: &str,
     origin: Option<&Path>,
     warnings: Vec<Diagnostic>,
     progress: &LoadProgress,
-) -> Result<Dataset, LoadError> {
+) -> Result<Parsed, LoadError> {
     if text.trim().is_empty() {
         return Err(invalid(origin, Diagnostic::new("the file is empty")));
     }
@@ -199,11 +266,8 @@ fn parse_text(
         invalid(origin, d)
     })?;
 
-    let mut loader = Loader {
-        text,
-        lines: OnceCell::new(),
-        warnings,
-    };
+    let mut loader = Loader::new(text);
+    loader.warnings = warnings;
     let type_name = match top.get("type") {
         None => {
             return Err(invalid(
@@ -224,9 +288,9 @@ fn parse_text(
         })?,
     };
 
-    let mut features = Vec::new();
     let mut foreign_members = Vec::new();
     let mut aircraft_cruise_kmh = Vec::new();
+    let mut part = Part::default();
     match type_name.as_str() {
         "FeatureCollection" => {
             let raw_features = top.get("features").ok_or_else(|| {
@@ -247,20 +311,31 @@ fn parse_text(
                     .at(loader.location(raw_features)),
                 )
             })?;
-            features.reserve(list.len());
             progress.total.store(list.len(), Ordering::Relaxed);
-            for (index, raw) in list.into_iter().enumerate() {
-                if index % 1024 == 0 {
-                    if progress.is_cancelled() {
-                        return Err(LoadError::Cancelled);
-                    }
-                    progress.done.store(index, Ordering::Relaxed);
-                }
-                let feature = loader
-                    .feature(index, raw, &format!("features[{index}]"))
-                    .map_err(|d| invalid(origin, d))?;
-                features.push(feature);
+            let threads = std::thread::available_parallelism()
+                .map_or(1, usize::from)
+                .clamp(1, (list.len() / PARALLEL_FROM).max(1));
+            let chunk = list.len().div_ceil(threads).max(1);
+            let results: Vec<Result<(Part, Vec<Diagnostic>), LoadError>> =
+                std::thread::scope(|scope| {
+                    let handles: Vec<_> = list
+                        .chunks(chunk)
+                        .enumerate()
+                        .map(|(k, raws)| {
+                            scope.spawn(move || read_run(text, origin, raws, k * chunk, progress))
+                        })
+                        .collect();
+                    handles
+                        .into_iter()
+                        .map(|h| h.join().unwrap_or(Err(LoadError::Cancelled)))
+                        .collect()
+                });
+            for result in results {
+                let (run, run_warnings) = result?;
+                part.append(run);
+                loader.warnings.extend(run_warnings);
             }
+            progress.done.store(list.len(), Ordering::Relaxed);
             for (key, raw) in &top.members {
                 if key != "type" && key != "features" {
                     foreign_members.push((key.to_string(), to_value(raw)));
@@ -274,12 +349,14 @@ fn parse_text(
             // The whole text is the one feature; serde_json has already checked it.
             let raw: &RawValue =
                 serde_json::from_str(text).map_err(|e| invalid(origin, json_diagnostic(&e)))?;
-            features.push(loader.feature(0, raw, "").map_err(|d| invalid(origin, d))?);
+            let feature = loader.feature(0, raw, "").map_err(|d| invalid(origin, d))?;
+            push_full(&mut part, raw, text, feature);
         }
         t if GEOMETRY_TYPES.contains(&t) => {
             let raw: &RawValue =
                 serde_json::from_str(text).map_err(|e| invalid(origin, json_diagnostic(&e)))?;
-            features.push(loader.bare_geometry(raw));
+            let feature = loader.bare_geometry(raw);
+            push_full(&mut part, raw, text, feature);
         }
         other => {
             return Err(invalid(
@@ -291,26 +368,231 @@ fn parse_text(
             ));
         }
     }
-
-    let mut dataset = Dataset {
-        title: origin.and_then(|p| p.file_name()).map_or_else(
-            || "untitled".to_owned(),
-            |n| n.to_string_lossy().into_owned(),
-        ),
-        path: origin.map(Path::to_owned),
-        features,
+    Ok(Parsed {
+        part,
         warnings: loader.warnings,
         foreign_members,
         aircraft_cruise_kmh,
-        ids: HashMap::new(),
-        summary: std::sync::OnceLock::new(),
-        routes: std::sync::OnceLock::new(),
         collection: type_name == "FeatureCollection",
+    })
+}
+
+/// Reads a run of a collection's features (`first` is the first one's index): each through
+/// the fast path, or the full reader where the fast path refuses it.
+fn read_run(
+    text: &str,
+    origin: Option<&Path>,
+    raws: &[&RawValue],
+    first: usize,
+    progress: &LoadProgress,
+) -> Result<(Part, Vec<Diagnostic>), LoadError> {
+    let mut part = Part::default();
+    part.cores.reserve_exact(raws.len());
+    part.points.reserve(raws.len());
+    let mut loader = Loader::new(text);
+    for (k, raw) in raws.iter().enumerate() {
+        if k % 1024 == 1023 {
+            if progress.is_cancelled() {
+                return Err(LoadError::Cancelled);
+            }
+            progress.done.fetch_add(1024, Ordering::Relaxed);
+        }
+        let index = first + k;
+        match fast::read(raw.get()) {
+            Some(quick) => push_quick(&mut part, raw, text, index, quick),
+            None => {
+                let feature = loader
+                    .feature(index, raw, &format!("features[{index}]"))
+                    .map_err(|d| invalid(origin, d))?;
+                push_full(&mut part, raw, text, feature);
+            }
+        }
+    }
+    Ok((part, loader.warnings))
+}
+
+fn span_of(raw: &RawValue, text: &str) -> (u64, u32) {
+    let start = u64::try_from(offset_in(text, raw)).unwrap_or(u64::MAX);
+    (start, u32::try_from(raw.get().len()).unwrap_or(u32::MAX))
+}
+
+fn index_u32(len: usize) -> u32 {
+    u32::try_from(len).unwrap_or(store::NONE - 1)
+}
+
+/// Stores a feature the fast path read.
+fn push_quick(part: &mut Part, raw: &RawValue, text: &str, index: usize, q: QuickFeature<'_>) {
+    let own = raw.get();
+    let (start, len) = span_of(raw, text);
+    let id = match q.id {
+        Some(id) => part.str_in(own, id),
+        None => part.arena_str(&format!("#{index}")),
     };
-    index_ids(&mut dataset);
-    resolve_routes(&mut dataset);
-    check_claim_sources(&mut dataset);
-    Ok(dataset)
+    let name = match &q.name {
+        Some(std::borrow::Cow::Borrowed(n)) => part.str_in(own, n),
+        Some(std::borrow::Cow::Owned(n)) => part.arena_str(n),
+        None => id,
+    };
+    let description = match &q.description {
+        Some(std::borrow::Cow::Borrowed(d)) => part.str_in(own, d),
+        Some(std::borrow::Cow::Owned(d)) => part.arena_str(d),
+        None => StrRef::EMPTY,
+    };
+    let look = part.looks.intern(Look {
+        style: q.style,
+        precision: q.location_precision,
+    });
+    let mut vertices = Vec::new();
+    let geometry = match q.geometry {
+        QuickGeometry::None => store::NONE,
+        QuickGeometry::Point(p) => {
+            part.points.push(p);
+            index_u32(part.points.len() - 1)
+        }
+        QuickGeometry::Line(line) => {
+            vertices = line.iter().map(|&[x, y]| Point::new(x, y)).collect();
+            part.shapes.push(Geometry::LineString(LineString(
+                line.into_iter().map(|[x, y]| Coord { x, y }).collect(),
+            )));
+            index_u32(part.shapes.len() - 1) | store::SHAPE
+        }
+    };
+    let route = match q.route {
+        None => store::NONE,
+        Some(r) => {
+            part.routes.push(RouteInfo {
+                from: r.from.map(str::to_owned),
+                to: r.to.map(str::to_owned),
+                aircraft: r.aircraft,
+                schematic: r.schematic,
+                cruise_kmh: r.cruise_kmh,
+                metrics: RouteMetrics::measure(&vertices),
+                ..RouteInfo::default()
+            });
+            index_u32(part.routes.len() - 1)
+        }
+    };
+    let here = index_u32(part.cores.len());
+    part.sources
+        .extend(q.source_ids.iter().map(|id| (store::id_hash(id), here)));
+    if !q.foreign_citations.is_empty() {
+        part.cites_elsewhere.push(here);
+    }
+    part.cores.push(Core {
+        start,
+        len,
+        id,
+        name,
+        description,
+        look,
+        geometry,
+        route,
+        kind: q.kind,
+    });
+}
+
+/// Stores a feature the full reader read.
+fn push_full(part: &mut Part, raw: &RawValue, text: &str, feature: Feature) {
+    let (start, len) = span_of(raw, text);
+    let id = part.arena_str(&feature.id);
+    let name = part.arena_str(&feature.name);
+    let description = match &feature.description {
+        Some(d) => part.arena_str(d),
+        None => StrRef::EMPTY,
+    };
+    let look = part.looks.intern(Look {
+        style: feature.style.clone(),
+        precision: feature.location_precision,
+    });
+    let geometry = match feature.geometry {
+        None => store::NONE,
+        Some(Geometry::Point(p)) => {
+            part.points.push([p.x(), p.y()]);
+            index_u32(part.points.len() - 1)
+        }
+        Some(g) => {
+            part.shapes.push(g);
+            index_u32(part.shapes.len() - 1) | store::SHAPE
+        }
+    };
+    let route = match feature.route {
+        None => store::NONE,
+        Some(mut r) => {
+            let shape = (geometry != store::NONE && geometry & store::SHAPE != 0)
+                .then(|| part.shapes.last())
+                .flatten();
+            r.metrics = RouteMetrics::measure(&route_vertices(shape));
+            part.routes.push(r);
+            index_u32(part.routes.len() - 1)
+        }
+    };
+    let own: Vec<&str> = feature
+        .sources
+        .iter()
+        .filter_map(|s| s.id.as_deref())
+        .collect();
+    let here = index_u32(part.cores.len());
+    part.sources
+        .extend(own.iter().map(|id| (store::id_hash(id), here)));
+    if feature
+        .claims
+        .iter()
+        .flat_map(|c| &c.source_ids)
+        .any(|id| !own.contains(&id.as_str()))
+    {
+        part.cites_elsewhere.push(here);
+    }
+    part.cores.push(Core {
+        start,
+        len,
+        id,
+        name,
+        description,
+        look,
+        geometry,
+        route,
+        kind: feature.kind,
+    });
+}
+
+/// Reads one Feature's text with the full reader, with its warnings (for tests of the fast
+/// path).
+#[cfg(test)]
+pub(super) fn read_one_in_full(text: &str) -> Option<(Feature, Vec<Diagnostic>)> {
+    let raw: &RawValue = serde_json::from_str(text).ok()?;
+    let mut loader = Loader::new(text);
+    let feature = loader.feature(0, raw, "features[0]").ok()?;
+    Ok::<_, ()>((feature, loader.warnings)).ok()
+}
+
+/// Reads feature `index` again, in full, from its span of `text`; warnings are not kept
+/// (the load reported them).
+pub(super) fn read_full(
+    text: &str,
+    core: &Core,
+    index: usize,
+    collection: bool,
+) -> Option<Feature> {
+    let start = usize::try_from(core.start).ok()?;
+    let own = text.get(start..start.checked_add(core.len as usize)?)?;
+    let raw: &RawValue = serde_json::from_str(own).ok()?;
+    let mut loader = Loader::new(text);
+    loader.quiet = true;
+    if collection {
+        loader
+            .feature(index, raw, &format!("features[{index}]"))
+            .ok()
+    } else if own.trim_start().starts_with('{')
+        && serde_json::from_str::<RawObject<'_>>(own)
+            .ok()
+            .and_then(|o| o.get("type").and_then(as_string))
+            .as_deref()
+            == Some("Feature")
+    {
+        loader.feature(0, raw, "").ok()
+    } else {
+        Some(loader.bare_geometry(raw))
+    }
 }
 
 /// The deepest nesting of arrays and objects accepted (serde_json's own limit).
@@ -349,86 +631,111 @@ fn too_deep(text: &str) -> Option<usize> {
 
 /// Fills the id index; a repeated id is a warning and keeps pointing at its first feature.
 fn index_ids(dataset: &mut Dataset) {
-    let mut ids = HashMap::with_capacity(dataset.features.len());
-    for feature in &dataset.features {
-        if let Some(&first) = ids.get(&feature.id) {
-            dataset.warnings.push(Diagnostic {
-                feature_index: Some(feature.index),
-                feature_id: Some(feature.id.clone()),
-                property: Some(member_path(&path_of(feature.index, dataset.collection), "id")),
-                ..Diagnostic::new(format!(
-                    "duplicate id {:?} (first used by feature {first}); links to it go to the first",
-                    feature.id
-                ))
-                .with_location(feature.location)
-            });
-        } else {
-            ids.insert(feature.id.clone(), feature.index);
+    let mut ids: Vec<(u64, u32)> = dataset
+        .iter()
+        .map(|f| (store::id_hash(f.id), index_u32(f.index)))
+        .collect();
+    ids.sort_unstable();
+    let mut warnings = Vec::new();
+    let mut run_start = 0;
+    while run_start < ids.len() {
+        let hash = ids[run_start].0;
+        let run_end = ids[run_start..]
+            .iter()
+            .position(|&(h, _)| h != hash)
+            .map_or(ids.len(), |n| run_start + n);
+        // Within a run of equal hashes, each feature whose id an earlier one has is a
+        // duplicate of the first such.
+        let run = &ids[run_start..run_end];
+        for (k, &(_, later)) in run.iter().enumerate().skip(1) {
+            let Some(f) = dataset.get(later as usize) else {
+                continue;
+            };
+            let first = run[..k]
+                .iter()
+                .map(|&(_, i)| i as usize)
+                .find(|&i| dataset.get(i).is_some_and(|e| e.id == f.id));
+            if let Some(first) = first {
+                warnings.push(Diagnostic {
+                    feature_index: Some(f.index),
+                    feature_id: Some(f.id.to_owned()),
+                    property: Some(member_path(&path_of(f.index, dataset.collection), "id")),
+                    ..Diagnostic::new(format!(
+                        "duplicate id {:?} (first used by feature {first}); links to it go to the first",
+                        f.id
+                    ))
+                    .at(dataset.feature_location(f.index))
+                });
+            }
         }
+        run_start = run_end;
     }
+    warnings.sort_by_key(|w| w.feature_index);
     dataset.ids = ids;
+    dataset.warnings.extend(warnings);
 }
 
-/// Resolves routes' `from`/`to` ids and measures them.
+/// Resolves routes' `from`/`to` ids.
 fn resolve_routes(dataset: &mut Dataset) {
-    let count = dataset.features.len();
     let collection = dataset.collection;
     let mut warnings = Vec::new();
-    for i in 0..count {
-        let Some(feature) = dataset.features.get(i) else {
+    let mut resolved = Vec::new();
+    for feature in dataset.iter() {
+        let Some(route) = feature.route else {
             continue;
         };
-        let Some(route) = &feature.route else {
-            continue;
-        };
+        let i = feature.index;
         let mut ends = [None, None];
         for (slot, (name, id)) in ends
             .iter_mut()
             .zip([("from", &route.from), ("to", &route.to)])
         {
+            let path = || {
+                Some(member_path(
+                    &path_of(i, collection),
+                    &format!("properties.{name}"),
+                ))
+            };
             match id {
-                Some(id) => match dataset.ids.get(id) {
-                    Some(&index) => *slot = Some(index),
+                Some(id) => match dataset.index_of(id) {
+                    Some(index) => *slot = Some(index),
                     None => warnings.push(Diagnostic {
                         feature_index: Some(i),
-                        feature_id: Some(feature.id.clone()),
-                        property: Some(member_path(
-                            &path_of(i, collection),
-                            &format!("properties.{name}"),
-                        )),
+                        feature_id: Some(feature.id.to_owned()),
+                        property: path(),
                         ..Diagnostic::new(format!("no feature has the id {id:?}"))
-                            .with_location(feature.location)
+                            .at(dataset.feature_location(i))
                     }),
                 },
                 None => warnings.push(Diagnostic {
                     feature_index: Some(i),
-                    feature_id: Some(feature.id.clone()),
-                    property: Some(member_path(
-                        &path_of(i, collection),
-                        &format!("properties.{name}"),
-                    )),
+                    feature_id: Some(feature.id.to_owned()),
+                    property: path(),
                     ..Diagnostic::new(format!(
                         "a route should name the id of the feature it goes {name}"
                     ))
-                    .with_location(feature.location)
+                    .at(dataset.feature_location(i))
                 }),
             }
         }
-        let vertices = route_vertices(feature.geometry.as_ref());
-        if vertices.len() < 2 {
+        if route_vertices(feature.geometry().as_deref()).len() < 2 {
             warnings.push(Diagnostic {
                 feature_index: Some(i),
-                feature_id: Some(feature.id.clone()),
+                feature_id: Some(feature.id.to_owned()),
                 property: Some(member_path(&path_of(i, collection), "geometry")),
                 ..Diagnostic::new("a route needs a LineString of at least two positions; it cannot be measured or drawn as a route")
-                    .with_location(feature.location)
+                    .at(dataset.feature_location(i))
             });
         }
-        let metrics = RouteMetrics::measure(&vertices);
-        if let Some(route) = dataset.features.get_mut(i).and_then(|f| f.route.as_mut()) {
-            route.from_index = ends[0];
-            route.to_index = ends[1];
-            route.metrics = metrics;
+        resolved.push((i, ends));
+    }
+    for (i, [from, to]) in resolved {
+        let Some(core) = dataset.part.cores.get(i) else {
+            continue;
+        };
+        if let Some(route) = dataset.part.routes.get_mut(core.route as usize) {
+            route.from_index = from;
+            route.to_index = to;
         }
     }
     dataset.warnings.extend(warnings);
@@ -444,18 +751,23 @@ pub fn route_vertices(geometry: Option<&Geometry<f64>>) -> Vec<Point<f64>> {
 }
 
 /// Warns about claims that cite a source id that neither the feature nor any other has.
+///
+/// Only features whose claims cite a source they do not define themselves are read again,
+/// and the features whose source ids hash alike.
 fn check_claim_sources(dataset: &mut Dataset) {
-    let known: std::collections::HashSet<&str> = dataset
-        .features
-        .iter()
-        .flat_map(|f| f.sources.iter().filter_map(|s| s.id.as_deref()))
-        .collect();
+    dataset.part.sources.sort_unstable();
+    if dataset.part.cites_elsewhere.is_empty() {
+        return;
+    }
     let collection = dataset.collection;
     let mut warnings = Vec::new();
-    for feature in &dataset.features {
+    for &index in &dataset.part.cites_elsewhere {
+        let Some(feature) = dataset.feature(index as usize) else {
+            continue;
+        };
         for (c, claim) in feature.claims.iter().enumerate() {
             for id in &claim.source_ids {
-                if !known.contains(id.as_str()) {
+                if feature.source(id).is_none() && dataset.source_by_id(id).is_none() {
                     warnings.push(Diagnostic {
                         feature_index: Some(feature.index),
                         feature_id: Some(feature.id.clone()),
@@ -506,6 +818,8 @@ struct Loader<'t> {
     /// Byte offsets of line starts, built on the first warning.
     lines: OnceCell<Vec<usize>>,
     warnings: Vec<Diagnostic>,
+    /// Reading a feature again for display: no warnings, no locations.
+    quiet: bool,
 }
 
 /// Where a warning is about, inside one feature.
@@ -515,23 +829,25 @@ struct Place<'a> {
 }
 
 impl<'t> Loader<'t> {
-    fn location(&self, raw: &RawValue) -> TextLocation {
-        self.location_of_offset(offset_in(self.text, raw))
+    fn new(text: &'t str) -> Self {
+        Self {
+            text,
+            lines: OnceCell::new(),
+            warnings: Vec::new(),
+            quiet: false,
+        }
     }
 
-    fn location_of_offset(&self, offset: usize) -> TextLocation {
+    fn location(&self, raw: &RawValue) -> TextLocation {
+        if self.quiet {
+            return TextLocation { line: 1, column: 1 };
+        }
         let lines = self.lines.get_or_init(|| {
             std::iter::once(0)
-                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .chain(memchr::memchr_iter(b'\n', self.text.as_bytes()).map(|i| i + 1))
                 .collect()
         });
-        let line = lines.partition_point(|&start| start <= offset).max(1);
-        let start = lines.get(line - 1).copied().unwrap_or(0);
-        let column = self
-            .text
-            .get(start..offset.min(self.text.len()))
-            .map_or(1, |s| s.chars().count() + 1);
-        TextLocation { line, column }
+        TextLocation::with_lines(self.text, lines, offset_in(self.text, raw))
     }
 
     fn warn(
@@ -541,6 +857,9 @@ impl<'t> Loader<'t> {
         path: String,
         message: impl Into<String>,
     ) {
+        if self.quiet {
+            return;
+        }
         let location = self.location(raw);
         self.warnings.push(Diagnostic {
             feature_index: Some(place.index),
@@ -1217,7 +1536,7 @@ fn to_value(raw: &RawValue) -> Value {
     serde_json::from_str(raw.get()).unwrap_or_else(|_| Value::String(raw.get().to_owned()))
 }
 
-fn location_precision(raw: &RawValue) -> Result<LocationPrecision, String> {
+pub(super) fn location_precision(raw: &RawValue) -> Result<LocationPrecision, String> {
     const EXPECTED: &str = "location_precision must be \"exact\", \"approximate\", \"area\", or {\"level\": …, \"radius_km\": …}";
     if let Some(level) = as_string(raw) {
         let level = PrecisionLevel::parse(&level).ok_or_else(|| EXPECTED.to_owned())?;

@@ -3,12 +3,13 @@
 
 mod date;
 mod diagnostic;
+mod fast;
 mod load;
 pub mod raw;
 mod search;
+mod store;
 mod style;
 
-use std::collections::HashMap;
 use std::fmt;
 use std::path::PathBuf;
 
@@ -19,6 +20,7 @@ pub use load::{
     route_vertices,
 };
 pub use search::SearchIndex;
+pub use store::Look;
 pub use style::{MarkerSize, Rgb, SPEC_FILL, SPEC_MARKER_COLOR, SPEC_STROKE, SimpleStyle};
 
 use crate::routes::RouteMetrics;
@@ -309,59 +311,269 @@ impl Feature {
     }
 }
 
+/// A feature as the map, the list and the search see it: what a frame needs, read from the
+/// compact store without copying. [`Dataset::feature`] reads the whole feature.
+#[derive(Clone, Copy, Debug)]
+pub struct FeatureRef<'a> {
+    /// Position in the file's collection (0-based).
+    pub index: usize,
+    /// The feature's id: the file's `id`, or `#<index>` when it has none.
+    pub id: &'a str,
+    /// What it stands for.
+    pub kind: FeatureKind,
+    /// Display name: `name`, else `title`, else the id.
+    pub name: &'a str,
+    /// `description` (empty when none).
+    pub description: &'a str,
+    /// simplestyle properties.
+    pub style: &'a SimpleStyle,
+    /// `location_precision`.
+    pub location_precision: Option<LocationPrecision>,
+    /// Route details, for routes.
+    pub route: Option<&'a RouteInfo>,
+    geometry: GeometryRef<'a>,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum GeometryRef<'a> {
+    None,
+    Point([f64; 2]),
+    Shape(&'a geo_types::Geometry<f64>),
+}
+
+impl<'a> FeatureRef<'a> {
+    /// The position of a point feature (the first point of a MultiPoint).
+    pub fn point(&self) -> Option<geo_types::Point<f64>> {
+        match self.geometry {
+            GeometryRef::None => None,
+            GeometryRef::Point([x, y]) => Some(geo_types::Point::new(x, y)),
+            GeometryRef::Shape(geo_types::Geometry::Point(p)) => Some(*p),
+            GeometryRef::Shape(geo_types::Geometry::MultiPoint(mp)) => mp.0.first().copied(),
+            GeometryRef::Shape(_) => None,
+        }
+    }
+
+    /// The geometry; `None` for `geometry: null` or one that could not be read.
+    pub fn geometry(&self) -> Option<std::borrow::Cow<'a, geo_types::Geometry<f64>>> {
+        match self.geometry {
+            GeometryRef::None => None,
+            GeometryRef::Point([x, y]) => Some(std::borrow::Cow::Owned(
+                geo_types::Geometry::Point(geo_types::Point::new(x, y)),
+            )),
+            GeometryRef::Shape(g) => Some(std::borrow::Cow::Borrowed(g)),
+        }
+    }
+
+    /// Whether the geometry is a single Point.
+    pub fn is_point(&self) -> bool {
+        matches!(
+            self.geometry,
+            GeometryRef::Point(_) | GeometryRef::Shape(geo_types::Geometry::Point(_))
+        )
+    }
+
+    /// Whether the feature has a geometry.
+    pub fn has_geometry(&self) -> bool {
+        !matches!(self.geometry, GeometryRef::None)
+    }
+}
+
 /// A loaded dataset: its features in file order, and what the loader warned about.
+///
+/// Features are kept compact (see `store.rs`): [`Dataset::get`] gives the part a frame needs
+/// at no cost, [`Dataset::feature`] reads one feature in full (claims, sources, every
+/// property) from the file's text, which the dataset keeps.
 #[derive(Clone, Debug, Default)]
 pub struct Dataset {
     /// A short title: the file name, or what the caller named it.
     pub title: String,
     /// The file it came from, if any.
     pub path: Option<PathBuf>,
-    /// Features in file order; `features[i].index == i`.
-    pub features: Vec<Feature>,
     /// Problems that did not stop the load.
     pub warnings: Vec<Diagnostic>,
     /// Members of the top-level object beside `type` and `features`, kept as found.
     pub foreign_members: Vec<(String, serde_json::Value)>,
     /// Cruise speeds (km/h) by aircraft type, from the top-level `aircraft` table.
     pub aircraft_cruise_kmh: Vec<(String, f64)>,
-    ids: HashMap<String, usize>,
-    /// [`Self::summary`], computed on first use (features and warnings do not change after
-    /// the load).
+    /// The file's text (its byte-order mark, if any, before `text_start`).
+    text: std::sync::Arc<String>,
+    text_start: usize,
+    part: store::Part,
+    /// (hash of the id, feature index), sorted.
+    ids: Vec<(u64, u32)>,
+    /// Features of each kind, in [`FeatureKind::ALL`] order.
+    kind_counts: [usize; 5],
+    /// [`Self::summary`], computed on first use.
     summary: std::sync::OnceLock<String>,
-    /// [`Self::route_count`], computed on first use.
-    routes: std::sync::OnceLock<usize>,
+    /// Byte offsets of line starts, built when a location is first asked for.
+    lines: std::sync::OnceLock<Vec<usize>>,
     /// Whether the file was a FeatureCollection (paths then start with `features[i]`).
     collection: bool,
 }
 
 impl Dataset {
-    /// The index of the feature with this id.
-    pub fn index_of(&self, id: &str) -> Option<usize> {
-        self.ids.get(id).copied()
+    /// How many features there are.
+    pub fn len(&self) -> usize {
+        self.part.cores.len()
     }
 
-    /// The feature with this id.
-    pub fn feature_by_id(&self, id: &str) -> Option<&Feature> {
-        self.index_of(id).and_then(|i| self.features.get(i))
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.part.cores.is_empty()
+    }
+
+    /// The text the features were read from.
+    fn body(&self) -> &str {
+        self.text.get(self.text_start..).unwrap_or("")
+    }
+
+    fn feature_text(&self, core: &store::Core) -> &str {
+        let start = usize::try_from(core.start).unwrap_or(usize::MAX);
+        self.body()
+            .get(start..start.saturating_add(core.len as usize))
+            .unwrap_or("")
+    }
+
+    /// Feature `index` as a frame sees it.
+    pub fn get(&self, index: usize) -> Option<FeatureRef<'_>> {
+        let core = self.part.cores.get(index)?;
+        let text = self.feature_text(core);
+        let arena = self.part.arena.as_str();
+        let look = self
+            .part
+            .looks
+            .list
+            .get(core.look as usize)
+            .or(self.part.looks.list.first())?;
+        let geometry = if core.geometry == store::NONE {
+            GeometryRef::None
+        } else if core.geometry & store::SHAPE == 0 {
+            self.part
+                .points
+                .get(core.geometry as usize)
+                .map_or(GeometryRef::None, |p| GeometryRef::Point(*p))
+        } else {
+            self.part
+                .shapes
+                .get((core.geometry & !store::SHAPE) as usize)
+                .map_or(GeometryRef::None, GeometryRef::Shape)
+        };
+        Some(FeatureRef {
+            index,
+            id: core.id.get(text, arena),
+            kind: core.kind,
+            name: core.name.get(text, arena),
+            description: core.description.get(text, arena),
+            style: &look.style,
+            location_precision: look.precision,
+            route: self.part.routes.get(core.route as usize),
+            geometry,
+        })
+    }
+
+    /// Every feature, in file order.
+    pub fn iter(&self) -> impl Iterator<Item = FeatureRef<'_>> + '_ {
+        (0..self.len()).filter_map(|i| self.get(i))
+    }
+
+    /// Reads feature `index` in full from the file's text: claims, sources, dates, every
+    /// property. Takes microseconds; call it for the features shown, not for all.
+    pub fn feature(&self, index: usize) -> Option<Feature> {
+        let core = self.part.cores.get(index)?;
+        let mut feature = load::read_full(self.body(), core, index, self.collection)?;
+        feature.location = Some(self.location_of(usize::try_from(core.start).ok()?));
+        feature.route = self.part.routes.get(core.route as usize).cloned();
+        Some(feature)
+    }
+
+    /// Every feature read in full, in file order (for reports; slow for big files).
+    pub fn full_features(&self) -> impl Iterator<Item = Feature> + '_ {
+        (0..self.len()).filter_map(|i| self.feature(i))
+    }
+
+    /// Line and column of a byte offset in the text.
+    pub(crate) fn location_of(&self, offset: usize) -> TextLocation {
+        let body = self.body();
+        let lines = self.lines.get_or_init(|| {
+            std::iter::once(0)
+                .chain(memchr::memchr_iter(b'\n', body.as_bytes()).map(|i| i + 1))
+                .collect()
+        });
+        TextLocation::with_lines(body, lines, offset)
+    }
+
+    /// Line and column where feature `index` starts in the file.
+    pub(crate) fn feature_location(&self, index: usize) -> TextLocation {
+        let start = self
+            .part
+            .cores
+            .get(index)
+            .map_or(0, |c| usize::try_from(c.start).unwrap_or(0));
+        self.location_of(start)
+    }
+
+    /// The index of the feature with this id.
+    pub fn index_of(&self, id: &str) -> Option<usize> {
+        let hash = store::id_hash(id);
+        let from = self.ids.partition_point(|&(h, _)| h < hash);
+        self.ids
+            .get(from..)?
+            .iter()
+            .take_while(|&&(h, _)| h == hash)
+            .map(|&(_, i)| i as usize)
+            .find(|&i| self.get(i).is_some_and(|f| f.id == id))
+    }
+
+    /// The feature with this id, read in full.
+    pub fn feature_by_id(&self, id: &str) -> Option<Feature> {
+        self.index_of(id).and_then(|i| self.feature(i))
+    }
+
+    /// The source with this id, from whichever feature defines it (the first).
+    pub fn source_by_id(&self, id: &str) -> Option<Source> {
+        let hash = store::id_hash(id);
+        let from = self.part.sources.partition_point(|&(h, _)| h < hash);
+        self.part
+            .sources
+            .get(from..)?
+            .iter()
+            .take_while(|&&(h, _)| h == hash)
+            .find_map(|&(_, i)| self.feature(i as usize)?.source(id).cloned())
+    }
+
+    /// The route details of feature `index`, if it is a route.
+    pub fn route(&self, index: usize) -> Option<&RouteInfo> {
+        let core = self.part.cores.get(index)?;
+        self.part.routes.get(core.route as usize)
+    }
+
+    /// Every route: (feature index, its vertices).
+    pub fn route_vertices(&self) -> Vec<(usize, Vec<geo_types::Point<f64>>)> {
+        self.iter()
+            .filter(|f| f.route.is_some())
+            .map(|f| (f.index, load::route_vertices(f.geometry().as_deref())))
+            .collect()
     }
 
     /// Computes the airspace every route crosses.
     pub fn compute_airspace(&mut self, index: &AirspaceIndex) {
-        for feature in &mut self.features {
-            let vertices = load::route_vertices(feature.geometry.as_ref());
-            if let Some(route) = feature.route.as_mut()
-                && vertices.len() >= 2
-            {
-                route.airspace = Some(index.airspace(&vertices));
-            }
-        }
+        let rows = self
+            .route_vertices()
+            .into_iter()
+            .filter(|(_, v)| v.len() >= 2)
+            .map(|(i, v)| (i, index.airspace(&v)))
+            .collect();
+        self.set_airspace(rows);
     }
 
     /// Stores airspace computed elsewhere (the app computes it in the background), by
     /// feature index.
     pub fn set_airspace(&mut self, airspace: Vec<(usize, Vec<AirspaceRow>)>) {
         for (index, rows) in airspace {
-            if let Some(route) = self.features.get_mut(index).and_then(|f| f.route.as_mut()) {
+            let Some(core) = self.part.cores.get(index) else {
+                continue;
+            };
+            if let Some(route) = self.part.routes.get_mut(core.route as usize) {
                 route.airspace = Some(rows);
             }
         }
@@ -371,12 +583,8 @@ impl Dataset {
     pub fn count_by_kind(&self) -> Vec<(FeatureKind, usize)> {
         FeatureKind::ALL
             .iter()
-            .map(|&kind| {
-                (
-                    kind,
-                    self.features.iter().filter(|f| f.kind == kind).count(),
-                )
-            })
+            .copied()
+            .zip(self.kind_counts)
             .collect()
     }
 
@@ -387,9 +595,7 @@ impl Dataset {
 
     /// How many features are routes.
     pub fn route_count(&self) -> usize {
-        *self
-            .routes
-            .get_or_init(|| self.features.iter().filter(|f| f.route.is_some()).count())
+        self.part.routes.len()
     }
 
     fn compute_summary(&self) -> String {
@@ -406,8 +612,8 @@ impl Dataset {
         let warnings = self.warnings.len();
         format!(
             "{} feature{} ({}), {routes} route{}, {warnings} warning{}",
-            self.features.len(),
-            plural(self.features.len()),
+            self.len(),
+            plural(self.len()),
             if kinds.is_empty() {
                 "none".to_owned()
             } else {

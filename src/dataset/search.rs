@@ -24,17 +24,10 @@ impl SearchIndex {
     /// Lower-cases every feature's name, id and description into one buffer.
     pub fn new(dataset: &Dataset) -> Self {
         let mut text = String::new();
-        let mut starts = Vec::with_capacity(dataset.features.len());
-        for f in &dataset.features {
+        let mut starts = Vec::with_capacity(dataset.len());
+        for f in dataset.iter() {
             starts.push(text.len());
-            for (k, part) in [
-                f.name.as_str(),
-                f.id.as_str(),
-                f.description.as_deref().unwrap_or(""),
-            ]
-            .into_iter()
-            .enumerate()
-            {
+            for (k, part) in [f.name, f.id, f.description].into_iter().enumerate() {
                 if k > 0 {
                     text.push(' ');
                 }
@@ -50,7 +43,7 @@ impl SearchIndex {
         Self {
             text,
             starts,
-            kinds: dataset.features.iter().map(|f| f.kind).collect(),
+            kinds: dataset.iter().map(|f| f.kind).collect(),
         }
     }
 

@@ -6,7 +6,7 @@ use egui::{Align2, Color32, FontId, Painter, Pos2, Rect, Shape, Stroke, Vec2, po
 
 use super::aggregate::{DensityCell, cell_bounds};
 use super::layers::{FramePlan, MapLayers, ScreenTransform, cluster_radius_px};
-use crate::dataset::{Dataset, Feature, FeatureKind, PrecisionLevel, SPEC_FILL, SPEC_STROKE};
+use crate::dataset::{Dataset, FeatureKind, FeatureRef, PrecisionLevel, SPEC_FILL, SPEC_STROKE};
 use crate::theme::{self, Palette};
 
 /// Equatorial circumference of the WGS84 ellipsoid, in metres.
@@ -24,7 +24,7 @@ pub struct Emphasis {
 }
 
 /// The marker radius of a feature, in points.
-pub fn marker_radius_px(feature: &Feature) -> f32 {
+pub fn marker_radius_px(feature: &FeatureRef<'_>) -> f32 {
     let r = theme::marker_radius_px(feature.style.marker_size);
     match feature.kind {
         FeatureKind::Place => r * 0.8,
@@ -33,12 +33,12 @@ pub fn marker_radius_px(feature: &Feature) -> f32 {
 }
 
 /// Half the drawn line width of a feature, in points.
-pub fn line_half_width_px(feature: &Feature) -> f32 {
+pub fn line_half_width_px(feature: &FeatureRef<'_>) -> f32 {
     line_width_px(feature) / 2.0
 }
 
 #[allow(clippy::cast_possible_truncation)]
-fn line_width_px(feature: &Feature) -> f32 {
+fn line_width_px(feature: &FeatureRef<'_>) -> f32 {
     if feature.kind == FeatureKind::Route && (feature.style.stroke_width - 2.0).abs() < f64::EPSILON
     {
         theme::ROUTE_WIDTH_PX
@@ -52,14 +52,14 @@ fn with_opacity(color: Color32, opacity: f64) -> Color32 {
     color.gamma_multiply(opacity.clamp(0.0, 1.0) as f32)
 }
 
-fn marker_color(feature: &Feature) -> Color32 {
+fn marker_color(feature: &FeatureRef<'_>) -> Color32 {
     feature
         .style
         .marker_color
         .map_or_else(|| theme::kind_color(feature.kind), theme::rgb)
 }
 
-fn stroke_color(feature: &Feature) -> Color32 {
+fn stroke_color(feature: &FeatureRef<'_>) -> Color32 {
     let base = match (feature.style.stroke, feature.kind) {
         (Some(c), _) => theme::rgb(c),
         (None, FeatureKind::Other) => theme::rgb(SPEC_STROKE),
@@ -90,21 +90,21 @@ pub fn paint_features(
             .filter(|&i| layers.is_drawn(i) && Some(i) != emphasis.hovered),
     );
 
-    let items: Vec<(&Feature, &super::layers::Shape)> = visible
+    let items: Vec<(FeatureRef<'_>, super::layers::ShapeRef<'_>)> = visible
         .iter()
-        .filter_map(|&i| Some((dataset.features.get(i)?, layers.shapes.get(i)?)))
+        .filter_map(|&i| Some((dataset.get(i)?, layers.shape(i)?)))
         .collect();
 
     if let Some((level, cells, max)) = &plan.density {
         paint_density(painter, view, *level, cells, *max);
     }
     for (feature, shape) in &items {
-        for rings in &shape.polygons {
+        for rings in shape.polygons {
             paint_polygon(painter, view, feature, rings, emphasis, palette);
         }
     }
     for (feature, shape) in &items {
-        for line in &shape.lines {
+        for line in shape.lines {
             paint_line(painter, view, dataset, feature, line, emphasis, palette);
         }
     }
@@ -117,7 +117,7 @@ pub fn paint_features(
     }
     let mut labels = Vec::new();
     for (feature, shape) in &items {
-        for &p in &shape.points {
+        for &p in shape.points {
             let center = view.to_screen(p);
             if !view.rect.expand(20.0).contains(center) {
                 continue;
@@ -129,12 +129,12 @@ pub fn paint_features(
                 index: feature.index,
                 anchor: center,
                 clearance_px: radius + 3.0,
-                text: feature.name.clone(),
+                text: feature.name.to_owned(),
                 priority: priority(feature, emphasis),
                 prefer_above: false,
             });
         }
-        if let Some(route) = &feature.route {
+        if let Some(route) = feature.route {
             let emphasised =
                 Some(feature.index) == emphasis.selected || Some(feature.index) == emphasis.hovered;
             if emphasised && let Some(line) = shape.lines.first() {
@@ -216,7 +216,7 @@ fn paint_density(
     painter.add(Shape::mesh(mesh));
 }
 
-fn priority(feature: &Feature, emphasis: Emphasis) -> u8 {
+fn priority(feature: &FeatureRef<'_>, emphasis: Emphasis) -> u8 {
     if Some(feature.index) == emphasis.selected {
         0
     } else if Some(feature.index) == emphasis.hovered {
@@ -235,7 +235,7 @@ fn priority(feature: &Feature, emphasis: Emphasis) -> u8 {
 fn paint_polygon(
     painter: &Painter,
     view: &ScreenTransform,
-    feature: &Feature,
+    feature: &FeatureRef<'_>,
     rings: &[Vec<[f64; 2]>],
     emphasis: Emphasis,
     palette: &Palette,
@@ -286,7 +286,7 @@ fn paint_line(
     painter: &Painter,
     view: &ScreenTransform,
     dataset: &Dataset,
-    feature: &Feature,
+    feature: &FeatureRef<'_>,
     line: &[[f64; 2]],
     emphasis: Emphasis,
     palette: &Palette,
@@ -318,13 +318,13 @@ fn paint_line(
         ));
     }
     let stroke = Stroke::new(width, color);
-    let schematic = feature.route.as_ref().is_some_and(|r| r.schematic);
+    let schematic = feature.route.is_some_and(|r| r.schematic);
     if schematic {
         painter.extend(Shape::dashed_line(&points, stroke, 9.0, 5.0));
     } else {
         painter.add(Shape::line(points.clone(), stroke));
     }
-    let Some(route) = &feature.route else { return };
+    let Some(route) = feature.route else { return };
     // Direction: a chevron halfway and an arrowhead just short of the target's marker.
     let arrow_len = 7.0 + width * 2.0;
     if let Some((mid, dir)) = point_along(&points, 0.5) {
@@ -337,8 +337,8 @@ fn paint_line(
     }
     let target_gap = route
         .to_index
-        .and_then(|i| dataset.features.get(i))
-        .map_or(0.0, |t| marker_radius_px(t) + 2.0);
+        .and_then(|i| dataset.get(i))
+        .map_or(0.0, |t| marker_radius_px(&t) + 2.0);
     if let Some((end, dir)) = point_back_from_end(&points, target_gap) {
         painter.add(arrowhead(end, dir, arrow_len, color));
     }
@@ -385,7 +385,7 @@ fn point_back_from_end(points: &[Pos2], distance: f32) -> Option<(Pos2, Vec2)> {
 fn paint_marker(
     painter: &Painter,
     view: &ScreenTransform,
-    feature: &Feature,
+    feature: &FeatureRef<'_>,
     c: Pos2,
     emphasis: Emphasis,
     palette: &Palette,

@@ -28,7 +28,31 @@ pub struct Shape {
     pub polygons: Vec<Vec<Vec<Unit>>>,
 }
 
-impl Shape {
+/// A feature's drawable geometry as stored: a single point (most features) inline, anything
+/// else boxed, so a million points cost 24 bytes each here.
+#[derive(Clone, Debug, Default, PartialEq)]
+enum Drawn {
+    /// Nothing to draw.
+    #[default]
+    None,
+    /// One marker.
+    Point(Unit),
+    /// Anything else.
+    Shape(Box<Shape>),
+}
+
+/// A borrowed view of one feature's drawable geometry.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ShapeRef<'a> {
+    /// Points (markers).
+    pub points: &'a [Unit],
+    /// Polylines; a route's pieces are its densified geodesic track.
+    pub lines: &'a [Vec<Unit>],
+    /// Polygons: exterior ring then holes.
+    pub polygons: &'a [Vec<Vec<Unit>>],
+}
+
+impl ShapeRef<'_> {
     fn is_empty(&self) -> bool {
         self.points.is_empty() && self.lines.is_empty() && self.polygons.is_empty()
     }
@@ -44,6 +68,28 @@ impl Shape {
         Some(iter.fold(AABB::from_point(first), |b, p| {
             b.merged(&AABB::from_point(p))
         }))
+    }
+}
+
+impl Drawn {
+    fn view(&self) -> ShapeRef<'_> {
+        match self {
+            Self::None => ShapeRef {
+                points: &[],
+                lines: &[],
+                polygons: &[],
+            },
+            Self::Point(p) => ShapeRef {
+                points: std::slice::from_ref(p),
+                lines: &[],
+                polygons: &[],
+            },
+            Self::Shape(s) => ShapeRef {
+                points: &s.points,
+                lines: &s.lines,
+                polygons: &s.polygons,
+            },
+        }
     }
 }
 
@@ -130,8 +176,8 @@ pub fn cluster_radius_px(count: u32) -> f32 {
 
 /// The dataset's geometry, ready to draw and pick.
 pub struct MapLayers {
-    /// One shape per feature, in dataset order.
-    pub shapes: Vec<Shape>,
+    /// One per feature, in dataset order.
+    drawn: Vec<Drawn>,
     points: RTree<GeomWithData<Unit, (u32, u32)>>,
     runs: RTree<Boxed<(u32, Run)>>,
     lines: RTree<Boxed<u32>>,
@@ -144,15 +190,18 @@ pub struct MapLayers {
 impl MapLayers {
     /// Projects every feature once, indexes it, and builds the aggregates.
     pub fn new(dataset: &Dataset) -> Self {
-        let shapes: Vec<Shape> = dataset
-            .features
+        let drawn: Vec<Drawn> = dataset
             .iter()
             .map(|f| {
-                let mut shape = Shape::default();
-                if let Some(geometry) = &f.geometry {
-                    add_geometry(&mut shape, geometry, f.kind == FeatureKind::Route);
+                if let Some(p) = f.point().filter(|_| f.is_point()) {
+                    return Drawn::Point(mercator::project(p.x(), p.y()));
                 }
-                shape
+                let Some(geometry) = f.geometry() else {
+                    return Drawn::None;
+                };
+                let mut shape = Shape::default();
+                add_geometry(&mut shape, &geometry, f.kind == FeatureKind::Route);
+                Drawn::Shape(Box::new(shape))
             })
             .collect();
         let as_u32 = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
@@ -160,8 +209,9 @@ impl MapLayers {
         let mut runs = Vec::new();
         let mut lines = Vec::new();
         let mut polygons = Vec::new();
-        for (i, shape) in shapes.iter().enumerate() {
+        for (i, drawn) in drawn.iter().enumerate() {
             let i = as_u32(i);
+            let shape = drawn.view();
             for (k, p) in shape.points.iter().enumerate() {
                 points.push(GeomWithData::new(*p, (i, as_u32(k))));
             }
@@ -198,19 +248,20 @@ impl MapLayers {
                 }
             }
         }
-        let bounds = shapes
+        let bounds = drawn
             .iter()
-            .filter_map(Shape::bounds)
+            .filter_map(|d| d.view().bounds())
             .reduce(|a, b| a.merged(&b));
         let clusters = ClusterPyramid::new(points.iter().map(|p| (*p.geom(), p.data.0)));
         let density = DensityPyramid::new(
-            shapes
+            drawn
                 .iter()
+                .map(Drawn::view)
                 .filter(|s| !s.lines.is_empty())
-                .map(|s| s.lines.as_slice()),
+                .map(|s| s.lines),
         );
         Self {
-            shapes,
+            drawn,
             points: RTree::bulk_load(points),
             runs: RTree::bulk_load(runs),
             lines: RTree::bulk_load(lines),
@@ -388,8 +439,7 @@ impl MapLayers {
         {
             let (i, Run { line, start, end }) = (entry.data.0 as usize, entry.data.1);
             let Some(run) = self
-                .shapes
-                .get(i)
+                .shape(i)
                 .and_then(|s| s.lines.get(line as usize))
                 .and_then(|l| l.get(start as usize..=end as usize))
             else {
@@ -407,8 +457,7 @@ impl MapLayers {
         self.polygons
             .locate_all_at_point(&unit)
             .filter(|entry| {
-                self.shapes
-                    .get(entry.data.0 as usize)
+                self.shape(entry.data.0 as usize)
                     .and_then(|s| s.polygons.get(entry.data.1 as usize))
                     .is_some_and(|rings| even_odd_contains(rings, unit))
             })
@@ -416,9 +465,24 @@ impl MapLayers {
             .min()
     }
 
+    /// How many features the layers hold (one per feature of the dataset).
+    pub fn len(&self) -> usize {
+        self.drawn.len()
+    }
+
+    /// Whether they hold none.
+    pub fn is_empty(&self) -> bool {
+        self.drawn.is_empty()
+    }
+
     /// Whether a feature has anything to draw.
     pub fn is_drawn(&self, index: usize) -> bool {
-        self.shapes.get(index).is_some_and(|s| !s.is_empty())
+        self.shape(index).is_some_and(|s| !s.is_empty())
+    }
+
+    /// Feature `index`'s geometry in unit Mercator.
+    pub fn shape(&self, index: usize) -> Option<ShapeRef<'_>> {
+        self.drawn.get(index).map(Drawn::view)
     }
 }
 
@@ -589,7 +653,8 @@ mod tests {
         );
         assert_eq!(layers.pick(&view, at(40.0, 35.0), radius), Some(3));
         // The middle of the route (its geodesic is near the straight line at this scale).
-        let mid = layers.shapes[2].lines[0][layers.shapes[2].lines[0].len() / 2];
+        let route = layers.shape(2).expect("the route").lines[0].clone();
+        let mid = route[route.len() / 2];
         assert_eq!(layers.pick(&view, view.to_screen(mid), radius), Some(2));
         assert_eq!(layers.pick(&view, at(43.0, 30.0), radius), None);
     }
@@ -644,9 +709,8 @@ mod tests {
         assert!(plan.clusters.is_none() && plan.density.is_none());
         let (min, max) = view.visible_unit_rect();
         let inside = d
-            .features
             .iter()
-            .filter_map(crate::dataset::Feature::point)
+            .filter_map(|f| f.point())
             .map(|p| crate::map::mercator::project(p.x(), p.y()))
             .filter(|u| (min[0]..=max[0]).contains(&u[0]) && (min[1]..=max[1]).contains(&u[1]))
             .count();

@@ -221,7 +221,7 @@ impl MapView {
 
     /// Centres the map on a feature, keeping the zoom.
     pub fn center_on(&mut self, layers: &MapLayers, index: usize) {
-        if let Some(center) = layers.shapes.get(index).and_then(|s| {
+        if let Some(center) = layers.shape(index).and_then(|s| {
             s.points
                 .first()
                 .copied()
@@ -267,7 +267,7 @@ impl MapView {
     /// frame drawn.
     pub fn screen_position(&self, layers: &MapLayers, index: usize) -> Option<Pos2> {
         let view = self.last_transform?;
-        let shape = layers.shapes.get(index)?;
+        let shape = layers.shape(index)?;
         let unit = shape.points.first().copied().or_else(|| {
             shape
                 .lines
@@ -439,11 +439,11 @@ impl MapView {
 
             let pointer = response.hover_pos();
             let radius = |i: usize| {
-                dataset.features.get(i).map_or(0.0, |f| {
+                dataset.get(i).map_or(0.0, |f| {
                     if f.point().is_some() {
-                        draw::marker_radius_px(f)
+                        draw::marker_radius_px(&f)
                     } else {
-                        draw::line_half_width_px(f)
+                        draw::line_half_width_px(&f)
                     }
                 })
             };
@@ -491,9 +491,9 @@ impl MapView {
             }
             if let Some(i) = hovered {
                 ui.ctx().set_cursor_icon(egui::CursorIcon::PointingHand);
-                if let Some(f) = dataset.features.get(i) {
+                if let Some(f) = dataset.get(i) {
                     response.clone().on_hover_ui_at_pointer(|ui| {
-                        ui.strong(&f.name);
+                        ui.strong(f.name);
                         ui.label(f.kind.as_str());
                     });
                 }

@@ -16,7 +16,9 @@ pub fn details_panel_ui(
     selection: Option<usize>,
     actions: &mut Vec<Action>,
 ) {
-    let Some(feature) = selection.and_then(|i| dataset.features.get(i)) else {
+    // Read in full from the file's text (microseconds), so claims and sources need no memory
+    // while not shown.
+    let Some(feature) = selection.and_then(|i| dataset.feature(i)) else {
         ui.add_space(8.0);
         ui.heading(&dataset.title);
         ui.label(dataset.summary());
@@ -26,7 +28,7 @@ pub fn details_panel_ui(
     };
     egui::ScrollArea::vertical()
         .auto_shrink([false, false])
-        .show(ui, |ui| feature_details_ui(ui, dataset, feature, actions));
+        .show(ui, |ui| feature_details_ui(ui, dataset, &feature, actions));
 }
 
 fn feature_details_ui(
@@ -284,10 +286,10 @@ fn end_link_ui(
     index: Option<usize>,
     actions: &mut Vec<Action>,
 ) {
-    match (index.and_then(|i| dataset.features.get(i)), id) {
+    match (index.and_then(|i| dataset.get(i)), id) {
         (Some(end), _) => {
             if ui
-                .link(&end.name)
+                .link(end.name)
                 .on_hover_text(format!("Select {}", end.id))
                 .clicked()
             {
@@ -323,10 +325,8 @@ fn claim_ui(ui: &mut Ui, dataset: &Dataset, feature: &Feature, claim: &Claim) {
             {
                 Some(n) => format!("[{}]", n + 1),
                 None => dataset
-                    .features
-                    .iter()
-                    .find_map(|f| f.source(id))
-                    .and_then(|s| s.publisher.clone())
+                    .source_by_id(id)
+                    .and_then(|s| s.publisher)
                     .map_or_else(|| format!("[{id}?]"), |p| format!("[{p}]")),
             };
             ui.weak(label).on_hover_text(id);

@@ -249,7 +249,7 @@ impl FeatureList {
                         }
                     }
                     Row::Item(i) => {
-                        let Some(f) = dataset.features.get(i) else {
+                        let Some(f) = dataset.get(i) else {
                             continue;
                         };
                         let selected = selection == Some(i);
@@ -264,7 +264,7 @@ impl FeatureList {
                                     4.0,
                                     theme::kind_color(f.kind),
                                 );
-                                ui.add(egui::Button::selectable(selected, &f.name).truncate())
+                                ui.add(egui::Button::selectable(selected, f.name).truncate())
                             })
                             .inner;
                         if response.clicked() {
@@ -273,7 +273,7 @@ impl FeatureList {
                         if response.hovered() {
                             hovered = Some(i);
                         }
-                        if f.geometry.is_none() {
+                        if !f.has_geometry() {
                             response.on_hover_text("No geometry: listed, not drawn");
                         }
                     }
@@ -370,7 +370,6 @@ mod tests {
         list.wait_for_search();
         assert!(!list.is_searching());
         let expected: Vec<usize> = dataset
-            .features
             .iter()
             .filter(|f| f.name.contains("target 1234"))
             .map(|f| f.index)

@@ -29,10 +29,7 @@ pub fn status_bar_ui(ui: &mut Ui, dataset: &Dataset, info: &StatusInfo, actions:
     } = info;
     ui.horizontal(|ui| {
         let routes = dataset.route_count();
-        ui.label(format!(
-            "{} features · {routes} routes",
-            dataset.features.len()
-        ));
+        ui.label(format!("{} features · {routes} routes", dataset.len()));
         ui.separator();
         let warnings = dataset.warnings.len();
         let text = format!(
