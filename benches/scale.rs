@@ -62,11 +62,20 @@ fn load(c: &mut Criterion) {
     group
         .sample_size(10)
         .measurement_time(Duration::from_secs(60));
+    // Read, parse and validate into the model, with the id index and routes resolved.
     group.bench_function("points_1000000", |b| {
+        b.iter(|| load_path(&path).expect("loads").len());
+    });
+    // All the window needs before it shows the dataset: the model, the map layers
+    // (projected, routes densified, R-trees, clusters, density) and the list's search index.
+    group.bench_function("points_1000000_ready_to_draw", |b| {
         b.iter(|| {
             let d = load_path(&path).expect("loads");
-            let layers = MapLayers::new(&d);
-            (d.len(), layers.len())
+            let (layers, list) = std::thread::scope(|scope| {
+                let list = scope.spawn(|| sortie::ui::list::FeatureList::new(&d));
+                (MapLayers::new(&d), list.join().expect("the list"))
+            });
+            (d.len(), layers.len(), list.match_count())
         });
     });
     if std::process::Command::new("ogrinfo")

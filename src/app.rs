@@ -131,11 +131,19 @@ pub struct SortieApp {
     airspace_job: Option<(Receiver<RouteAirspace>, Arc<std::sync::atomic::AtomicBool>)>,
 }
 
+/// The map layers and the list's search index of a dataset, built side by side.
+fn views_of(dataset: &Dataset) -> (MapLayers, ui::list::FeatureList) {
+    std::thread::scope(|scope| {
+        let list = scope.spawn(|| ui::list::FeatureList::new(dataset));
+        let layers = MapLayers::new(dataset);
+        (layers, crate::parallel::joined(list.join()))
+    })
+}
+
 impl SortieApp {
     /// An app showing `dataset`.
     pub fn new(dataset: Dataset, settings: Settings) -> Self {
-        let layers = MapLayers::new(&dataset);
-        let list = ui::list::FeatureList::new(&dataset);
+        let (layers, list) = views_of(&dataset);
         Self {
             dataset,
             layers,
@@ -235,8 +243,7 @@ impl SortieApp {
                 // Indexes are built here too; airspace follows in the background once the
                 // dataset is on screen.
                 let result = load_path_with(&job_path, &job_progress).and_then(|dataset| {
-                    let layers = MapLayers::new(&dataset);
-                    let list = ui::list::FeatureList::new(&dataset);
+                    let (layers, list) = views_of(&dataset);
                     if job_progress.is_cancelled() {
                         return Err(LoadError::Cancelled);
                     }

@@ -11,6 +11,7 @@ pub mod cli;
 pub mod dataset;
 pub mod geometry;
 pub mod map;
+pub mod parallel;
 pub mod routes;
 pub mod synth;
 pub mod theme;

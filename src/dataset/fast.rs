@@ -103,22 +103,27 @@ impl<'de> Deserialize<'de> for Position {
                 let lon: f64 = seq
                     .next_element()?
                     .ok_or_else(|| de::Error::custom("lon"))?;
-                let lat: f64 = seq
-                    .next_element()?
-                    .ok_or_else(|| de::Error::custom("lat"))?;
-                // An altitude is kept by the full reader; here it only has to be a number.
-                let _alt: Option<f64> = seq.next_element()?;
-                if seq.next_element::<IgnoredAny>()?.is_some()
-                    || !(-180.0..=180.0).contains(&lon)
-                    || !(-90.0..=90.0).contains(&lat)
-                {
-                    return Err(de::Error::custom("not a plain position"));
-                }
-                Ok(Position([lon, lat]))
+                rest_of_position(lon, &mut seq).map(Position)
             }
         }
         d.deserialize_seq(V)
     }
+}
+
+/// The rest of a position after its longitude: the latitude, perhaps an altitude (kept by the
+/// full reader; here it only has to be a number), nothing more; both in range.
+fn rest_of_position<'de, A: SeqAccess<'de>>(lon: f64, seq: &mut A) -> Result<[f64; 2], A::Error> {
+    let lat: f64 = seq
+        .next_element()?
+        .ok_or_else(|| de::Error::custom("lat"))?;
+    let _alt: Option<f64> = seq.next_element()?;
+    if seq.next_element::<IgnoredAny>()?.is_some()
+        || !(-180.0..=180.0).contains(&lon)
+        || !(-90.0..=90.0).contains(&lat)
+    {
+        return Err(de::Error::custom("not a plain position"));
+    }
+    Ok([lon, lat])
 }
 
 /// A Point's or a LineString's coordinates.
@@ -143,17 +148,7 @@ impl<'de> Deserialize<'de> for Coordinates {
                     .ok_or_else(|| de::Error::custom("empty"))?;
                 match first {
                     NumberOrPosition::Number(lon) => {
-                        let lat: f64 = seq
-                            .next_element()?
-                            .ok_or_else(|| de::Error::custom("lat"))?;
-                        let _alt: Option<f64> = seq.next_element()?;
-                        if seq.next_element::<IgnoredAny>()?.is_some()
-                            || !(-180.0..=180.0).contains(&lon)
-                            || !(-90.0..=90.0).contains(&lat)
-                        {
-                            return Err(de::Error::custom("not a plain position"));
-                        }
-                        Ok(Coordinates::Point([lon, lat]))
+                        rest_of_position(lon, &mut seq).map(Coordinates::Point)
                     }
                     NumberOrPosition::Position(p) => {
                         let mut line = Vec::with_capacity(seq.size_hint().unwrap_or(1) + 1);
@@ -383,6 +378,34 @@ pub struct QuickFeature<'a> {
 /// Reads one feature's JSON text, or refuses it (`None`) when the full reader must.
 pub fn read(text: &str) -> Option<QuickFeature<'_>> {
     let Obj(f): Obj<FastFeature<'_>> = serde_json::from_str(text).ok()?;
+    check(f)
+}
+
+/// What [`read_prefix`] found at the start of a text.
+pub struct Prefix<'a> {
+    /// The feature, when the fast path takes it.
+    pub quick: Option<QuickFeature<'a>>,
+    /// Where the JSON value ends, when serde read it whole.
+    pub end: Option<usize>,
+}
+
+/// Reads the feature that starts `text` (more may follow), or refuses it.
+pub fn read_prefix(text: &str) -> Prefix<'_> {
+    let mut stream = serde_json::Deserializer::from_str(text).into_iter::<Obj<FastFeature<'_>>>();
+    match stream.next() {
+        Some(Ok(Obj(f))) => Prefix {
+            end: Some(stream.byte_offset()),
+            quick: check(f),
+        },
+        _ => Prefix {
+            quick: None,
+            end: None,
+        },
+    }
+}
+
+/// The checks the full reader would warn about, on a feature serde read.
+fn check(f: FastFeature<'_>) -> Option<QuickFeature<'_>> {
     if f.type_name != "Feature" {
         return None;
     }

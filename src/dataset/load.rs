@@ -38,13 +38,14 @@ pub fn load_path(path: &Path) -> Result<Dataset, LoadError> {
 /// How far a load has come, shared with the thread doing it; and a way to cancel it.
 #[derive(Debug, Default)]
 pub struct LoadProgress {
-    done: AtomicUsize,
-    total: AtomicUsize,
+    pub(super) done: AtomicUsize,
+    pub(super) total: AtomicUsize,
     cancelled: AtomicBool,
 }
 
 impl LoadProgress {
-    /// Features read so far, and the file's feature count (0 while it is not known yet).
+    /// Work done so far and in all (features, or bytes of the features array; the total is 0
+    /// while it is not known yet).
     pub fn features(&self) -> (usize, usize) {
         (
             self.done.load(Ordering::Relaxed),
@@ -79,14 +80,52 @@ impl LoadProgress {
 /// # Errors
 /// As [`load_path`], and [`LoadError::Cancelled`].
 pub fn load_path_with(path: &Path, progress: &LoadProgress) -> Result<Dataset, LoadError> {
-    let bytes = std::fs::read(path).map_err(|source| LoadError::Read {
+    let started = std::time::Instant::now();
+    let bytes = read_file(path).map_err(|source| LoadError::Read {
         path: path.to_owned(),
         source,
     })?;
+    log::debug!("{} bytes read in {:.2?}", bytes.len(), started.elapsed());
     if progress.is_cancelled() {
         return Err(LoadError::Cancelled);
     }
     parse_owned(bytes, Some(path), progress)
+}
+
+/// Reads a whole file; a big one in as many pieces as there are cores, read side by side
+/// (copying from the page cache and faulting in the buffer's pages is most of the time).
+fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::os::unix::fs::FileExt as _;
+    let file = std::fs::File::open(path)?;
+    let len = usize::try_from(file.metadata()?.len()).unwrap_or(usize::MAX);
+    if len < 1 << 24 {
+        let mut bytes = Vec::with_capacity(len);
+        std::io::Read::read_to_end(&mut &file, &mut bytes)?;
+        return Ok(bytes);
+    }
+    let mut bytes = vec![0u8; len];
+    let pieces = crate::parallel::threads_for(len, 1 << 24);
+    let piece = len.div_ceil(pieces);
+    let read: Vec<std::io::Result<()>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = bytes
+            .chunks_mut(piece)
+            .enumerate()
+            .map(|(k, chunk)| {
+                let file = &file;
+                scope.spawn(move || file.read_exact_at(chunk, (k * piece) as u64))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| crate::parallel::joined(h.join()))
+            .collect()
+    });
+    read.into_iter().collect::<std::io::Result<()>>()?;
+    // The file may have grown meanwhile: read whatever follows too.
+    let mut rest = &file;
+    std::io::Seek::seek(&mut rest, std::io::SeekFrom::Start(len as u64))?;
+    std::io::Read::read_to_end(&mut rest, &mut bytes)?;
+    Ok(bytes)
 }
 
 /// Parses GeoJSON from bytes (UTF-8, with or without a byte-order mark).
@@ -151,9 +190,18 @@ fn parse_owned(
         )
     })?;
     let text = std::sync::Arc::new(text);
+    log::debug!("UTF-8 checked");
     let body = text.get(text_start..).unwrap_or("");
+    let started = std::time::Instant::now();
     let parsed = parse_text(body, origin, warnings, progress)?;
-    Ok(parsed.into_dataset(origin, std::sync::Arc::clone(&text), text_start))
+    let parsed_at = started.elapsed();
+    let dataset = parsed.into_dataset(origin, std::sync::Arc::clone(&text), text_start);
+    log::debug!(
+        "loaded {} features: parsed in {parsed_at:.2?}, indexed in {:.2?}",
+        dataset.len(),
+        started.elapsed() - parsed_at
+    );
+    Ok(dataset)
 }
 
 fn invalid(origin: Option<&Path>, diagnostic: Diagnostic) -> LoadError {
@@ -226,15 +274,23 @@ impl Parsed {
             text,
             text_start,
             part: self.part,
-            ids: Vec::new(),
+            ids: store::IdTable::default(),
             kind_counts,
             summary: std::sync::OnceLock::new(),
             lines: std::sync::OnceLock::new(),
             collection: self.collection,
         };
+        if dataset.part.cites_elsewhere.is_empty() {
+            // No claim cites another feature's source: nothing will look one up.
+            dataset.part.sources = Vec::new();
+        }
+        let started = std::time::Instant::now();
         index_ids(&mut dataset);
+        log::debug!("ids indexed in {:.2?}", started.elapsed());
         resolve_routes(&mut dataset);
+        log::debug!("routes resolved in {:.2?}", started.elapsed());
         check_claim_sources(&mut dataset);
+        log::debug!("sources checked in {:.2?}", started.elapsed());
         dataset
     }
 }
@@ -251,6 +307,31 @@ fn parse_text(
     if text.trim().is_empty() {
         return Err(invalid(origin, Diagnostic::new("the file is empty")));
     }
+    let started = std::time::Instant::now();
+    if let Some(quick) = super::collection::read(text, progress)? {
+        log::debug!("features read the quick way in {:.2?}", started.elapsed());
+        let mut loader = Loader::new(text);
+        loader.warnings = warnings;
+        let mut part = quick.part;
+        finish(&mut part, text, true)
+            .map_err(|d| invalid(origin, d))
+            .map(|w| loader.warnings.extend(w))?;
+        let mut foreign_members = Vec::new();
+        let mut aircraft_cruise_kmh = Vec::new();
+        for (key, raw) in &quick.members {
+            foreign_members.push((key.to_string(), to_value(raw)));
+            if key == "aircraft" {
+                aircraft_cruise_kmh = loader.aircraft_table(raw);
+            }
+        }
+        return Ok(Parsed {
+            part,
+            warnings: loader.warnings,
+            foreign_members,
+            aircraft_cruise_kmh,
+            collection: true,
+        });
+    }
     if let Some(offset) = too_deep(text) {
         return Err(invalid(
             origin,
@@ -258,6 +339,7 @@ fn parse_text(
                 .at(TextLocation::of_offset(text, offset)),
         ));
     }
+    log::debug!("nesting checked in {:.2?}", started.elapsed());
     let top: RawObject<'_> = serde_json::from_str(text).map_err(|e| {
         let mut d = json_diagnostic(&e);
         if e.classify() == serde_json::error::Category::Data {
@@ -265,6 +347,7 @@ fn parse_text(
         }
         invalid(origin, d)
     })?;
+    log::debug!("top level read in {:.2?}", started.elapsed());
 
     let mut loader = Loader::new(text);
     loader.warnings = warnings;
@@ -312,30 +395,29 @@ fn parse_text(
                 )
             })?;
             progress.total.store(list.len(), Ordering::Relaxed);
-            let threads = std::thread::available_parallelism()
-                .map_or(1, usize::from)
-                .clamp(1, (list.len() / PARALLEL_FROM).max(1));
-            let chunk = list.len().div_ceil(threads).max(1);
-            let results: Vec<Result<(Part, Vec<Diagnostic>), LoadError>> =
-                std::thread::scope(|scope| {
-                    let handles: Vec<_> = list
-                        .chunks(chunk)
-                        .enumerate()
-                        .map(|(k, raws)| {
-                            scope.spawn(move || read_run(text, origin, raws, k * chunk, progress))
-                        })
-                        .collect();
-                    handles
-                        .into_iter()
-                        .map(|h| h.join().unwrap_or(Err(LoadError::Cancelled)))
-                        .collect()
-                });
+            log::debug!("features split in {:.2?}", started.elapsed());
+            let list = &list;
+            let results: Vec<Result<Part, LoadError>> = std::thread::scope(|scope| {
+                let handles: Vec<_> = crate::parallel::ranges(list.len(), PARALLEL_FROM)
+                    .into_iter()
+                    .map(|range| {
+                        let first = range.start;
+                        let raws = list.get(range).unwrap_or(&[]);
+                        scope.spawn(move || read_run(text, raws, first, progress))
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| h.join().unwrap_or(Err(LoadError::Cancelled)))
+                    .collect()
+            });
             for result in results {
-                let (run, run_warnings) = result?;
-                part.append(run);
-                loader.warnings.extend(run_warnings);
+                part.append(result?);
             }
+            let warnings = finish(&mut part, text, true).map_err(|d| invalid(origin, d))?;
+            loader.warnings.extend(warnings);
             progress.done.store(list.len(), Ordering::Relaxed);
+            log::debug!("features read in {:.2?}", started.elapsed());
             for (key, raw) in &top.members {
                 if key != "type" && key != "features" {
                     foreign_members.push((key.to_string(), to_value(raw)));
@@ -350,13 +432,13 @@ fn parse_text(
             let raw: &RawValue =
                 serde_json::from_str(text).map_err(|e| invalid(origin, json_diagnostic(&e)))?;
             let feature = loader.feature(0, raw, "").map_err(|d| invalid(origin, d))?;
-            push_full(&mut part, raw, text, feature);
+            push_full(&mut part, raw.get(), text, feature);
         }
         t if GEOMETRY_TYPES.contains(&t) => {
             let raw: &RawValue =
                 serde_json::from_str(text).map_err(|e| invalid(origin, json_diagnostic(&e)))?;
             let feature = loader.bare_geometry(raw);
-            push_full(&mut part, raw, text, feature);
+            push_full(&mut part, raw.get(), text, feature);
         }
         other => {
             return Err(invalid(
@@ -377,62 +459,109 @@ fn parse_text(
     })
 }
 
-/// Reads a run of a collection's features (`first` is the first one's index): each through
-/// the fast path, or the full reader where the fast path refuses it.
+/// Reads a run of a collection's features, split beforehand (`first` is the first one's
+/// index, for progress only): each through the fast path, or deferred to the full reader.
 fn read_run(
     text: &str,
-    origin: Option<&Path>,
     raws: &[&RawValue],
     first: usize,
     progress: &LoadProgress,
-) -> Result<(Part, Vec<Diagnostic>), LoadError> {
+) -> Result<Part, LoadError> {
     let mut part = Part::default();
     part.cores.reserve_exact(raws.len());
     part.points.reserve(raws.len());
-    let mut loader = Loader::new(text);
     for (k, raw) in raws.iter().enumerate() {
-        if k % 1024 == 1023 {
+        if (first + k) % 1024 == 1023 {
             if progress.is_cancelled() {
                 return Err(LoadError::Cancelled);
             }
             progress.done.fetch_add(1024, Ordering::Relaxed);
         }
-        let index = first + k;
         match fast::read(raw.get()) {
-            Some(quick) => push_quick(&mut part, raw, text, index, quick),
-            None => {
-                let feature = loader
-                    .feature(index, raw, &format!("features[{index}]"))
-                    .map_err(|d| invalid(origin, d))?;
-                push_full(&mut part, raw, text, feature);
+            Some(quick) => push_quick(&mut part, raw.get(), text, quick),
+            None => defer(&mut part, raw.get(), text),
+        }
+    }
+    Ok(part)
+}
+
+/// Reads the deferred features in full (on all cores) and names the anonymous ones, now that
+/// every feature's index is known. Gives the deferred features' warnings in file order, or
+/// the error that stops the load (an element that is not a Feature).
+fn finish(part: &mut Part, text: &str, collection: bool) -> Result<Vec<Diagnostic>, Diagnostic> {
+    let deferred = std::mem::take(&mut part.deferred);
+    let cores = &part.cores;
+    let read = crate::parallel::map_ranges(deferred.len(), 256, |range| {
+        let mut loader = Loader::new(text);
+        range
+            .filter_map(|k| deferred.get(k).copied())
+            .map(|index| {
+                let i = index as usize;
+                let own = cores
+                    .get(i)
+                    .and_then(|c| {
+                        let start = usize::try_from(c.start).ok()?;
+                        text.get(start..start + c.len as usize)
+                    })
+                    .unwrap_or("");
+                let prefix = if collection {
+                    format!("features[{i}]")
+                } else {
+                    String::new()
+                };
+                let feature = serde_json::from_str::<&RawValue>(own)
+                    .map_err(|e| json_diagnostic(&e))
+                    .and_then(|raw| loader.feature(i, raw, &prefix));
+                (index, own, feature, std::mem::take(&mut loader.warnings))
+            })
+            .collect()
+    });
+    let mut warnings = Vec::new();
+    for (index, own, feature, feature_warnings) in read {
+        fill_full(part, index, own, text, feature?);
+        warnings.extend(feature_warnings);
+    }
+    for (index, name_too) in std::mem::take(&mut part.anonymous) {
+        let id = part.arena_str(&format!("#{index}"));
+        if let Some(core) = part.cores.get_mut(index as usize) {
+            core.id = id;
+            if name_too {
+                core.name = id;
             }
         }
     }
-    Ok((part, loader.warnings))
+    Ok(warnings)
 }
 
-fn span_of(raw: &RawValue, text: &str) -> (u64, u32) {
-    let start = u64::try_from(offset_in(text, raw)).unwrap_or(u64::MAX);
-    (start, u32::try_from(raw.get().len()).unwrap_or(u32::MAX))
+/// The byte span of `own`, a slice of `text`.
+fn span_of(own: &str, text: &str) -> (u64, u32) {
+    let start = (own.as_ptr() as usize).saturating_sub(text.as_ptr() as usize);
+    (
+        u64::try_from(start).unwrap_or(u64::MAX),
+        u32::try_from(own.len()).unwrap_or(u32::MAX),
+    )
 }
 
 fn index_u32(len: usize) -> u32 {
     u32::try_from(len).unwrap_or(store::NONE - 1)
 }
 
-/// Stores a feature the fast path read.
-fn push_quick(part: &mut Part, raw: &RawValue, text: &str, index: usize, q: QuickFeature<'_>) {
-    let own = raw.get();
-    let (start, len) = span_of(raw, text);
+/// Stores a feature the fast path read from `own`, its slice of `text`.
+pub(super) fn push_quick(part: &mut Part, own: &str, text: &str, q: QuickFeature<'_>) {
+    let (start, len) = span_of(own, text);
     let id = match q.id {
         Some(id) => part.str_in(own, id),
-        None => part.arena_str(&format!("#{index}")),
+        None => StrRef::EMPTY,
     };
     let name = match &q.name {
         Some(std::borrow::Cow::Borrowed(n)) => part.str_in(own, n),
         Some(std::borrow::Cow::Owned(n)) => part.arena_str(n),
         None => id,
     };
+    if q.id.is_none() {
+        let here = u32::try_from(part.cores.len()).unwrap_or(store::NONE);
+        part.anonymous.push((here, q.name.is_none()));
+    }
     let description = match &q.description {
         Some(std::borrow::Cow::Borrowed(d)) => part.str_in(own, d),
         Some(std::borrow::Cow::Owned(d)) => part.arena_str(d),
@@ -472,13 +601,7 @@ fn push_quick(part: &mut Part, raw: &RawValue, text: &str, index: usize, q: Quic
             index_u32(part.routes.len() - 1)
         }
     };
-    let here = index_u32(part.cores.len());
-    part.sources
-        .extend(q.source_ids.iter().map(|id| (store::id_hash(id), here)));
-    if !q.foreign_citations.is_empty() {
-        part.cites_elsewhere.push(here);
-    }
-    part.cores.push(Core {
+    let core = Core {
         start,
         len,
         id,
@@ -488,12 +611,38 @@ fn push_quick(part: &mut Part, raw: &RawValue, text: &str, index: usize, q: Quic
         geometry,
         route,
         kind: q.kind,
+    };
+    part.push(core, &q.source_ids, !q.foreign_citations.is_empty());
+}
+
+/// Holds a place for a feature the fast path refused, to be read in full by [`finish`].
+pub(super) fn defer(part: &mut Part, own: &str, text: &str) {
+    let (start, len) = span_of(own, text);
+    let here = u32::try_from(part.cores.len()).unwrap_or(store::NONE);
+    part.deferred.push(here);
+    part.cores.push(Core {
+        start,
+        len,
+        id: StrRef::EMPTY,
+        name: StrRef::EMPTY,
+        description: StrRef::EMPTY,
+        look: 0,
+        geometry: store::NONE,
+        route: store::NONE,
+        kind: FeatureKind::Other,
     });
 }
 
-/// Stores a feature the full reader read.
-fn push_full(part: &mut Part, raw: &RawValue, text: &str, feature: Feature) {
-    let (start, len) = span_of(raw, text);
+/// Stores a feature the full reader read from `own` (a file that is one feature).
+fn push_full(part: &mut Part, own: &str, text: &str, feature: Feature) {
+    defer(part, own, text);
+    part.deferred.pop();
+    fill_full(part, 0, own, text, feature);
+}
+
+/// Stores feature `index`, read in full from `own`, its slice of `text`.
+fn fill_full(part: &mut Part, index: u32, own: &str, text: &str, feature: Feature) {
+    let (start, len) = span_of(own, text);
     let id = part.arena_str(&feature.id);
     let name = part.arena_str(&feature.name);
     let description = match &feature.description {
@@ -526,23 +675,17 @@ fn push_full(part: &mut Part, raw: &RawValue, text: &str, feature: Feature) {
             index_u32(part.routes.len() - 1)
         }
     };
-    let own: Vec<&str> = feature
+    let own_ids: Vec<&str> = feature
         .sources
         .iter()
         .filter_map(|s| s.id.as_deref())
         .collect();
-    let here = index_u32(part.cores.len());
-    part.sources
-        .extend(own.iter().map(|id| (store::id_hash(id), here)));
-    if feature
+    let cites_elsewhere = feature
         .claims
         .iter()
         .flat_map(|c| &c.source_ids)
-        .any(|id| !own.contains(&id.as_str()))
-    {
-        part.cites_elsewhere.push(here);
-    }
-    part.cores.push(Core {
+        .any(|id| !own_ids.contains(&id.as_str()));
+    let core = Core {
         start,
         len,
         id,
@@ -552,7 +695,8 @@ fn push_full(part: &mut Part, raw: &RawValue, text: &str, feature: Feature) {
         geometry,
         route,
         kind: feature.kind,
-    });
+    };
+    part.set(index, core, &own_ids, cites_elsewhere);
 }
 
 /// Reads one Feature's text with the full reader, with its warnings (for tests of the fast
@@ -600,7 +744,7 @@ const MAX_DEPTH: usize = 128;
 
 /// The byte offset where nesting first exceeds [`MAX_DEPTH`], if it does. Brackets inside
 /// strings do not count.
-fn too_deep(text: &str) -> Option<usize> {
+pub(super) fn too_deep(text: &str) -> Option<usize> {
     let mut depth = 0usize;
     let mut in_string = false;
     let mut escaped = false;
@@ -631,46 +775,42 @@ fn too_deep(text: &str) -> Option<usize> {
 
 /// Fills the id index; a repeated id is a warning and keeps pointing at its first feature.
 fn index_ids(dataset: &mut Dataset) {
-    let mut ids: Vec<(u64, u32)> = dataset
-        .iter()
-        .map(|f| (store::id_hash(f.id), index_u32(f.index)))
-        .collect();
-    ids.sort_unstable();
+    // Hashing reads every id from the text: on all cores.
+    let hashes = crate::parallel::map_ranges(dataset.len(), 65_536, |range| {
+        range
+            .filter_map(|i| dataset.get(i))
+            .map(|f| store::id_hash(f.id))
+            .collect()
+    });
+    let mut ids = store::IdTable::with_capacity(dataset.len());
+    let id_of = |i: u32| dataset.get(i as usize).map_or("", |f| f.id);
     let mut warnings = Vec::new();
-    let mut run_start = 0;
-    while run_start < ids.len() {
-        let hash = ids[run_start].0;
-        let run_end = ids[run_start..]
-            .iter()
-            .position(|&(h, _)| h != hash)
-            .map_or(ids.len(), |n| run_start + n);
-        // Within a run of equal hashes, each feature whose id an earlier one has is a
-        // duplicate of the first such.
-        let run = &ids[run_start..run_end];
-        for (k, &(_, later)) in run.iter().enumerate().skip(1) {
-            let Some(f) = dataset.get(later as usize) else {
-                continue;
-            };
-            let first = run[..k]
-                .iter()
-                .map(|&(_, i)| i as usize)
-                .find(|&i| dataset.get(i).is_some_and(|e| e.id == f.id));
-            if let Some(first) = first {
+    for (index, &hash) in hashes.iter().enumerate() {
+        let index = index_u32(index);
+        let id = id_of(index);
+        match ids.entry(
+            hash,
+            |&other| id_of(other) == id,
+            |&other| store::id_hash(id_of(other)),
+        ) {
+            hashbrown::hash_table::Entry::Vacant(slot) => {
+                slot.insert(index);
+            }
+            hashbrown::hash_table::Entry::Occupied(first) => {
+                let first = *first.get();
+                let i = index as usize;
                 warnings.push(Diagnostic {
-                    feature_index: Some(f.index),
-                    feature_id: Some(f.id.to_owned()),
-                    property: Some(member_path(&path_of(f.index, dataset.collection), "id")),
+                    feature_index: Some(i),
+                    feature_id: Some(id.to_owned()),
+                    property: Some(member_path(&path_of(i, dataset.collection), "id")),
                     ..Diagnostic::new(format!(
-                        "duplicate id {:?} (first used by feature {first}); links to it go to the first",
-                        f.id
+                        "duplicate id {id:?} (first used by feature {first}); links to it go to the first"
                     ))
-                    .at(dataset.feature_location(f.index))
+                    .at(dataset.feature_location(i))
                 });
             }
         }
-        run_start = run_end;
     }
-    warnings.sort_by_key(|w| w.feature_index);
     dataset.ids = ids;
     dataset.warnings.extend(warnings);
 }
@@ -678,58 +818,63 @@ fn index_ids(dataset: &mut Dataset) {
 /// Resolves routes' `from`/`to` ids.
 fn resolve_routes(dataset: &mut Dataset) {
     let collection = dataset.collection;
-    let mut warnings = Vec::new();
-    let mut resolved = Vec::new();
-    for feature in dataset.iter() {
-        let Some(route) = feature.route else {
-            continue;
-        };
-        let i = feature.index;
-        let mut ends = [None, None];
-        for (slot, (name, id)) in ends
-            .iter_mut()
-            .zip([("from", &route.from), ("to", &route.to)])
-        {
-            let path = || {
-                Some(member_path(
-                    &path_of(i, collection),
-                    &format!("properties.{name}"),
-                ))
+    let routes: Vec<usize> = dataset
+        .part
+        .cores
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.route != store::NONE)
+        .map(|(i, _)| i)
+        .collect();
+    // Each lookup is a few random reads of memory: on all cores.
+    let dataset_ref = &*dataset;
+    let resolved = crate::parallel::map_ranges(routes.len(), 4_096, |range| {
+        let mut out = Vec::with_capacity(range.len());
+        for i in range.filter_map(|k| routes.get(k).copied()) {
+            let Some(feature) = dataset_ref.get(i) else {
+                continue;
             };
-            match id {
-                Some(id) => match dataset.index_of(id) {
-                    Some(index) => *slot = Some(index),
-                    None => warnings.push(Diagnostic {
-                        feature_index: Some(i),
-                        feature_id: Some(feature.id.to_owned()),
-                        property: path(),
-                        ..Diagnostic::new(format!("no feature has the id {id:?}"))
-                            .at(dataset.feature_location(i))
-                    }),
-                },
-                None => warnings.push(Diagnostic {
-                    feature_index: Some(i),
-                    feature_id: Some(feature.id.to_owned()),
-                    property: path(),
-                    ..Diagnostic::new(format!(
-                        "a route should name the id of the feature it goes {name}"
-                    ))
-                    .at(dataset.feature_location(i))
-                }),
+            let Some(route) = feature.route else {
+                continue;
+            };
+            let mut warnings = Vec::new();
+            let mut ends = [None, None];
+            for (slot, (name, id)) in ends
+                .iter_mut()
+                .zip([("from", &route.from), ("to", &route.to)])
+            {
+                let message = match id {
+                    Some(id) => match dataset_ref.index_of(id) {
+                        Some(index) => {
+                            *slot = Some(index);
+                            continue;
+                        }
+                        None => format!("no feature has the id {id:?}"),
+                    },
+                    None => format!("a route should name the id of the feature it goes {name}"),
+                };
+                warnings.push((format!("properties.{name}"), message));
             }
+            if route_vertices(feature.geometry().as_deref()).len() < 2 {
+                warnings.push((
+                    "geometry".to_owned(),
+                    "a route needs a LineString of at least two positions; it cannot be measured or drawn as a route".to_owned(),
+                ));
+            }
+            out.push((i, ends, warnings));
         }
-        if route_vertices(feature.geometry().as_deref()).len() < 2 {
+        out
+    });
+    let mut warnings = Vec::new();
+    for (i, [from, to], route_warnings) in resolved {
+        for (member, message) in route_warnings {
             warnings.push(Diagnostic {
                 feature_index: Some(i),
-                feature_id: Some(feature.id.to_owned()),
-                property: Some(member_path(&path_of(i, collection), "geometry")),
-                ..Diagnostic::new("a route needs a LineString of at least two positions; it cannot be measured or drawn as a route")
-                    .at(dataset.feature_location(i))
+                feature_id: dataset.get(i).map(|f| f.id.to_owned()),
+                property: Some(member_path(&path_of(i, collection), &member)),
+                ..Diagnostic::new(message).at(dataset.feature_location(i))
             });
         }
-        resolved.push((i, ends));
-    }
-    for (i, [from, to]) in resolved {
         let Some(core) = dataset.part.cores.get(i) else {
             continue;
         };
@@ -755,10 +900,11 @@ pub fn route_vertices(geometry: Option<&Geometry<f64>>) -> Vec<Point<f64>> {
 /// Only features whose claims cite a source they do not define themselves are read again,
 /// and the features whose source ids hash alike.
 fn check_claim_sources(dataset: &mut Dataset) {
-    dataset.part.sources.sort_unstable();
     if dataset.part.cites_elsewhere.is_empty() {
         return;
     }
+    dataset.part.sources.sort_unstable();
+    dataset.part.cites_elsewhere.sort_unstable();
     let collection = dataset.collection;
     let mut warnings = Vec::new();
     for &index in &dataset.part.cites_elsewhere {

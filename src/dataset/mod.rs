@@ -1,6 +1,7 @@
 //! The dataset model: features with their kind, dates, claims, sources and style, parsed
 //! once from GeoJSON. Nothing here knows about a screen.
 
+mod collection;
 mod date;
 mod diagnostic;
 mod fast;
@@ -399,8 +400,8 @@ pub struct Dataset {
     text: std::sync::Arc<String>,
     text_start: usize,
     part: store::Part,
-    /// (hash of the id, feature index), sorted.
-    ids: Vec<(u64, u32)>,
+    /// The first feature with each id.
+    ids: store::IdTable,
     /// Features of each kind, in [`FeatureKind::ALL`] order.
     kind_counts: [usize; 5],
     /// [`Self::summary`], computed on first use.
@@ -514,14 +515,11 @@ impl Dataset {
 
     /// The index of the feature with this id.
     pub fn index_of(&self, id: &str) -> Option<usize> {
-        let hash = store::id_hash(id);
-        let from = self.ids.partition_point(|&(h, _)| h < hash);
         self.ids
-            .get(from..)?
-            .iter()
-            .take_while(|&&(h, _)| h == hash)
-            .map(|&(_, i)| i as usize)
-            .find(|&i| self.get(i).is_some_and(|f| f.id == id))
+            .find(store::id_hash(id), |&i| {
+                self.get(i as usize).is_some_and(|f| f.id == id)
+            })
+            .map(|&i| i as usize)
     }
 
     /// The feature with this id, read in full.

@@ -154,9 +154,22 @@ pub(crate) struct Part {
     pub sources: Vec<(u64, u32)>,
     /// Features with a claim citing a source id they do not define themselves.
     pub cites_elsewhere: Vec<u32>,
+    /// Features the fast path refused, still to be read in full (their index is only known
+    /// once the runs are joined). Their records hold only their span until then.
+    pub deferred: Vec<u32>,
+    /// Features without an id, which get `#<index>` once the runs are joined; and whether
+    /// their name is that id too.
+    pub anonymous: Vec<(u32, bool)>,
 }
 
 impl Part {
+    /// Room for `n` more features, most of them points.
+    pub fn reserve(&mut self, n: usize) {
+        self.cores.reserve(n);
+        self.points.reserve(n);
+        self.sources.reserve(n);
+    }
+
     /// Puts `text` in the arena.
     pub fn arena_str(&mut self, text: &str) -> StrRef {
         let offset = u32::try_from(self.arena.len()).unwrap_or(u32::MAX);
@@ -179,6 +192,32 @@ impl Part {
             return StrRef { offset, len };
         }
         self.arena_str(text)
+    }
+
+    /// Replaces feature `index`'s record (a deferred feature, once read in full), with the
+    /// ids of the sources it defines and whether a claim of it cites a source it does not
+    /// define.
+    pub fn set(&mut self, index: u32, core: Core, source_ids: &[&str], cites_elsewhere: bool) {
+        self.sources
+            .extend(source_ids.iter().map(|id| (id_hash(id), index)));
+        if cites_elsewhere {
+            self.cites_elsewhere.push(index);
+        }
+        if let Some(slot) = self.cores.get_mut(index as usize) {
+            *slot = core;
+        }
+    }
+
+    /// Adds a feature, with the ids of the sources it defines and whether a claim of it
+    /// cites a source it does not define.
+    pub fn push(&mut self, core: Core, source_ids: &[&str], cites_elsewhere: bool) {
+        let here = u32::try_from(self.cores.len()).unwrap_or(NONE);
+        self.sources
+            .extend(source_ids.iter().map(|id| (id_hash(id), here)));
+        if cites_elsewhere {
+            self.cites_elsewhere.push(here);
+        }
+        self.cores.push(core);
     }
 
     /// Appends `other`, moving its indices past this part's.
@@ -224,16 +263,31 @@ impl Part {
         );
         self.cites_elsewhere
             .extend(other.cites_elsewhere.into_iter().map(|i| i + feature_base));
+        self.deferred
+            .extend(other.deferred.into_iter().map(|i| i + feature_base));
+        self.anonymous.extend(
+            other
+                .anonymous
+                .into_iter()
+                .map(|(i, n)| (i + feature_base, n)),
+        );
     }
 }
 
 /// A hash of a source or feature id, the same in every thread and run.
 pub(crate) fn id_hash(id: &str) -> u64 {
-    // FNV-1a: short ids, no need for more.
+    // FNV-1a, then a final mix so that the low bits (which pick a table's bucket) depend on
+    // every byte.
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in id.bytes() {
         h ^= u64::from(b);
         h = h.wrapping_mul(0x0100_0000_01b3);
     }
-    h
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^ (h >> 33)
 }
+
+/// The id index: feature indices in a hash table keyed by [`id_hash`] of their ids, which
+/// stay in the text (a table slot is 4 bytes and a control byte).
+pub(crate) type IdTable = hashbrown::HashTable<u32>;

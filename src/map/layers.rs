@@ -15,6 +15,7 @@ use super::aggregate::{
 use super::mercator::{self, Unit};
 use crate::dataset::{Dataset, FeatureKind};
 use crate::geometry::even_odd_contains;
+use crate::parallel::joined;
 use crate::routes::geodesic_track;
 
 /// One feature's drawable geometry in unit Web Mercator.
@@ -190,20 +191,23 @@ pub struct MapLayers {
 impl MapLayers {
     /// Projects every feature once, indexes it, and builds the aggregates.
     pub fn new(dataset: &Dataset) -> Self {
-        let drawn: Vec<Drawn> = dataset
-            .iter()
-            .map(|f| {
-                if let Some(p) = f.point().filter(|_| f.is_point()) {
-                    return Drawn::Point(mercator::project(p.x(), p.y()));
-                }
-                let Some(geometry) = f.geometry() else {
-                    return Drawn::None;
-                };
-                let mut shape = Shape::default();
-                add_geometry(&mut shape, &geometry, f.kind == FeatureKind::Route);
-                Drawn::Shape(Box::new(shape))
-            })
-            .collect();
+        // Projecting and densifying routes along geodesics is the costly part: on all cores.
+        let drawn: Vec<Drawn> = crate::parallel::map_ranges(dataset.len(), 8_192, |range| {
+            range
+                .filter_map(|i| dataset.get(i))
+                .map(|f| {
+                    if let Some(p) = f.point().filter(|_| f.is_point()) {
+                        return Drawn::Point(mercator::project(p.x(), p.y()));
+                    }
+                    let Some(geometry) = f.geometry() else {
+                        return Drawn::None;
+                    };
+                    let mut shape = Shape::default();
+                    add_geometry(&mut shape, &geometry, f.kind == FeatureKind::Route);
+                    Drawn::Shape(Box::new(shape))
+                })
+                .collect()
+        });
         let as_u32 = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
         let mut points = Vec::new();
         let mut runs = Vec::new();
@@ -248,24 +252,46 @@ impl MapLayers {
                 }
             }
         }
-        let bounds = drawn
-            .iter()
-            .filter_map(|d| d.view().bounds())
-            .reduce(|a, b| a.merged(&b));
-        let clusters = ClusterPyramid::new(points.iter().map(|p| (*p.geom(), p.data.0)));
-        let density = DensityPyramid::new(
-            drawn
-                .iter()
-                .map(Drawn::view)
-                .filter(|s| !s.lines.is_empty())
-                .map(|s| s.lines),
-        );
+        // The indexes and aggregates are independent: each on its own thread.
+        let (points, clusters, runs, (lines, density), polygons, bounds) =
+            std::thread::scope(|scope| {
+                let clusters = scope.spawn(|| {
+                    let clusters =
+                        ClusterPyramid::new(points.iter().map(|p| (*p.geom(), p.data.0)));
+                    (RTree::bulk_load(points), clusters)
+                });
+                let runs = scope.spawn(|| RTree::bulk_load(runs));
+                let lines = scope.spawn(|| {
+                    let density = DensityPyramid::new(
+                        drawn
+                            .iter()
+                            .map(Drawn::view)
+                            .filter(|s| !s.lines.is_empty())
+                            .map(|s| s.lines),
+                    );
+                    (RTree::bulk_load(lines), density)
+                });
+                let polygons = RTree::bulk_load(polygons);
+                let bounds = drawn
+                    .iter()
+                    .filter_map(|d| d.view().bounds())
+                    .reduce(|a, b| a.merged(&b));
+                let (points, clusters) = joined(clusters.join());
+                (
+                    points,
+                    clusters,
+                    joined(runs.join()),
+                    joined(lines.join()),
+                    polygons,
+                    bounds,
+                )
+            });
         Self {
             drawn,
-            points: RTree::bulk_load(points),
-            runs: RTree::bulk_load(runs),
-            lines: RTree::bulk_load(lines),
-            polygons: RTree::bulk_load(polygons),
+            points,
+            runs,
+            lines,
+            polygons,
             clusters,
             density,
             bounds,
