@@ -84,6 +84,15 @@ pub const EXIT_UNREADABLE: u8 = 2;
 /// Only when writing to `out` fails.
 pub fn check(path: &Path, as_json: bool, out: &mut dyn Write) -> std::io::Result<u8> {
     let result = load_path(path);
+    if log::log_enabled!(log::Level::Debug)
+        && let Ok(status) = std::fs::read_to_string("/proc/self/status")
+    {
+        let memory: Vec<&str> = status
+            .lines()
+            .filter(|l| l.starts_with("VmRSS") || l.starts_with("VmHWM"))
+            .collect();
+        log::debug!("memory after the load: {}", memory.join(", "));
+    }
     if as_json {
         let (ok, errors, warnings) = match &result {
             Ok(dataset) => (true, vec![], dataset.warnings.clone()),

@@ -35,6 +35,8 @@ pub(super) struct Collection<'t> {
 const REPORT_EVERY: usize = 1024;
 /// Bytes per thread below which a collection is read on one thread.
 const PARALLEL_FROM_BYTES: usize = 1 << 20;
+/// Stretches a big collection is cut into, per core.
+const STRETCHES_PER_CORE: usize = 4;
 
 fn skip_ws(text: &[u8], mut pos: usize) -> usize {
     while let Some(b' ' | b'\n' | b'\r' | b'\t') = text.get(pos) {
@@ -152,7 +154,9 @@ fn features(
     let from = skip_ws(bytes, from);
     let rest = bytes.len().saturating_sub(from);
     progress.total.store(rest, Ordering::Relaxed);
-    let threads = crate::parallel::threads_for(rest, PARALLEL_FROM_BYTES);
+    // More stretches than cores: joining them copies each into the first, and the smaller
+    // each is, the less memory that copy holds twice at once.
+    let threads = crate::parallel::threads_for(rest, PARALLEL_FROM_BYTES) * STRETCHES_PER_CORE;
     let mut starts = vec![from];
     for k in 1..threads {
         let guess = from + rest / threads * k;

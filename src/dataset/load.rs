@@ -775,39 +775,43 @@ pub(super) fn too_deep(text: &str) -> Option<usize> {
 
 /// Fills the id index; a repeated id is a warning and keeps pointing at its first feature.
 fn index_ids(dataset: &mut Dataset) {
-    // Hashing reads every id from the text: on all cores.
-    let hashes = crate::parallel::map_ranges(dataset.len(), 65_536, |range| {
-        range
-            .filter_map(|i| dataset.get(i))
-            .map(|f| store::id_hash(f.id))
-            .collect()
-    });
     let mut ids = store::IdTable::with_capacity(dataset.len());
     let id_of = |i: u32| dataset.get(i as usize).map_or("", |f| f.id);
     let mut warnings = Vec::new();
-    for (index, &hash) in hashes.iter().enumerate() {
-        let index = index_u32(index);
-        let id = id_of(index);
-        match ids.entry(
-            hash,
-            |&other| id_of(other) == id,
-            |&other| store::id_hash(id_of(other)),
-        ) {
-            hashbrown::hash_table::Entry::Vacant(slot) => {
-                slot.insert(index);
-            }
-            hashbrown::hash_table::Entry::Occupied(first) => {
-                let first = *first.get();
-                let i = index as usize;
-                warnings.push(Diagnostic {
-                    feature_index: Some(i),
-                    feature_id: Some(id.to_owned()),
-                    property: Some(member_path(&path_of(i, dataset.collection), "id")),
-                    ..Diagnostic::new(format!(
-                        "duplicate id {id:?} (first used by feature {first}); links to it go to the first"
-                    ))
-                    .at(dataset.feature_location(i))
-                });
+    // Hashing reads every id from the text: on all cores, a block of features at a time.
+    const BLOCK: usize = 1 << 18;
+    for first in (0..dataset.len()).step_by(BLOCK) {
+        let block = BLOCK.min(dataset.len() - first);
+        let hashes = crate::parallel::map_ranges(block, 65_536, |range| {
+            range
+                .filter_map(|k| dataset.get(first + k))
+                .map(|f| store::id_hash(f.id))
+                .collect()
+        });
+        for (k, &hash) in hashes.iter().enumerate() {
+            let index = index_u32(first + k);
+            let id = id_of(index);
+            match ids.entry(
+                hash,
+                |&other| id_of(other) == id,
+                |&other| store::id_hash(id_of(other)),
+            ) {
+                hashbrown::hash_table::Entry::Vacant(slot) => {
+                    slot.insert(index);
+                }
+                hashbrown::hash_table::Entry::Occupied(first) => {
+                    let first = *first.get();
+                    let i = index as usize;
+                    warnings.push(Diagnostic {
+                        feature_index: Some(i),
+                        feature_id: Some(id.to_owned()),
+                        property: Some(member_path(&path_of(i, dataset.collection), "id")),
+                        ..Diagnostic::new(format!(
+                            "duplicate id {id:?} (first used by feature {first}); links to it go to the first"
+                        ))
+                        .at(dataset.feature_location(i))
+                    });
+                }
             }
         }
     }

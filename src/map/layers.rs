@@ -191,6 +191,7 @@ pub struct MapLayers {
 impl MapLayers {
     /// Projects every feature once, indexes it, and builds the aggregates.
     pub fn new(dataset: &Dataset) -> Self {
+        let started = std::time::Instant::now();
         // Projecting and densifying routes along geodesics is the costly part: on all cores.
         let drawn: Vec<Drawn> = crate::parallel::map_ranges(dataset.len(), 8_192, |range| {
             range
@@ -208,6 +209,7 @@ impl MapLayers {
                 })
                 .collect()
         });
+        log::debug!("layers: geometry projected in {:.2?}", started.elapsed());
         let as_u32 = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
         let mut points = Vec::new();
         let mut runs = Vec::new();
@@ -252,6 +254,13 @@ impl MapLayers {
                 }
             }
         }
+        log::debug!(
+            "layers: {} points, {} runs, {} lines listed in {:.2?}",
+            points.len(),
+            runs.len(),
+            lines.len(),
+            started.elapsed()
+        );
         // The indexes and aggregates are independent: each on its own thread.
         let (points, clusters, runs, (lines, density), polygons, bounds) =
             std::thread::scope(|scope| {
@@ -286,6 +295,7 @@ impl MapLayers {
                     bounds,
                 )
             });
+        log::debug!("layers: indexed in {:.2?}", started.elapsed());
         Self {
             drawn,
             points,
