@@ -231,10 +231,27 @@ fn walkers_places_bench(c: &mut Criterion) {
 fn pick(c: &mut Criterion) {
     let (dataset, layers) = loaded(BIG);
     let rect = Rect::from_min_size(Pos2::ZERO, vec2(1600.0, 1000.0));
-    let view = ScreenTransform::new(rect, mercator::project(44.0, 33.0), 9.0);
-    let target = dataset.iter().find_map(|f| f.point()).expect("a point");
+    // A point in the middle of the region, with the view centred on it at zoom 9 (where
+    // markers are drawn one by one).
+    let (index, target) = dataset
+        .iter()
+        .filter_map(|f| Some((f.index, f.point()?)))
+        .find(|(_, p)| (p.x() - 45.0).abs() < 0.1 && (p.y() - 32.5).abs() < 0.1)
+        .expect("a point near the middle");
+    let view = ScreenTransform::new(rect, mercator::project(target.x(), target.y()), 9.0);
     let at = view.to_screen(mercator::project(target.x(), target.y()));
     let radius = |_| 6.5;
+    let picked = layers
+        .pick(&view, at, radius)
+        .expect("a feature under the pointer");
+    let p = dataset
+        .get(picked)
+        .and_then(|f| f.point())
+        .expect("a point");
+    assert!(
+        view.to_screen(mercator::project(p.x(), p.y())).distance(at) <= 6.5 + 4.0,
+        "picked {picked}, which is not under the pointer (aimed at {index})"
+    );
     let mut group = c.benchmark_group("pick");
     group.bench_function("points_1000000", |b| {
         b.iter(|| layers.pick(&view, at, radius))

@@ -154,12 +154,13 @@ fn features(
     let from = skip_ws(bytes, from);
     let rest = bytes.len().saturating_sub(from);
     progress.total.store(rest, Ordering::Relaxed);
-    // More stretches than cores: joining them copies each into the first, and the smaller
-    // each is, the less memory that copy holds twice at once.
-    let threads = crate::parallel::threads_for(rest, PARALLEL_FROM_BYTES) * STRETCHES_PER_CORE;
+    // More stretches than cores, each core reading every n-th: joining them copies each into
+    // the first, and the smaller each is, the less memory that copy holds twice at once.
+    let cores = crate::parallel::threads_for(rest, PARALLEL_FROM_BYTES);
+    let count = cores * STRETCHES_PER_CORE;
     let mut starts = vec![from];
-    for k in 1..threads {
-        let guess = from + rest / threads * k;
+    for k in 1..count {
+        let guess = from + rest / count * k;
         if let Some(start) = guessed_start(text, guess.max(starts.last().copied().unwrap_or(0)))
             && starts.last().is_some_and(|&s| start > s)
         {
@@ -172,20 +173,33 @@ fn features(
         .map(|&s| Some(s))
         .chain([None])
         .collect();
-    let stretches: Vec<Option<Stretch>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = starts
-            .iter()
-            .zip(&stops)
-            .map(|(&start, &stop)| scope.spawn(move || stretch(text, from, start, stop, progress)))
+    let bounds: Vec<(usize, Option<usize>)> = starts.iter().copied().zip(stops).collect();
+    let bounds = &bounds;
+    let mut stretches: Vec<(usize, Option<Stretch>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..cores)
+            .map(|core| {
+                scope.spawn(move || {
+                    (core..bounds.len())
+                        .step_by(cores)
+                        .filter_map(|k| Some((k, *bounds.get(k)?)))
+                        .map(|(k, (start, stop))| {
+                            stretch(text, from, start, stop, progress).map(|s| (k, s))
+                        })
+                        .collect::<Result<Vec<_>, _>>()
+                })
+            })
             .collect();
         handles
             .into_iter()
             .map(|h| crate::parallel::joined(h.join()))
-            .collect::<Result<_, _>>()
+            .collect::<Result<Vec<_>, _>>()
+            .map(|runs| runs.into_iter().flatten().collect())
     })?;
+    stretches.sort_unstable_by_key(|(k, _)| *k);
+    let stretches = stretches.into_iter().map(|(_, s)| s);
     let mut part = Part::default();
     let mut at = from;
-    for s in stretches.into_iter().flatten() {
+    for s in stretches.flatten() {
         // A stretch that did not start where the last one stopped began at a wrong guess.
         if s.start != at {
             break;
