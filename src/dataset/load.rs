@@ -190,7 +190,6 @@ fn parse_owned(
         )
     })?;
     let text = std::sync::Arc::new(text);
-    log::debug!("UTF-8 checked");
     let body = text.get(text_start..).unwrap_or("");
     let started = std::time::Instant::now();
     let parsed = parse_text(body, origin, warnings, progress)?;
@@ -571,21 +570,13 @@ pub(super) fn push_quick(part: &mut Part, own: &str, text: &str, q: QuickFeature
         style: q.style,
         precision: q.location_precision,
     });
-    let mut vertices = Vec::new();
-    let geometry = match q.geometry {
-        QuickGeometry::None => store::NONE,
-        QuickGeometry::Point(p) => {
-            part.points.push(p);
-            index_u32(part.points.len() - 1)
-        }
-        QuickGeometry::Line(line) => {
-            vertices = line.iter().map(|&[x, y]| Point::new(x, y)).collect();
-            part.shapes.push(Geometry::LineString(LineString(
-                line.into_iter().map(|[x, y]| Coord { x, y }).collect(),
-            )));
-            index_u32(part.shapes.len() - 1) | store::SHAPE
-        }
-    };
+    let geometry = part.add_geometry(match q.geometry {
+        QuickGeometry::None => None,
+        QuickGeometry::Point([x, y]) => Some(Geometry::Point(Point::new(x, y))),
+        QuickGeometry::Line(line) => Some(Geometry::LineString(LineString(
+            line.into_iter().map(|[x, y]| Coord { x, y }).collect(),
+        ))),
+    });
     let route = match q.route {
         None => store::NONE,
         Some(r) => {
@@ -595,7 +586,7 @@ pub(super) fn push_quick(part: &mut Part, own: &str, text: &str, q: QuickFeature
                 aircraft: r.aircraft,
                 schematic: r.schematic,
                 cruise_kmh: r.cruise_kmh,
-                metrics: RouteMetrics::measure(&vertices),
+                metrics: RouteMetrics::measure(&route_vertices(part.shape(geometry))),
                 ..RouteInfo::default()
             });
             index_u32(part.routes.len() - 1)
@@ -653,24 +644,11 @@ fn fill_full(part: &mut Part, index: u32, own: &str, text: &str, feature: Featur
         style: feature.style.clone(),
         precision: feature.location_precision,
     });
-    let geometry = match feature.geometry {
-        None => store::NONE,
-        Some(Geometry::Point(p)) => {
-            part.points.push([p.x(), p.y()]);
-            index_u32(part.points.len() - 1)
-        }
-        Some(g) => {
-            part.shapes.push(g);
-            index_u32(part.shapes.len() - 1) | store::SHAPE
-        }
-    };
+    let geometry = part.add_geometry(feature.geometry);
     let route = match feature.route {
         None => store::NONE,
         Some(mut r) => {
-            let shape = (geometry != store::NONE && geometry & store::SHAPE != 0)
-                .then(|| part.shapes.last())
-                .flatten();
-            r.metrics = RouteMetrics::measure(&route_vertices(shape));
+            r.metrics = RouteMetrics::measure(&route_vertices(part.shape(geometry)));
             part.routes.push(r);
             index_u32(part.routes.len() - 1)
         }

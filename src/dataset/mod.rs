@@ -455,8 +455,7 @@ impl Dataset {
                 .map_or(GeometryRef::None, |p| GeometryRef::Point(*p))
         } else {
             self.part
-                .shapes
-                .get((core.geometry & !store::SHAPE) as usize)
+                .shape(core.geometry)
                 .map_or(GeometryRef::None, GeometryRef::Shape)
         };
         Some(FeatureRef {

@@ -170,6 +170,31 @@ impl Part {
         self.sources.reserve(n);
     }
 
+    /// Stores a geometry: a Point in the points column, anything else as a shape. Gives
+    /// the value for [`Core::geometry`].
+    pub fn add_geometry(&mut self, geometry: Option<Geometry<f64>>) -> u32 {
+        let index = |len: usize| u32::try_from(len - 1).unwrap_or(NONE - 1);
+        match geometry {
+            None => NONE,
+            Some(Geometry::Point(p)) => {
+                self.points.push([p.x(), p.y()]);
+                index(self.points.len())
+            }
+            Some(g) => {
+                self.shapes.push(g);
+                index(self.shapes.len()) | SHAPE
+            }
+        }
+    }
+
+    /// The shape a [`Core::geometry`] value names, if it names one.
+    pub fn shape(&self, geometry: u32) -> Option<&Geometry<f64>> {
+        if geometry == NONE || geometry & SHAPE == 0 {
+            return None;
+        }
+        self.shapes.get((geometry & !SHAPE) as usize)
+    }
+
     /// Puts `text` in the arena.
     pub fn arena_str(&mut self, text: &str) -> StrRef {
         let offset = u32::try_from(self.arena.len()).unwrap_or(u32::MAX);
