@@ -3,10 +3,10 @@
 //! embedded data.
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use sortie::basemap::data::BasemapData;
+use sortie::basemap::palette::BasemapPalette;
 use sortie::basemap::render::{TileCoord, render_tile};
-use sortie::map::mercator;
-use sortie::theme::BasemapPalette;
+use sortie::geometry::mercator;
+use sortie::world::World;
 
 /// The tiles that cover 34°E–56°E, 24°N–42°N (Syria to the Gulf) at a zoom, at most 24,
 /// spread evenly.
@@ -29,7 +29,7 @@ fn middle_east_tiles(zoom: u8) -> Vec<TileCoord> {
 }
 
 fn render(c: &mut Criterion) {
-    let data = BasemapData::shared();
+    let data = World::shared();
     let palette = BasemapPalette::for_dark_mode(false);
     let mut group = c.benchmark_group("basemap/render_tile_256");
     for zoom in [3u8, 6, 9] {
@@ -49,7 +49,7 @@ fn render(c: &mut Criterion) {
 fn decode(c: &mut Criterion) {
     let mut group = c.benchmark_group("basemap");
     group.sample_size(10);
-    group.bench_function("decode_embedded", |b| b.iter(BasemapData::decode_embedded));
+    group.bench_function("decode_embedded", |b| b.iter(World::decode_embedded));
     group.finish();
 }
 

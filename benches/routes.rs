@@ -37,7 +37,7 @@ fn airspace(c: &mut Criterion) {
         });
     });
     group.bench_function("airspace_index_build", |b| {
-        let data = sortie::basemap::data::BasemapData::shared();
+        let data = sortie::world::World::shared();
         b.iter(|| AirspaceIndex::new(&data.large.countries));
     });
     group.finish();

@@ -13,7 +13,9 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use egui::{Pos2, Rect, pos2, vec2};
 use sortie::app::{Settings, SortieApp};
 use sortie::dataset::{Dataset, load_path};
-use sortie::map::{Basemap, MapLayers, ScreenTransform, mercator};
+use sortie::geometry::mercator;
+use sortie::geometry::screen::ScreenTransform;
+use sortie::map::{Basemap, MapLayers};
 use sortie::synth::{SynthSpec, write_dataset};
 use walkers_extras::{LabeledSymbol, LabeledSymbolStyle, Place, Places, Symbol};
 

@@ -1,5 +1,6 @@
-//! The App: the loaded dataset, selection and hover, settings, and the actions that panels
-//! return and that are applied once, at the end of the frame.
+//! The App: the loaded dataset, selection and hover, settings, background jobs (loading,
+//! airspace), and the actions that panels return and that are applied once, at the end of
+//! the frame. On top of the house: it may use every module but `cli`.
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
@@ -8,10 +9,11 @@ use egui::{Key, Ui};
 
 use std::sync::Arc;
 
+use crate::dataset::AirspaceRow;
 use crate::dataset::{Dataset, LoadError, LoadProgress, load_path_with, parse_str};
 use crate::map::draw::Emphasis;
 use crate::map::{Basemap, MapInput, MapLayers, MapView};
-use crate::routes::airspace::{AirspaceIndex, AirspaceRow};
+use crate::routes::airspace::AirspaceIndex;
 use crate::theme::Palette;
 use crate::ui;
 

@@ -1,7 +1,8 @@
 //! The command line: `sortie [FILE]`, `sortie check FILE`, `sortie info FILE`.
 //!
 //! `check` and `info` use the same library calls as the window and write to any
-//! [`Write`], so tests read what a user would see.
+//! [`Write`], so tests read what a user would see. On top of the house, beside the app;
+//! nothing imports it.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -10,10 +11,8 @@ use clap::{Parser, Subcommand};
 use serde_json::{Value, json};
 
 use crate::dataset::{Dataset, Feature, LoadError, load_path};
+use crate::geometry::units::KM_PER_NMI;
 use crate::routes::airspace::AirspaceIndex;
-
-/// Kilometres in a nautical mile.
-pub const KM_PER_NMI: f64 = 1.852;
 
 /// Sortie: a map of airstrike routes in which every feature carries its evidence.
 #[derive(Debug, Parser)]
@@ -158,7 +157,7 @@ pub fn synth(
 pub fn info(path: &Path, as_json: bool, out: &mut dyn Write) -> std::io::Result<u8> {
     let mut result = load_path(path);
     if let Ok(dataset) = &mut result {
-        dataset.compute_airspace(&AirspaceIndex::shared());
+        AirspaceIndex::shared().fill(dataset);
     }
     match &result {
         Ok(dataset) if as_json => {

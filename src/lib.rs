@@ -1,7 +1,13 @@
 //! Sortie: a desktop map of airstrike routes in which every feature carries its evidence.
 //!
-//! The library holds everything; `main.rs` only dispatches. Dependencies point one way:
-//! [`app`], [`map`] and [`ui`] use [`dataset`] and [`routes`]; the model knows no screen.
+//! The library holds everything; `main.rs` only dispatches. The modules form layers, and
+//! every import points down (the README's Architecture section draws them):
+//! - leaves: [`geometry`] (Web Mercator, the screen transform, geodesics, units),
+//!   [`world`] (Natural Earth and GeoNames), [`parallel`], [`synth`];
+//! - the model and its readers: [`dataset`];
+//! - the analysis: [`routes`];
+//! - what draws: [`basemap`] (the world only), [`theme`], [`map`];
+//! - on top: [`ui`] and [`app`] (which share `app::Action`), [`cli`].
 
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
@@ -16,3 +22,4 @@ pub mod routes;
 pub mod synth;
 pub mod theme;
 pub mod ui;
+pub mod world;

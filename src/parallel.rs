@@ -1,5 +1,5 @@
 //! Work split over the machine's cores with scoped std threads (no pool): loading a big file
-//! and building its map layers.
+//! and building its map layers. A leaf: knows nothing of the app.
 
 use std::ops::Range;
 

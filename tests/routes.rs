@@ -8,7 +8,7 @@
 
 use geo_types::Point;
 use sortie::dataset::parse_str;
-use sortie::routes::RouteMetrics;
+use sortie::geometry::geodesic::RouteMetrics;
 use sortie::routes::airspace::AirspaceIndex;
 
 const NOJEH: (f64, f64) = (48.65333, 35.21167);
@@ -130,7 +130,7 @@ fn a_route_across_the_antimeridian_measures_right_and_draws_no_world_wide_line()
     close(m.length_km(), 8289.5376, 8289.5376 * 0.005, "length");
     close(m.initial_bearing_deg, 54.3723, 0.01, "initial bearing");
     close(m.final_bearing_deg, 123.3732, 0.01, "final bearing");
-    let track = sortie::routes::geodesic_track(&vertices);
+    let track = sortie::geometry::geodesic::geodesic_track(&vertices);
     assert_eq!(track.len(), 2);
     for piece in &track {
         for w in piece.windows(2) {

@@ -7,10 +7,10 @@ use geo::{Area as _, InteriorPoint as _};
 use rstar::RTree;
 use rstar::primitives::GeomWithData;
 
-use super::data::{BasemapData, Polygon};
-use crate::map::ScreenTransform;
-use crate::map::mercator;
-use crate::theme::BasemapPalette;
+use super::palette::BasemapPalette;
+use crate::geometry::mercator;
+use crate::geometry::screen::ScreenTransform;
+use crate::world::{Polygon, World};
 
 /// Width a country must have on screen before its name shows, in points.
 const COUNTRY_MIN_WIDTH_PX: f64 = 80.0;
@@ -53,7 +53,7 @@ pub struct BasemapLabels {
 
 impl BasemapLabels {
     /// Places country names (from the 1:50m countries) and indexes the cities.
-    pub fn new(data: &BasemapData) -> Self {
+    pub fn new(data: &World) -> Self {
         let countries = data
             .medium
             .countries
@@ -270,7 +270,7 @@ mod tests {
 
     #[test]
     fn country_names_sit_inside_their_country() {
-        let data = BasemapData::shared();
+        let data = World::shared();
         let labels = BasemapLabels::new(&data);
         let iran = labels
             .countries()

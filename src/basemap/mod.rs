@@ -1,8 +1,10 @@
-//! The offline basemap: Natural Earth and GeoNames data embedded in the binary, rasterized
-//! into tiles on background threads, with labels drawn by egui above the tiles.
+//! The offline basemap: the world's data ([`crate::world`]) rasterized into tiles on
+//! background threads, with labels drawn by egui above the tiles, and a probe of whether a
+//! remote tile server answers. Draws the world, never user data: it knows nothing of the
+//! dataset, the map's layers or the panels.
 
-pub mod data;
 pub mod labels;
+pub mod palette;
 pub mod render;
 pub mod tiles;
 
@@ -22,7 +24,7 @@ pub fn shared_labels() -> Option<Arc<labels::BasemapLabels>> {
             .name("sortie-basemap-labels".to_owned())
             .spawn(|| {
                 LABELS.get_or_init(|| {
-                    Arc::new(labels::BasemapLabels::new(&data::BasemapData::shared()))
+                    Arc::new(labels::BasemapLabels::new(&crate::world::World::shared()))
                 });
             });
         if spawned.is_err() {

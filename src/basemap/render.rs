@@ -3,8 +3,8 @@
 
 use tiny_skia::{Color, FillRule, Paint, PathBuilder, Pixmap, Stroke, Transform};
 
-use super::data::{BasemapData, Generalization, Part, Polygon};
-use crate::theme::BasemapPalette;
+use super::palette::BasemapPalette;
+use crate::world::{Generalization, Part, Polygon, World};
 
 /// A tile to draw: zoom, column, row (the slippy-map scheme, y down).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -200,7 +200,7 @@ fn stroke_lines(pixmap: &mut Pixmap, parts: &[Part], t: &ToPixels, rgb: [u8; 3],
 ///
 /// Returns `None` only if `size_px` is zero.
 pub fn render_tile(
-    data: &BasemapData,
+    data: &World,
     palette: &BasemapPalette,
     tile: TileCoord,
     size_px: u32,
@@ -249,7 +249,7 @@ mod tests {
     /// The tile holding a longitude/latitude at a zoom.
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
     pub fn tile_at(lon: f64, lat: f64, zoom: u8) -> TileCoord {
-        let [x, y] = crate::map::mercator::project(lon, lat);
+        let [x, y] = crate::geometry::mercator::project(lon, lat);
         let n = f64::from(1u32 << zoom);
         TileCoord {
             zoom,
@@ -265,7 +265,7 @@ mod tests {
 
     #[test]
     fn a_tile_renders_identically_twice() {
-        let data = BasemapData::shared();
+        let data = World::shared();
         let palette = BasemapPalette::for_dark_mode(false);
         let tile = tile_at(44.0, 34.0, 6);
         let a = render_tile(&data, &palette, tile, 256).expect("size");
@@ -275,14 +275,8 @@ mod tests {
 
     /// The rendered colour at a longitude/latitude.
     fn colour_at(lon: f64, lat: f64, zoom: u8, palette: &BasemapPalette) -> [u8; 3] {
-        let p = render_tile(
-            &BasemapData::shared(),
-            palette,
-            tile_at(lon, lat, zoom),
-            256,
-        )
-        .expect("size");
-        let [x, y] = crate::map::mercator::project(lon, lat);
+        let p = render_tile(&World::shared(), palette, tile_at(lon, lat, zoom), 256).expect("size");
+        let [x, y] = crate::geometry::mercator::project(lon, lat);
         let n = f64::from(1u32 << zoom) * 256.0;
         #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
         pixel(&p, (x * n) as u32 % 256, (y * n) as u32 % 256)
@@ -317,7 +311,7 @@ mod tests {
     #[test]
     #[ignore = "writes PNGs to /tmp for a person to look at"]
     fn write_sample_tiles() {
-        let data = BasemapData::shared();
+        let data = World::shared();
         for (dark, name) in [(false, "light"), (true, "dark")] {
             for zoom in [3, 5, 7] {
                 let p = render_tile(
@@ -355,7 +349,7 @@ mod tests {
 
     #[test]
     fn hidpi_tiles_are_twice_the_size() {
-        let data = BasemapData::shared();
+        let data = World::shared();
         let p = render_tile(
             &data,
             &BasemapPalette::for_dark_mode(true),

@@ -11,9 +11,9 @@ use egui::{ColorImage, Context, TextureHandle, TextureOptions, pos2};
 use walkers::sources::Attribution;
 use walkers::{Tile, TileId, TilePiece, Tiles};
 
-use super::data::BasemapData;
+use super::palette::BasemapPalette;
 use super::render::{TileCoord, render_tile};
-use crate::theme::BasemapPalette;
+use crate::world::World;
 
 /// Tiles kept in memory (a 1600×1000 window shows about 40).
 pub const DEFAULT_CACHE_TILES: usize = 512;
@@ -263,7 +263,7 @@ fn take_next(queue: &mut Queue, now: u64) -> Option<Key> {
 
 /// A worker: takes the most recently wanted tile, drops stale ones, renders, uploads.
 fn worker(shared: &Shared, done: &Sender<(Key, TextureHandle)>, ctx: &Context) {
-    let data = BasemapData::shared();
+    let data = World::shared();
     loop {
         let key = {
             let Ok(mut queue) = shared.queue.lock() else {

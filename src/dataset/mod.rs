@@ -1,12 +1,13 @@
-//! The dataset model: features with their kind, dates, claims, sources and style, parsed
-//! once from GeoJSON. Nothing here knows about a screen.
+//! The dataset model: features with their kind, dates, claims, sources and style, read once
+//! by a format's reader ([`geojson`] today) and made into the model by one builder
+//! (`build.rs`). Uses geometry (geodesic lengths at load) and nothing above it: no screen, no
+//! analysis, no world data.
 
-mod collection;
+mod build;
 mod date;
 mod diagnostic;
-mod fast;
-mod load;
-pub mod raw;
+mod geojson;
+mod open;
 mod search;
 mod store;
 mod style;
@@ -14,18 +15,15 @@ mod style;
 use std::fmt;
 use std::path::PathBuf;
 
+pub use build::route_vertices;
 pub use date::PartialDate;
 pub use diagnostic::{Diagnostic, LoadError, TextLocation};
-pub use load::{
-    LoadProgress, load_path, load_path_with, parse_bytes, parse_bytes_with, parse_str,
-    route_vertices,
-};
+pub use open::{LoadProgress, load_path, load_path_with, parse_bytes, parse_bytes_with, parse_str};
 pub use search::SearchIndex;
 pub use store::Look;
 pub use style::{MarkerSize, Rgb, SPEC_FILL, SPEC_MARKER_COLOR, SPEC_STROKE, SimpleStyle};
 
-use crate::routes::RouteMetrics;
-use crate::routes::airspace::{AirspaceIndex, AirspaceRow};
+use crate::geometry::geodesic::RouteMetrics;
 
 /// What a feature stands for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -209,6 +207,19 @@ pub struct LocationPrecision {
     pub radius_km: Option<f64>,
 }
 
+/// One stretch of a route over one country, or over open sea.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct AirspaceRow {
+    /// The country's name, or `None` over open sea.
+    pub country: Option<String>,
+    /// Distance flown over it, in kilometres.
+    pub km: f64,
+    /// Where the route enters it: [longitude, latitude].
+    pub entry: [f64; 2],
+    /// Where the route leaves it: [longitude, latitude].
+    pub exit: [f64; 2],
+}
+
 /// The route-specific part of a feature of kind `route`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RouteInfo {
@@ -228,8 +239,8 @@ pub struct RouteInfo {
     pub metrics: Option<RouteMetrics>,
     /// `cruise_kmh`: the speed to estimate the flight time with, in km/h.
     pub cruise_kmh: Option<f64>,
-    /// The countries crossed, in order; `None` until computed (see
-    /// [`Dataset::compute_airspace`]).
+    /// The countries crossed, in order; `None` until the analysis has run (see
+    /// `routes::airspace::AirspaceIndex::fill`).
     pub airspace: Option<Vec<AirspaceRow>>,
 }
 
@@ -480,7 +491,7 @@ impl Dataset {
     /// property. Takes microseconds; call it for the features shown, not for all.
     pub fn feature(&self, index: usize) -> Option<Feature> {
         let core = self.part.cores.get(index)?;
-        let mut feature = load::read_full(self.body(), core, index, self.collection)?;
+        let mut feature = geojson::read_full(self.body(), core, index, self.collection)?;
         feature.location = Some(self.location_of(usize::try_from(core.start).ok()?));
         feature.route = self.part.routes.get(core.route as usize).cloned();
         Some(feature)
@@ -548,19 +559,8 @@ impl Dataset {
     pub fn route_vertices(&self) -> Vec<(usize, Vec<geo_types::Point<f64>>)> {
         self.iter()
             .filter(|f| f.route.is_some())
-            .map(|f| (f.index, load::route_vertices(f.geometry().as_deref())))
+            .map(|f| (f.index, build::route_vertices(f.geometry().as_deref())))
             .collect()
-    }
-
-    /// Computes the airspace every route crosses.
-    pub fn compute_airspace(&mut self, index: &AirspaceIndex) {
-        let rows = self
-            .route_vertices()
-            .into_iter()
-            .filter(|(_, v)| v.len() >= 2)
-            .map(|(i, v)| (i, index.airspace(&v)))
-            .collect();
-        self.set_airspace(rows);
     }
 
     /// Stores airspace computed elsewhere (the app computes it in the background), by

@@ -8,7 +8,7 @@
 //! interleaved), so a parent's key is its child's key shifted right by two and each level is
 //! merged from the one below it in one pass.
 
-use super::mercator::Unit;
+use crate::geometry::mercator::Unit;
 
 /// The finest cluster level: cells of 2^-12 of the world (about 10 km at the equator).
 pub const CLUSTER_MAX_LEVEL: u8 = 12;
@@ -347,7 +347,7 @@ mod tests {
             .map(|i| {
                 let lon = rng.range(30.0, 60.0);
                 let lat = rng.range(20.0, 45.0);
-                (crate::map::mercator::project(lon, lat), i)
+                (crate::geometry::mercator::project(lon, lat), i)
             })
             .collect()
     }
@@ -381,8 +381,8 @@ mod tests {
     fn clusters_in_a_rectangle_are_those_of_points_inside_it() {
         let points = random_points(5_000, 4);
         let pyramid = ClusterPyramid::new(points.iter().copied());
-        let min = crate::map::mercator::project(40.0, 38.0);
-        let max = crate::map::mercator::project(44.0, 30.0);
+        let min = crate::geometry::mercator::project(40.0, 38.0);
+        let max = crate::geometry::mercator::project(44.0, 30.0);
         for level in [3, 8, 12] {
             let found: u64 = pyramid
                 .in_rect(level, min, max)
@@ -405,8 +405,8 @@ mod tests {
 
     #[test]
     fn density_counts_each_line_once_per_cell() {
-        let a = crate::map::mercator::project(44.0, 33.0);
-        let b = crate::map::mercator::project(50.0, 35.0);
+        let a = crate::geometry::mercator::project(44.0, 33.0);
+        let b = crate::geometry::mercator::project(50.0, 35.0);
         let line = vec![a, b];
         // The same line twice, in one feature and in another.
         let features = [vec![line.clone(), line.clone()], vec![line]];

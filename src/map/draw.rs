@@ -5,8 +5,9 @@
 use egui::{Align2, Color32, FontId, Painter, Pos2, Rect, Shape, Stroke, Vec2, pos2, vec2};
 
 use super::aggregate::{DensityCell, cell_bounds};
-use super::layers::{FramePlan, MapLayers, ScreenTransform, cluster_radius_px};
+use super::layers::{FramePlan, MapLayers, cluster_radius_px};
 use crate::dataset::{Dataset, FeatureKind, FeatureRef, PrecisionLevel, SPEC_FILL, SPEC_STROKE};
+use crate::geometry::screen::ScreenTransform;
 use crate::theme::{self, Palette};
 
 /// Equatorial circumference of the WGS84 ellipsoid, in metres.
@@ -395,7 +396,7 @@ fn paint_marker(
         && precision.level != PrecisionLevel::Exact
         && let Some(radius_km) = precision.radius_km
     {
-        let lat = crate::map::mercator::unproject(view.to_unit(c)).1;
+        let lat = crate::geometry::mercator::unproject(view.to_unit(c)).1;
         let px_per_m = view.scale / (EARTH_CIRCUMFERENCE_M * lat.to_radians().cos().max(0.01));
         #[allow(clippy::cast_possible_truncation)]
         let radius_px = (radius_km * 1000.0 * px_per_m) as f32;

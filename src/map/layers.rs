@@ -3,7 +3,7 @@
 //! and polygons for culling and picking, the aggregates for low zooms, and the extent of
 //! the whole dataset.
 
-use egui::{Pos2, Rect, Vec2, pos2};
+use egui::{Pos2, Vec2};
 use geo_types::Geometry;
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{AABB, Envelope as _, RTree};
@@ -12,11 +12,12 @@ use super::aggregate::{
     CLUSTER_MAX_LEVEL, Cluster, ClusterPyramid, DENSITY_MAX_LEVEL, DensityCell, DensityPyramid,
     cell_bounds, level_for_zoom,
 };
-use super::mercator::{self, Unit};
 use crate::dataset::{Dataset, FeatureKind};
 use crate::geometry::even_odd_contains;
+use crate::geometry::geodesic::geodesic_track;
+use crate::geometry::mercator::{self, Unit};
+use crate::geometry::screen::{ScreenTransform, distance_to_polyline};
 use crate::parallel::joined;
-use crate::routes::geodesic_track;
 
 /// One feature's drawable geometry in unit Web Mercator.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -572,92 +573,10 @@ fn add_geometry(shape: &mut Shape, geometry: &Geometry<f64>, route: bool) {
     }
 }
 
-/// Unit Mercator ↔ screen points for one frame: `screen = unit * scale + offset`.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct ScreenTransform {
-    /// Screen points per unit (the world's width in points).
-    pub scale: f64,
-    /// Screen position of unit (0, 0).
-    pub offset: [f64; 2],
-    /// The map's rectangle on screen.
-    pub rect: Rect,
-}
-
-impl ScreenTransform {
-    /// The transform that puts `center` (unit Mercator) at the middle of `rect` at `zoom`
-    /// (walkers' zoom: the world is 256·2^zoom points wide).
-    pub fn new(rect: Rect, center: Unit, zoom: f64) -> Self {
-        let scale = 256.0 * 2f64.powf(zoom);
-        let c = rect.center();
-        Self {
-            scale,
-            offset: [
-                f64::from(c.x) - center[0] * scale,
-                f64::from(c.y) - center[1] * scale,
-            ],
-            rect,
-        }
-    }
-
-    /// Unit Mercator → screen.
-    #[allow(clippy::cast_possible_truncation)]
-    pub fn to_screen(&self, unit: Unit) -> Pos2 {
-        pos2(
-            (unit[0] * self.scale + self.offset[0]) as f32,
-            (unit[1] * self.scale + self.offset[1]) as f32,
-        )
-    }
-
-    /// Screen → unit Mercator.
-    pub fn to_unit(&self, pos: Pos2) -> Unit {
-        [
-            (f64::from(pos.x) - self.offset[0]) / self.scale,
-            (f64::from(pos.y) - self.offset[1]) / self.scale,
-        ]
-    }
-
-    /// The visible area in unit Mercator (min, max).
-    pub fn visible_unit_rect(&self) -> (Unit, Unit) {
-        (self.to_unit(self.rect.min), self.to_unit(self.rect.max))
-    }
-}
-
-/// Distance in points from `p` to a polyline.
-pub fn distance_to_polyline(points: impl IntoIterator<Item = Pos2>, p: Pos2) -> f32 {
-    let mut best = f32::INFINITY;
-    let mut prev: Option<Pos2> = None;
-    for q in points {
-        if let Some(a) = prev {
-            best = best.min(distance_to_segment(a, q, p));
-        } else {
-            best = best.min(q.distance(p));
-        }
-        prev = Some(q);
-    }
-    best
-}
-
-fn distance_to_segment(a: Pos2, b: Pos2, p: Pos2) -> f32 {
-    let ab = b - a;
-    let len_sq = ab.length_sq();
-    if len_sq <= f32::EPSILON {
-        return a.distance(p);
-    }
-    let t = ((p - a).dot(ab) / len_sq).clamp(0.0, 1.0);
-    (a + ab * t).distance(p)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn segment_distance() {
-        let d = distance_to_segment(pos2(0.0, 0.0), pos2(10.0, 0.0), pos2(5.0, 3.0));
-        assert!((d - 3.0).abs() < 1e-6);
-        let d = distance_to_segment(pos2(0.0, 0.0), pos2(10.0, 0.0), pos2(13.0, 4.0));
-        assert!((d - 5.0).abs() < 1e-6);
-    }
+    use egui::{Rect, pos2};
 
     fn sample() -> (crate::dataset::Dataset, MapLayers) {
         let text = r#"{"type":"FeatureCollection","features":[
@@ -673,7 +592,7 @@ mod tests {
 
     fn view() -> ScreenTransform {
         let rect = Rect::from_min_size(pos2(0.0, 0.0), egui::vec2(1000.0, 700.0));
-        ScreenTransform::new(rect, crate::map::mercator::project(42.0, 34.0), 6.0)
+        ScreenTransform::new(rect, crate::geometry::mercator::project(42.0, 34.0), 6.0)
     }
 
     #[test]
@@ -681,7 +600,7 @@ mod tests {
         let (_, layers) = sample();
         let view = view();
         let radius = |_| 6.5;
-        let at = |lon, lat| view.to_screen(crate::map::mercator::project(lon, lat));
+        let at = |lon, lat| view.to_screen(crate::geometry::mercator::project(lon, lat));
         assert_eq!(
             layers.pick(&view, at(44.0, 33.0), radius),
             Some(0),
@@ -720,7 +639,7 @@ mod tests {
         // The whole region: too many points and lines to draw one by one.
         let rect = Rect::from_min_size(pos2(0.0, 0.0), egui::vec2(1600.0, 1000.0));
         let zoom = 4.0;
-        let view = ScreenTransform::new(rect, crate::map::mercator::project(45.0, 32.5), zoom);
+        let view = ScreenTransform::new(rect, crate::geometry::mercator::project(45.0, 32.5), zoom);
         let plan = layers.plan(&view, zoom);
         assert!(plan.points.is_empty() && plan.lines.is_empty());
         let (_, cells) = plan.clusters.as_ref().expect("clusters");
@@ -740,14 +659,14 @@ mod tests {
         }
         // Zoomed in on one spot: few enough to draw each, and the clusters are gone.
         let zoom = 11.0;
-        let view = ScreenTransform::new(rect, crate::map::mercator::project(45.0, 32.5), zoom);
+        let view = ScreenTransform::new(rect, crate::geometry::mercator::project(45.0, 32.5), zoom);
         let plan = layers.plan(&view, zoom);
         assert!(plan.clusters.is_none() && plan.density.is_none());
         let (min, max) = view.visible_unit_rect();
         let inside = d
             .iter()
             .filter_map(|f| f.point())
-            .map(|p| crate::map::mercator::project(p.x(), p.y()))
+            .map(|p| crate::geometry::mercator::project(p.x(), p.y()))
             .filter(|u| (min[0]..=max[0]).contains(&u[0]) && (min[1]..=max[1]).contains(&u[1]))
             .count();
         assert!(
@@ -756,15 +675,5 @@ mod tests {
             plan.points.len()
         );
         assert!(plan.points.len() <= POINT_LIMIT);
-    }
-
-    #[test]
-    fn transform_round_trips() {
-        let rect = Rect::from_min_size(pos2(10.0, 20.0), egui::vec2(800.0, 600.0));
-        let t = ScreenTransform::new(rect, [0.6, 0.4], 5.0);
-        assert_eq!(t.to_screen([0.6, 0.4]), rect.center());
-        let u = t.to_unit(pos2(100.0, 100.0));
-        let back = t.to_screen(u);
-        assert!((back.x - 100.0).abs() < 1e-3 && (back.y - 100.0).abs() < 1e-3);
     }
 }

@@ -1,12 +1,12 @@
 //! The map: walkers' slippy map with our layers drawn on top, hover and click picking, and
 //! fit-to-extent. Geometry comes precomputed from [`MapLayers`]; a frame scales it, culls it
-//! with the R-tree, and paints what is in view.
+//! with the R-tree, and paints what is in view. Reads the model, draws with the basemap and
+//! the theme; knows nothing of the panels or the app.
 
 pub mod aggregate;
 pub mod draw;
 pub mod graticule;
 pub mod layers;
-pub mod mercator;
 
 use std::sync::Arc;
 
@@ -16,9 +16,11 @@ use walkers::{HttpOptions, HttpTiles, Map, MapMemory, PmTiles, Position, lon_lat
 use crate::basemap::tiles::OfflineTiles;
 use crate::basemap::{Reachability, ReachabilityProbe};
 
-pub use layers::{FramePlan, Hit, MapLayers, ScreenTransform};
+pub use layers::{FramePlan, Hit, MapLayers};
 
 use crate::dataset::Dataset;
+use crate::geometry::mercator;
+use crate::geometry::screen::ScreenTransform;
 use crate::theme::Palette;
 use draw::Emphasis;
 
@@ -128,23 +130,22 @@ pub struct TintMesh {
 impl TintMesh {
     /// Triangulates polygons (rings in no set order: the largest is taken as the exterior,
     /// rings inside it as holes).
-    pub fn new(polygons: &[crate::basemap::data::Polygon]) -> Self {
+    pub fn new(polygons: &[crate::world::Polygon]) -> Self {
         use geo::TriangulateEarcut as _;
         let mut vertices = Vec::new();
         let mut indices = Vec::new();
         for polygon in polygons {
-            let mut rings: Vec<&crate::basemap::data::Part> = polygon
+            let mut rings: Vec<&crate::world::Part> = polygon
                 .rings
                 .iter()
                 .filter(|r| r.points.len() >= 4)
                 .collect();
-            let area =
-                |r: &crate::basemap::data::Part| (r.bbox[2] - r.bbox[0]) * (r.bbox[3] - r.bbox[1]);
+            let area = |r: &crate::world::Part| (r.bbox[2] - r.bbox[0]) * (r.bbox[3] - r.bbox[1]);
             rings.sort_by(|a, b| area(b).total_cmp(&area(a)));
             let Some((exterior, holes)) = rings.split_first() else {
                 continue;
             };
-            let line = |r: &crate::basemap::data::Part| -> geo_types::LineString<f64> {
+            let line = |r: &crate::world::Part| -> geo_types::LineString<f64> {
                 r.points
                     .iter()
                     .map(|p| (f64::from(p[0]), f64::from(p[1])))
@@ -354,7 +355,7 @@ impl MapView {
         if let Some(mesh) = self.tints.get(name) {
             return Some(mesh.clone());
         }
-        let data = crate::basemap::data::BasemapData::shared();
+        let data = crate::world::World::shared();
         let country = data.medium.countries.iter().find(|c| c.name == name)?;
         let mesh = Arc::new(TintMesh::new(&country.polygons));
         self.tints.insert(name.to_owned(), mesh.clone());
@@ -417,7 +418,7 @@ impl MapView {
             map = map.with_layer(tiles, 1.0);
         }
         let show_labels = *basemap == Basemap::Offline;
-        let basemap_palette = crate::theme::BasemapPalette::for_dark_mode(dark);
+        let basemap_palette = crate::basemap::palette::BasemapPalette::for_dark_mode(dark);
         let inner = map.show(ui, |ui, response, projector, _memory| {
             let rect = response.rect;
             let center: Position = projector.unproject(rect.center().to_vec2());

@@ -23,25 +23,13 @@ use geo_types::Point;
 use rstar::primitives::{GeomWithData, Line, Rectangle};
 use rstar::{AABB, RTree};
 
-use super::geodesic_samples;
-use crate::basemap::data::{Area, BasemapData};
+use crate::dataset::{AirspaceRow, Dataset};
 use crate::geometry::even_odd_contains;
+use crate::geometry::geodesic::geodesic_samples;
+use crate::world::{Area, World};
 
 /// Longest chord of the densified route, in metres.
 pub const CHORD_MAX_M: f64 = 10_000.0;
-
-/// One stretch of a route over one country, or over open sea.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
-pub struct AirspaceRow {
-    /// The country's name, or `None` over open sea.
-    pub country: Option<String>,
-    /// Distance flown over it, in kilometres.
-    pub km: f64,
-    /// Where the route enters it: [longitude, latitude].
-    pub entry: [f64; 2],
-    /// Where the route leaves it: [longitude, latitude].
-    pub exit: [f64; 2],
-}
 
 type Edge = GeomWithData<Line<[f64; 2]>, u32>;
 type Bounds = GeomWithData<Rectangle<[f64; 2]>, (u32, u32)>;
@@ -60,8 +48,19 @@ impl AirspaceIndex {
     pub fn shared() -> Arc<Self> {
         static INDEX: OnceLock<Arc<AirspaceIndex>> = OnceLock::new();
         INDEX
-            .get_or_init(|| Arc::new(Self::new(&BasemapData::shared().large.countries)))
+            .get_or_init(|| Arc::new(Self::new(&World::shared().large.countries)))
             .clone()
+    }
+
+    /// Computes the airspace of every route of `dataset` and stores it there.
+    pub fn fill(&self, dataset: &mut Dataset) {
+        let rows = dataset
+            .route_vertices()
+            .into_iter()
+            .filter(|(_, v)| v.len() >= 2)
+            .map(|(i, v)| (i, self.airspace(&v)))
+            .collect();
+        dataset.set_airspace(rows);
     }
 
     /// Indexes `countries`.

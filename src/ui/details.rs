@@ -4,10 +4,8 @@ use egui::{Color32, RichText, Ui};
 
 use crate::app::Action;
 use crate::dataset::{Claim, Dataset, Feature, Source};
-use crate::map::graticule::{format_lat, format_lon};
+use crate::geometry::units::{KM_PER_NMI, format_lat, format_lon};
 use crate::theme;
-
-use crate::cli::KM_PER_NMI;
 
 /// The right-hand panel: the selected feature's details, or a hint.
 pub fn details_panel_ui(

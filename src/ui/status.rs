@@ -4,7 +4,7 @@ use egui::{Color32, RichText, Ui};
 
 use crate::app::Action;
 use crate::dataset::Dataset;
-use crate::map::graticule::{format_lat, format_lon};
+use crate::geometry::units::{format_lat, format_lon};
 
 /// What the status bar shows besides the dataset.
 #[derive(Clone, Debug, Default, PartialEq)]

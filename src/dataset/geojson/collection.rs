@@ -8,19 +8,21 @@
 //! until it reaches the next thread's start. A guess is only kept when the thread before it
 //! lands exactly on it; where one does not (a `{"type":"Feature"` inside a string, say), the
 //! rest is read again on one thread from where the last good stretch ended. Anything the
-//! quick way does not expect (another top-level type, a repeated `features`, bad JSON) sends
-//! the whole file to the careful reader in `load.rs`, which words the error.
+//! quick way does not expect (another top-level type, a repeated member, bad JSON) sends
+//! the whole file to the careful reading in `mod.rs`, which words the error, applies JSON's
+//! last-wins rule to a repeated member, and reads the features array it chose with
+//! [`features`], the same pass.
 
 use std::borrow::Cow;
 use std::sync::atomic::Ordering;
 
 use serde_json::value::RawValue;
 
-use super::LoadError;
 use super::fast::{self, Prefix};
-use super::load::{LoadProgress, defer, push_quick, too_deep};
 use super::raw::RawObject;
-use super::store::Part;
+use super::{LoadProgress, quick_record, too_deep};
+use crate::dataset::LoadError;
+use crate::dataset::store::Part;
 
 /// A collection read the quick way: its other top-level members, and its features (some
 /// deferred to the full reader).
@@ -145,7 +147,7 @@ struct Stretch {
 
 /// Reads the features array whose first element is at or after `from`; gives the features
 /// and the position just past the array, or `None` where the careful reader must.
-fn features(
+pub(super) fn features(
     text: &str,
     from: usize,
     progress: &LoadProgress,
@@ -306,14 +308,14 @@ fn stretch(
         let Prefix { quick, end } = fast::read_prefix(rest);
         let end = match (quick, end) {
             (Some(q), Some(end)) => {
-                push_quick(&mut part, rest.get(..end).unwrap_or(""), text, q);
+                part.push_record(text, quick_record(rest.get(..end).unwrap_or(""), q));
                 end
             }
             (_, end) => {
                 let Some(end) = end.or_else(|| value_at::<&RawValue>(rest).map(|(_, e)| e)) else {
                     return Ok(None);
                 };
-                defer(&mut part, rest.get(..end).unwrap_or(""), text);
+                part.defer(rest.get(..end).unwrap_or(""), text);
                 end
             }
         };

@@ -1,12 +1,12 @@
 //! The loader's fast path: one feature read straight into borrowed, typed data by serde, with
 //! every check the full reader makes. A feature it cannot vouch for (a value of another
 //! type, an escaped id, a geometry other than a Point or a LineString, a bad date, colour or
-//! position, a repeated member) is refused, and the full reader in `load.rs` reads it
+//! position, a repeated member) is refused, and the full reader (`feature.rs`) reads it
 //! instead, with its warnings. A refusal is never an error: it only costs time.
 //!
 //! The fast path keeps what the map, the list and the search need (id, kind, name,
 //! description, style, position or line, route ends); everything else stays in the text,
-//! and [`super::Dataset::feature`] reads it again, with the full reader, when a feature is
+//! and [`crate::dataset::Dataset::feature`] reads it again, with the full reader, when a feature is
 //! shown.
 
 use std::borrow::Cow;
@@ -16,8 +16,8 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer, IgnoredAny, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
-use super::load::location_precision;
-use super::{
+use super::geometry::location_precision;
+use crate::dataset::{
     ClaimStatus, FeatureKind, LocationPrecision, MarkerSize, PartialDate, Rgb, SimpleStyle,
 };
 
@@ -376,6 +376,7 @@ pub struct QuickFeature<'a> {
 }
 
 /// Reads one feature's JSON text, or refuses it (`None`) when the full reader must.
+#[cfg(test)]
 pub fn read(text: &str) -> Option<QuickFeature<'_>> {
     let Obj(f): Obj<FastFeature<'_>> = serde_json::from_str(text).ok()?;
     check(f)
@@ -518,7 +519,7 @@ fn check(f: FastFeature<'_>) -> Option<QuickFeature<'_>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dataset::load::read_one_in_full;
+    use crate::dataset::geojson::read_one_in_full;
     use proptest::prelude::*;
 
     /// Picks one of a list of JSON member fragments, or none.

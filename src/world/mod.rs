@@ -1,9 +1,12 @@
-//! The embedded Natural Earth and GeoNames data, decoded once from the `SBM1` files that
-//! `assets/basemap/regenerate.py` writes (the format is described there).
+//! The world's reference data: Natural Earth countries, land, lakes, borders, coastlines and
+//! rivers at three scales, and GeoNames cities, embedded in the binary and decoded once from
+//! the `SBM1` files that `assets/basemap/regenerate.py` writes (the format is described
+//! there). Shared by the basemap renderer, its labels and the airspace analysis; knows
+//! nothing of them, of the dataset or of a screen (only [`crate::geometry`]).
 
 use std::sync::{Arc, OnceLock};
 
-use crate::map::mercator;
+use crate::geometry::mercator;
 
 /// Degrees per unit of the files' integer grid.
 const DEGREES_PER_UNIT: f64 = 1e-4;
@@ -158,9 +161,9 @@ impl Generalization {
     }
 }
 
-/// Everything the offline basemap draws.
+/// The world: every scale of Natural Earth, and the cities.
 #[derive(Debug)]
-pub struct BasemapData {
+pub struct World {
     /// 1:110m.
     pub small: Scale,
     /// 1:50m.
@@ -171,10 +174,10 @@ pub struct BasemapData {
     pub cities: Vec<City>,
 }
 
-impl BasemapData {
+impl World {
     /// The data, decoded on first use and shared afterwards.
     pub fn shared() -> Arc<Self> {
-        static DATA: OnceLock<Arc<BasemapData>> = OnceLock::new();
+        static DATA: OnceLock<Arc<World>> = OnceLock::new();
         DATA.get_or_init(|| Arc::new(Self::decode_embedded()))
             .clone()
     }
@@ -402,7 +405,7 @@ mod tests {
 
     #[test]
     fn the_embedded_data_decodes_completely() {
-        let data = BasemapData::decode_embedded();
+        let data = World::decode_embedded();
         for (scale, min_countries) in [(&data.small, 170), (&data.medium, 230), (&data.large, 250)]
         {
             assert!(

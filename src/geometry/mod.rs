@@ -1,4 +1,12 @@
-//! Small planar geometry shared by the map and the route analysis.
+//! Geometry and units, at the bottom of the house: Web Mercator, the screen transform,
+//! geodesics on the WGS84 ellipsoid, even-odd containment, kilometres and nautical miles,
+//! latitudes and longitudes as people write them. Nothing here knows the app, the dataset or
+//! the world's data; everything above may use it.
+
+pub mod geodesic;
+pub mod mercator;
+pub mod screen;
+pub mod units;
 
 /// Even-odd containment of `p` in a polygon given by its rings, in any order (holes
 /// subtract). Works in any planar coordinates: degrees or unit Web Mercator.

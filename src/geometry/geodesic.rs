@@ -1,0 +1,222 @@
+//! Geodesy on the WGS84 ellipsoid: lengths, bearings, and great-circle tracks densified for
+//! drawing and sampled for analysis. Knows nothing of the app or its data.
+//!
+//! A route's segments are geodesics (the shortest paths aircraft fly), not RFC 7946's
+//! straight lines in longitude/latitude: this departs from the RFC on purpose, for routes
+//! only. Other lines are drawn as the file gives them.
+
+use geo::{Bearing as _, Distance as _, Geodesic};
+use geo_types::{Coord, Point};
+
+/// Maximum length of a drawn segment of a densified route, in metres.
+pub const DENSIFY_MAX_SEGMENT_M: f64 = 20_000.0;
+
+/// Length and bearings of a route, measured along geodesics on the WGS84 ellipsoid.
+///
+/// # Units
+/// Metres and degrees clockwise from true north, 0 to 360.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RouteMetrics {
+    /// Total length, in metres.
+    pub length_m: f64,
+    /// Length of each leg (between consecutive vertices), in metres.
+    pub legs_m: Vec<f64>,
+    /// Bearing at departure, in degrees from true north.
+    pub initial_bearing_deg: f64,
+    /// Bearing on arrival, in degrees from true north.
+    pub final_bearing_deg: f64,
+}
+
+impl RouteMetrics {
+    /// Measures a route through `vertices`, leg by leg. `None` with fewer than two distinct
+    /// vertices.
+    ///
+    /// # Examples
+    /// ```
+    /// use geo_types::Point;
+    /// let hamedan = Point::new(48.65333, 35.21167);
+    /// let deir_ez_zor = Point::new(40.150, 35.333);
+    /// let m = sortie::geometry::geodesic::RouteMetrics::measure(&[hamedan, deir_ez_zor]).unwrap();
+    /// assert!((m.length_m / 1000.0 - 773.0).abs() < 3.0);
+    /// ```
+    pub fn measure(vertices: &[Point<f64>]) -> Option<Self> {
+        let legs_m: Vec<f64> = vertices
+            .windows(2)
+            .map(|pair| Geodesic.distance(pair[0], pair[1]))
+            .collect();
+        let length_m = legs_m.iter().sum();
+        let first = vertices.windows(2).find(|p| p[0] != p[1])?;
+        let last = vertices.windows(2).rev().find(|p| p[0] != p[1])?;
+        Some(Self {
+            length_m,
+            legs_m,
+            initial_bearing_deg: normalize_deg(Geodesic.bearing(first[0], first[1])),
+            final_bearing_deg: normalize_deg(Geodesic.bearing(last[1], last[0]) + 180.0),
+        })
+    }
+
+    /// Total length in kilometres.
+    pub fn length_km(&self) -> f64 {
+        self.length_m / 1000.0
+    }
+}
+
+/// An angle in degrees brought into 0..360.
+pub fn normalize_deg(deg: f64) -> f64 {
+    let d = deg.rem_euclid(360.0);
+    if d >= 360.0 { 0.0 } else { d }
+}
+
+/// The drawn track of a route: its vertices joined by geodesics, densified so that no
+/// drawn segment exceeds [`DENSIFY_MAX_SEGMENT_M`], and cut where it crosses the
+/// antimeridian so that no piece spans the world.
+pub fn geodesic_track(vertices: &[Point<f64>]) -> Vec<Vec<Point<f64>>> {
+    geodesic_track_with(vertices, DENSIFY_MAX_SEGMENT_M)
+}
+
+/// [`geodesic_track`] with chords of at most `max_segment_m` metres.
+pub fn geodesic_track_with(vertices: &[Point<f64>], max_segment_m: f64) -> Vec<Vec<Point<f64>>> {
+    split_at_antimeridian(
+        geodesic_samples(vertices, max_segment_m)
+            .into_iter()
+            .map(|(p, _)| p),
+    )
+}
+
+/// Points along the geodesics through `vertices`, at most `max_segment_m` apart, each with
+/// its distance from the start in metres. Each leg is solved once and walked along its
+/// geodesic line (Karney's algorithm, WGS84); longitudes stay within ±180.
+pub fn geodesic_samples(vertices: &[Point<f64>], max_segment_m: f64) -> Vec<(Point<f64>, f64)> {
+    use geographiclib_rs::{
+        Geodesic as Wgs84, GeodesicLine, InverseGeodesic as _, capability as caps,
+    };
+    let wgs84 = Wgs84::wgs84();
+    let mut out = Vec::new();
+    let mut start_m = 0.0;
+    for (i, leg) in vertices.windows(2).enumerate() {
+        let (a, b) = (leg[0], leg[1]);
+        if i == 0 {
+            out.push((a, 0.0));
+        }
+        let (s12, azi1, _azi2, _a12): (f64, f64, f64, f64) =
+            wgs84.inverse(a.y(), a.x(), b.y(), b.x());
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let n = ((s12 / max_segment_m.max(1.0)).ceil() as usize).max(1);
+        let line = GeodesicLine::new(
+            &wgs84,
+            a.y(),
+            a.x(),
+            azi1,
+            Some(caps::STANDARD | caps::DISTANCE_IN),
+            None,
+            None,
+        );
+        for k in 1..n {
+            #[allow(clippy::cast_precision_loss)]
+            let s = s12 * k as f64 / n as f64;
+            let (_, lat, lon, ..) = line._gen_position(false, s, caps::LATITUDE | caps::LONGITUDE);
+            out.push((Point::new(lon, lat), start_m + s));
+        }
+        start_m += s12;
+        out.push((b, start_m));
+    }
+    out
+}
+
+/// Cuts a path where consecutive points jump across ±180° longitude, adding a point on the
+/// line on each side so the pieces meet the edge of the map.
+pub fn split_at_antimeridian(points: impl IntoIterator<Item = Point<f64>>) -> Vec<Vec<Point<f64>>> {
+    let mut pieces: Vec<Vec<Point<f64>>> = Vec::new();
+    let mut current: Vec<Point<f64>> = Vec::new();
+    for p in points {
+        if let Some(&prev) = current.last() {
+            let dlon = p.x() - prev.x();
+            if dlon.abs() > 180.0 {
+                // Crossing: unwrap the next longitude next to the previous one and find
+                // the latitude where the segment meets ±180.
+                let edge = if dlon < 0.0 { 180.0 } else { -180.0 };
+                let unwrapped = p.x() - 360.0 * dlon.signum();
+                let t = (edge - prev.x()) / (unwrapped - prev.x());
+                let lat = prev.y() + t * (p.y() - prev.y());
+                current.push(Point(Coord { x: edge, y: lat }));
+                pieces.push(std::mem::take(&mut current));
+                current.push(Point(Coord { x: -edge, y: lat }));
+            }
+        }
+        current.push(p);
+    }
+    if !current.is_empty() {
+        pieces.push(current);
+    }
+    pieces
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_route_across_the_antimeridian_is_cut_in_two() {
+        // Tokyo to San Francisco.
+        let track = geodesic_track(&[Point::new(139.69, 35.69), Point::new(-122.42, 37.77)]);
+        assert_eq!(track.len(), 2, "two pieces");
+        for piece in &track {
+            for pair in piece.windows(2) {
+                assert!(
+                    (pair[1].x() - pair[0].x()).abs() < 10.0,
+                    "no world-wide jump"
+                );
+            }
+        }
+        let end_of_first = track[0].last().map(|p| p.x());
+        let start_of_second = track[1].first().map(|p| p.x());
+        assert_eq!(end_of_first, Some(180.0));
+        assert_eq!(start_of_second, Some(-180.0));
+    }
+
+    #[test]
+    fn a_short_route_stays_whole_and_dense() {
+        let a = Point::new(48.65333, 35.21167);
+        let b = Point::new(40.150, 35.333);
+        let track = geodesic_track(&[a, b]);
+        assert_eq!(track.len(), 1);
+        let n = track[0].len();
+        assert!(
+            n >= 773 / 20,
+            "densified to ≤20 km segments, got {n} points"
+        );
+        assert_eq!(track[0].first(), Some(&a));
+        assert_eq!(track[0].last(), Some(&b));
+    }
+
+    #[test]
+    fn bearings_are_normalized() {
+        assert_eq!(normalize_deg(-90.0), 270.0);
+        assert_eq!(normalize_deg(360.0), 0.0);
+        assert_eq!(normalize_deg(725.0), 5.0);
+    }
+
+    #[test]
+    fn metrics_need_two_distinct_points() {
+        let p = Point::new(1.0, 2.0);
+        assert!(RouteMetrics::measure(&[p]).is_none());
+        assert!(RouteMetrics::measure(&[p, p]).is_none());
+    }
+
+    #[test]
+    fn westward_route_heads_west() {
+        let m =
+            RouteMetrics::measure(&[Point::new(48.65333, 35.21167), Point::new(40.150, 35.333)]);
+        let m = m.expect("two distinct points");
+        assert!(
+            (265.0..275.0).contains(&m.initial_bearing_deg),
+            "{}",
+            m.initial_bearing_deg
+        );
+        assert!(
+            (265.0..280.0).contains(&m.final_bearing_deg),
+            "{}",
+            m.final_bearing_deg
+        );
+    }
+}
