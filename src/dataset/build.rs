@@ -114,7 +114,7 @@ pub(crate) struct Record<'a> {
     /// For routes: their ends, aircraft and speed (the builder measures them).
     pub route: Option<RouteInfo>,
     /// Ids of the sources the feature defines.
-    pub source_ids: Vec<&'a str>,
+    pub source_ids: Vec<Cow<'a, str>>,
     /// Whether a claim cites a source the feature does not define.
     pub cites_elsewhere: bool,
 }
@@ -161,7 +161,7 @@ impl Part {
         here: u32,
         text: &str,
         record: Record<'r>,
-    ) -> (Core, Vec<&'r str>, bool) {
+    ) -> (Core, Vec<Cow<'r, str>>, bool) {
         let own = record.own;
         let (start, len) = span_of(own, text);
         let span = |part: &mut Self, s: &Cow<'_, str>| match s {
