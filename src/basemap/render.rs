@@ -1,5 +1,6 @@
 //! Rasterizing one basemap tile: land, lakes, rivers, coastlines and borders, antialiased,
-//! from the generalization that suits the tile's zoom.
+//! from the generalization that suits the tile's zoom. Knows the world's data and the
+//! basemap's palette; nothing of egui, the dataset or the map's layers.
 
 use tiny_skia::{Color, FillRule, Paint, PathBuilder, Pixmap, Stroke, Transform};
 

@@ -1,6 +1,7 @@
 //! The offline basemap as a walkers tile source: tiles are rendered on background threads
 //! and kept in an LRU cache; `at()` never renders, it returns a cached tile (or the nearest
-//! cached ancestor, stretched) at once and schedules what is missing.
+//! cached ancestor, stretched) at once and schedules what is missing. Knows walkers' tile
+//! interface and the renderer; nothing of the dataset.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};

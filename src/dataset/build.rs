@@ -112,7 +112,7 @@ pub(crate) struct Record<'a> {
     /// The geometry.
     pub geometry: Option<Geometry<f64>>,
     /// For routes: their ends, aircraft and speed (the builder measures them).
-    pub route: Option<RouteInfo>,
+    pub route: Option<Box<RouteInfo>>,
     /// Ids of the sources the feature defines.
     pub source_ids: Vec<Cow<'a, str>>,
     /// Whether a claim cites a source the feature does not define.
@@ -189,7 +189,7 @@ impl Part {
             None => store::NONE,
             Some(mut route) => {
                 route.metrics = RouteMetrics::measure(&route_vertices(self.shape(geometry)));
-                self.routes.push(route);
+                self.routes.push(*route);
                 index_u32(self.routes.len() - 1)
             }
         };

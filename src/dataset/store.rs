@@ -2,6 +2,7 @@
 //! the file's text (or of an arena for the few that had to be unescaped), styles shared,
 //! positions in a column of their own. A million features cost about 70 bytes each beside
 //! the text; the text itself stays, so a feature can be read again in full when shown.
+//! Knows the model's types; no format's syntax (readers hand the builder records).
 
 use std::collections::HashMap;
 

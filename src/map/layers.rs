@@ -1,7 +1,7 @@
 //! What the map draws, computed once per dataset: every feature's geometry in unit Web
 //! Mercator (routes densified along geodesics), R-trees of points, line runs, whole lines
 //! and polygons for culling and picking, the aggregates for low zooms, and the extent of
-//! the whole dataset.
+//! the whole dataset. Reads the model and geodesy; paints nothing (that is `draw.rs`).
 
 use egui::{Pos2, Vec2};
 use geo_types::Geometry;

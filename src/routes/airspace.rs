@@ -16,6 +16,9 @@
 //! Natural Earth's 1:10m lines, good to a few hundred metres. A country's share of a route is
 //! therefore exact to about the boundary's own accuracy, and the rows always add up to the
 //! route's length. Territory narrower than the data resolves (tiny islands) is not seen.
+//!
+//! Uses the model (routes in, [`AirspaceRow`]s out), the world's 1:10m countries and
+//! geodesy; knows no screen.
 
 use std::sync::{Arc, OnceLock};
 

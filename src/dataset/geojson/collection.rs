@@ -19,7 +19,7 @@ use std::sync::atomic::Ordering;
 use serde_json::value::RawValue;
 
 use super::raw::RawObject;
-use super::{LoadProgress, read_prefix, too_deep};
+use super::{LoadProgress, read_quickly, too_deep};
 use crate::dataset::LoadError;
 use crate::dataset::store::Part;
 
@@ -248,7 +248,7 @@ fn is_feature_at(text: &str, pos: usize) -> bool {
     let Some(rest) = text.get(pos..) else {
         return false;
     };
-    if read_prefix(rest).0.is_some() {
+    if read_quickly(rest, |_, _| ()).is_some() {
         return true;
     }
     value_at::<RawObject<'_>>(rest)
@@ -304,15 +304,13 @@ fn stretch(
         let Some(rest) = text.get(pos..) else {
             return Ok(None);
         };
-        let (quick, end) = read_prefix(rest);
-        let end = match (quick, end) {
-            (Some(q), Some(end)) => {
-                let own = rest.get(..end).unwrap_or("");
-                part.push_record(text, q.into_record(own));
-                end
-            }
-            (_, end) => {
-                let Some(end) = end.or_else(|| value_at::<&RawValue>(rest).map(|(_, e)| e)) else {
+        let quick = read_quickly(rest, |parts, own| {
+            part.push_record(text, parts.into_record(own));
+        });
+        let end = match quick {
+            Some(end) => end,
+            None => {
+                let Some((_, end)) = value_at::<&RawValue>(rest) else {
                     return Ok(None);
                 };
                 part.defer(rest.get(..end).unwrap_or(""), text);

@@ -11,7 +11,9 @@ use serde_json::Value;
 use serde_json::value::RawValue;
 
 use super::feature::{Reader, keep, to_value};
-use super::raw::{Found, Got, JsonKind, Key, next_element, next_got, next_value, plain};
+use super::raw::{
+    Found, Got, JsonKind, Member, next_element, next_got, next_member, next_str, next_value, plain,
+};
 use crate::dataset::{Claim, ClaimStatus, PartialDate, Source};
 
 /// One claim as read.
@@ -132,12 +134,98 @@ impl<'de: 't, 't> de::Deserialize<'de> for Strs<'t> {
     }
 }
 
+/// Any string, whose text is not kept; anything else is an error.
+struct AnyStr;
+
+impl<'de> de::Deserialize<'de> for AnyStr {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = AnyStr;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: de::Error>(self, _: &str) -> Result<AnyStr, E> {
+                Ok(AnyStr)
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
 /// Claims or sources as read, and the items kept as found (`claims[2]`).
-pub(super) struct Read<T> {
-    /// What was read.
+pub(super) struct Read<'t, T> {
+    /// What was read (reading located).
     pub items: Vec<T>,
+    /// The source ids the claims cite, or the ids of the sources: what the builder keeps.
+    pub ids: Vec<Cow<'t, str>>,
     /// Items that could not be read, under their property name.
     pub kept: Vec<(String, Value)>,
+}
+
+impl<T> Read<'_, T> {
+    fn new() -> Self {
+        Self {
+            items: Vec::new(),
+            ids: Vec::new(),
+            kept: Vec::new(),
+        }
+    }
+}
+
+/// The members of a claim.
+enum ClaimMember {
+    Text,
+    By,
+    Status,
+    Sources,
+    Other,
+}
+
+impl Member<'_> for ClaimMember {
+    fn of(key: &str) -> Option<Self> {
+        Some(match key {
+            "text" => Self::Text,
+            "by" => Self::By,
+            "status" => Self::Status,
+            "sources" => Self::Sources,
+            _ => return None,
+        })
+    }
+    fn other(_: Cow<'_, str>) -> Self {
+        Self::Other
+    }
+}
+
+/// A source's fields, in the order [`SourceMember::Field`] numbers them.
+const SOURCE_FIELDS: [&str; 8] = [
+    "id",
+    "publisher",
+    "title",
+    "author",
+    "published",
+    "url",
+    "quote",
+    "accessed",
+];
+
+/// The members of a source.
+enum SourceMember<'t> {
+    /// One of [`SOURCE_FIELDS`].
+    Field(usize),
+    Other(Cow<'t, str>),
+}
+
+impl<'t> Member<'t> for SourceMember<'t> {
+    fn of(key: &str) -> Option<Self> {
+        SOURCE_FIELDS
+            .iter()
+            .position(|f| *f == key)
+            .map(Self::Field)
+    }
+    fn other(key: Cow<'t, str>) -> Self {
+        Self::Other(key)
+    }
 }
 
 /// Reads a `claims` array; gives the kind of value found when it is no array.
@@ -215,15 +303,21 @@ impl<'t> Visitor<'t> for ClaimSeed {
     fn visit_map<A: MapAccess<'t>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let located = self.located;
         let mut claim = ClaimFound::default();
-        while let Some(key) = map.next_key::<Key<'t>>()? {
-            match key.0.as_ref() {
-                "text" => claim.text = Some(next_got(&mut map, located)?.0),
-                "by" => claim.by = Some(next_got(&mut map, located)?.0),
-                "status" => claim.status = Some(next_got(&mut map, located)?),
-                "sources" => {
+        while let Some(member) = next_member(&mut map)? {
+            match member {
+                ClaimMember::Text if !located => {
+                    // Reading quickly, only whether the text is a string matters.
+                    map.next_value::<AnyStr>()?;
+                    claim.text = Some(Got::Str(Cow::Borrowed("")));
+                }
+                ClaimMember::Text => claim.text = Some(next_str(&mut map, located)?.0),
+                // Reading quickly, who made the claim is not kept.
+                ClaimMember::By if located => claim.by = Some(next_got(&mut map, located)?.0),
+                ClaimMember::Status => claim.status = Some(next_str(&mut map, located)?),
+                ClaimMember::Sources => {
                     claim.sources = Some(next_value(&mut map, located, plain::<Strs<'t>>())?);
                 }
-                _ => {
+                ClaimMember::By | ClaimMember::Other => {
                     map.next_value::<IgnoredAny>()?;
                 }
             }
@@ -233,14 +327,14 @@ impl<'t> Visitor<'t> for ClaimSeed {
 }
 
 impl<'t> DeserializeSeed<'t> for ClaimsSeed<'_, 't> {
-    type Value = Result<Read<ClaimParts<'t>>, JsonKind>;
+    type Value = Result<Read<'t, ClaimParts<'t>>, JsonKind>;
     fn deserialize<D: de::Deserializer<'t>>(self, d: D) -> Result<Self::Value, D::Error> {
         d.deserialize_any(self)
     }
 }
 
 impl<'t> Visitor<'t> for ClaimsSeed<'_, 't> {
-    type Value = Result<Read<ClaimParts<'t>>, JsonKind>;
+    type Value = Result<Read<'t, ClaimParts<'t>>, JsonKind>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("an array of claims")
@@ -254,10 +348,7 @@ impl<'t> Visitor<'t> for ClaimsSeed<'_, 't> {
     fn visit_seq<A: SeqAccess<'t>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
         let (r, path) = (self.reader, self.path);
         let located = r.located;
-        let mut read = Read {
-            items: Vec::with_capacity(seq.size_hint().unwrap_or(1).min(64)),
-            kept: Vec::new(),
-        };
+        let mut read = Read::new();
         let mut i = 0;
         while let Some((found, raw)) = next_element(&mut seq, located, ClaimSeed { located })? {
             let item = || format!("{path}[{i}]");
@@ -294,12 +385,16 @@ impl<'t> Visitor<'t> for ClaimsSeed<'_, 't> {
                             Vec::new()
                         }
                     };
-                    read.items.push(ClaimParts {
-                        text,
-                        by: by.and_then(Got::into_str),
-                        status,
-                        sources,
-                    });
+                    if located {
+                        read.items.push(ClaimParts {
+                            text,
+                            by: by.and_then(Got::into_str),
+                            status,
+                            sources,
+                        });
+                    } else {
+                        read.ids.extend(sources);
+                    }
                 }
                 _ => {
                     r.warn(raw, item, || {
@@ -329,14 +424,14 @@ impl<'r, 't> SourcesSeed<'r, 't> {
 }
 
 impl<'t> DeserializeSeed<'t> for SourcesSeed<'_, 't> {
-    type Value = Result<Read<SourceParts<'t>>, JsonKind>;
+    type Value = Result<Read<'t, SourceParts<'t>>, JsonKind>;
     fn deserialize<D: de::Deserializer<'t>>(self, d: D) -> Result<Self::Value, D::Error> {
         d.deserialize_any(self)
     }
 }
 
 impl<'t> Visitor<'t> for SourcesSeed<'_, 't> {
-    type Value = Result<Read<SourceParts<'t>>, JsonKind>;
+    type Value = Result<Read<'t, SourceParts<'t>>, JsonKind>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("an array of sources")
@@ -350,10 +445,7 @@ impl<'t> Visitor<'t> for SourcesSeed<'_, 't> {
     fn visit_seq<A: SeqAccess<'t>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
         let (r, path) = (self.reader, self.path);
         let located = r.located;
-        let mut read = Read {
-            items: Vec::with_capacity(seq.size_hint().unwrap_or(1).min(64)),
-            kept: Vec::new(),
-        };
+        let mut read = Read::new();
         let mut i = 0;
         loop {
             let seed = SourceSeed {
@@ -365,7 +457,12 @@ impl<'t> Visitor<'t> for SourcesSeed<'_, 't> {
                 break;
             };
             match found {
-                Some(source) => read.items.push(source),
+                Some(source) => {
+                    read.ids.extend(source.id.clone());
+                    if located {
+                        read.items.push(source);
+                    }
+                }
                 None => {
                     r.warn(
                         raw,
@@ -413,42 +510,50 @@ impl<'t> Visitor<'t> for SourceSeed<'_, 't> {
         let (r, path, i) = (self.reader, self.path, self.i);
         let located = r.located;
         let mut source = SourceParts::default();
-        while let Some(key) = map.next_key::<Key<'t>>()? {
-            let key = key.0;
-            let slot = match key.as_ref() {
-                "id" => &mut source.id,
-                "publisher" => &mut source.publisher,
-                "title" => &mut source.title,
-                "author" => &mut source.author,
-                "published" => &mut source.published,
-                "url" => &mut source.url,
-                "quote" => &mut source.quote,
-                "accessed" => &mut source.accessed,
-                other => {
+        while let Some(member) = next_member(&mut map)? {
+            let field = match member {
+                SourceMember::Field(field) => field,
+                SourceMember::Other(other) => {
                     if located {
                         let raw: &'t RawValue = map.next_value()?;
-                        source.other.push((other.to_owned(), to_value(raw)));
+                        source.other.push((other.into_owned(), to_value(raw)));
                     } else {
                         map.next_value::<IgnoredAny>()?;
                     }
                     continue;
                 }
             };
-            let (got, raw) = next_got(&mut map, located)?;
-            let field = || format!("{path}[{i}].{key}");
+            if !located && matches!(field, 1 | 2 | 3 | 5 | 6) {
+                // Reading quickly, only whether the text is a string matters.
+                map.next_value::<AnyStr>()?;
+                continue;
+            }
+            let key = SOURCE_FIELDS.get(field).copied().unwrap_or("");
+            let slot = match field {
+                0 => &mut source.id,
+                1 => &mut source.publisher,
+                2 => &mut source.title,
+                3 => &mut source.author,
+                4 => &mut source.published,
+                5 => &mut source.url,
+                6 => &mut source.quote,
+                _ => &mut source.accessed,
+            };
+            let (got, raw) = next_str(&mut map, located)?;
+            let path_of_field = || format!("{path}[{i}].{key}");
             let kind = got.kind();
             match got.into_str() {
                 Some(s) => *slot = Some(s),
                 None => {
-                    r.wrong_type(raw, field, "a string", kind)?;
-                    keep(&mut source.other, &key, raw);
+                    r.wrong_type(raw, path_of_field, "a string", kind)?;
+                    keep(&mut source.other, key, raw);
                 }
             }
-            if matches!(key.as_ref(), "published" | "accessed")
+            if matches!(key, "published" | "accessed")
                 && let Some(s) = slot.as_deref()
                 && PartialDate::parse(s).is_none()
             {
-                r.warn(raw, field, || {
+                r.warn(raw, path_of_field, || {
                     format!("{s:?} is not an ISO 8601 date; shown as written")
                 })?;
             }

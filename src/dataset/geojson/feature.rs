@@ -20,7 +20,9 @@ use serde_json::value::RawValue;
 
 use super::evidence::{ClaimParts, ClaimsSeed, SourceParts, SourcesSeed, Strs};
 use super::geometry::{GeometrySeed, location_precision};
-use super::raw::{Got, JsonKind, Key, next_got, next_value, offset_in, plain};
+use super::raw::{
+    Got, JsonKind, Member, next_got, next_member, next_str, next_value, offset_in, plain,
+};
 use crate::dataset::build::{Record, member_path};
 use crate::dataset::store::Look;
 use crate::dataset::{
@@ -193,8 +195,14 @@ pub(super) struct Parts<'t> {
     date: Option<PartialDate>,
     date_end: Option<PartialDate>,
     location_precision: Option<LocationPrecision>,
-    pub claims: Vec<ClaimParts<'t>>,
-    pub sources: Vec<SourceParts<'t>>,
+    /// Claims, read located; reading quickly, only the ids they cite are kept (`cited`).
+    claims: Vec<ClaimParts<'t>>,
+    /// Every source id a claim cites, reading quickly.
+    cited: Vec<Cow<'t, str>>,
+    /// Sources, read located.
+    sources: Vec<SourceParts<'t>>,
+    /// The ids of the feature's own sources.
+    source_ids: Vec<Cow<'t, str>>,
     style: SimpleStyle,
     pub geometry: Option<geo_types::Geometry<f64>>,
     pub altitudes_m: Vec<f64>,
@@ -256,11 +264,12 @@ impl<'t> Parts<'t> {
         } else {
             self.shown_name().cloned()
         };
-        let source_ids: Vec<Cow<'t, str>> = self.sources.into_iter().filter_map(|s| s.id).collect();
+        let source_ids = self.source_ids;
         let cites_elsewhere = self
             .claims
             .iter()
             .flat_map(|c| &c.sources)
+            .chain(&self.cited)
             .any(|id| !source_ids.contains(id));
         Record {
             own,
@@ -273,7 +282,7 @@ impl<'t> Parts<'t> {
                 precision: self.location_precision,
             },
             geometry: self.geometry,
-            route: (kind == FeatureKind::Route).then(|| Self::route_info(self.route)),
+            route: (kind == FeatureKind::Route).then(|| Box::new(Self::route_info(self.route))),
             source_ids,
             cites_elsewhere,
         }
@@ -360,15 +369,15 @@ impl<'t> Visitor<'t> for FeatureSeed<'_, 't> {
         let first_warning = r.warnings.len();
         let mut parts = Parts::default();
         let mut id_raw = None;
-        while let Some(key) = map.next_key::<Key<'t>>()? {
-            match key.0.as_ref() {
-                "type" => parts.type_name = Some(next_got(&mut map, located)?.0),
-                "id" => id_raw = Some(map.next_value::<&'t RawValue>()?),
-                "geometry" => {
+        while let Some(member) = next_member(&mut map)? {
+            match member {
+                FeatureMember::Type => parts.type_name = Some(next_str(&mut map, located)?.0),
+                FeatureMember::Id => id_raw = Some(map.next_value::<&'t RawValue>()?),
+                FeatureMember::Geometry => {
                     let (found, raw) = next_value(&mut map, located, GeometrySeed { located })?;
                     found.read_into(r, raw, "geometry", &mut parts)?;
                 }
-                "properties" => {
+                FeatureMember::Properties => {
                     let seed = PropertiesSeed {
                         reader: &mut *r,
                         parts: &mut parts,
@@ -388,10 +397,10 @@ impl<'t> Visitor<'t> for FeatureSeed<'_, 't> {
                         keep(&mut parts.foreign_members, "properties", raw);
                     }
                 }
-                other => {
+                FeatureMember::Other(other) => {
                     if located {
                         let raw: &RawValue = map.next_value()?;
-                        keep(&mut parts.foreign_members, other, Some(raw));
+                        keep(&mut parts.foreign_members, &other, Some(raw));
                     } else {
                         map.next_value::<IgnoredAny>()?;
                     }
@@ -493,19 +502,19 @@ impl<'t> Visitor<'t> for PropertiesSeed<'_, '_, 't> {
     fn visit_map<A: MapAccess<'t>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let (r, parts) = (self.reader, self.parts);
         let located = r.located;
-        while let Some(key) = map.next_key::<Key<'t>>()? {
-            let key = key.0;
+        while let Some(member) = next_member::<_, Property<'t>>(&mut map)? {
+            let key = member.name();
             let path = || format!("properties.{key}");
-            let key = key.as_ref();
             // Whether the value is kept as found (a value at fault, or one Sortie does not
             // read), with its raw slice.
-            let kept: Option<Option<&'t RawValue>> = match key {
-                "claims" => {
+            let kept: Option<Option<&'t RawValue>> = match member {
+                Property::Claims => {
                     let seed = ClaimsSeed::new(r, "properties.claims");
                     let (found, raw) = next_value(&mut map, located, seed)?;
                     match found {
                         Ok(claims) => {
                             parts.claims.extend(claims.items);
+                            parts.cited.extend(claims.ids);
                             parts.other_properties.extend(claims.kept);
                             None
                         }
@@ -515,12 +524,13 @@ impl<'t> Visitor<'t> for PropertiesSeed<'_, '_, 't> {
                         }
                     }
                 }
-                "sources" => {
+                Property::Sources => {
                     let seed = SourcesSeed::new(r, "properties.sources");
                     let (found, raw) = next_value(&mut map, located, seed)?;
                     match found {
                         Ok(sources) => {
                             parts.sources.extend(sources.items);
+                            parts.source_ids.extend(sources.ids);
                             parts.other_properties.extend(sources.kept);
                             None
                         }
@@ -530,7 +540,7 @@ impl<'t> Visitor<'t> for PropertiesSeed<'_, '_, 't> {
                         }
                     }
                 }
-                "location_precision" => {
+                Property::LocationPrecision => {
                     let raw: &'t RawValue = map.next_value()?;
                     match location_precision(raw) {
                         Ok(p) => {
@@ -543,7 +553,7 @@ impl<'t> Visitor<'t> for PropertiesSeed<'_, '_, 't> {
                         }
                     }
                 }
-                "aircraft" => {
+                Property::Aircraft => {
                     let (found, raw) = next_value(&mut map, located, plain::<Strs<'t>>())?;
                     match found {
                         Strs::List(list) => {
@@ -557,14 +567,15 @@ impl<'t> Visitor<'t> for PropertiesSeed<'_, '_, 't> {
                         }
                     }
                 }
-                "kind" | "name" | "title" | "description" | "date" | "date_end" | "from" | "to"
-                | "cruise_kmh" | "schematic" | "marker-color" | "stroke" | "fill"
-                | "marker-size" | "marker-symbol" | "stroke-width" | "stroke-opacity"
-                | "fill-opacity" => {
-                    let (got, raw) = next_got(&mut map, located)?;
-                    scalar(r, parts, key, got, raw)?.then_some(raw)
+                Property::Scalar(which) => {
+                    let (got, raw) = if which.is_text() {
+                        next_str(&mut map, located)?
+                    } else {
+                        next_got(&mut map, located)?
+                    };
+                    scalar(r, parts, which, key, got, raw)?.then_some(raw)
                 }
-                _ => {
+                Property::Other(_) => {
                     if located {
                         Some(Some(map.next_value::<&'t RawValue>()?))
                     } else {
@@ -581,10 +592,161 @@ impl<'t> Visitor<'t> for PropertiesSeed<'_, '_, 't> {
     }
 }
 
-/// Reads a property whose value is a scalar; gives whether the value is kept as found.
+/// The properties whose value is a scalar.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Scalar {
+    Kind,
+    Name,
+    Title,
+    Description,
+    Date,
+    DateEnd,
+    From,
+    To,
+    CruiseKmh,
+    Schematic,
+    MarkerColor,
+    Stroke,
+    Fill,
+    MarkerSize,
+    MarkerSymbol,
+    StrokeWidth,
+    StrokeOpacity,
+    FillOpacity,
+}
+
+/// The members of a Feature object.
+enum FeatureMember<'t> {
+    Type,
+    Id,
+    Geometry,
+    Properties,
+    Other(Cow<'t, str>),
+}
+
+impl<'t> Member<'t> for FeatureMember<'t> {
+    fn of(key: &str) -> Option<Self> {
+        Some(match key {
+            "type" => Self::Type,
+            "id" => Self::Id,
+            "geometry" => Self::Geometry,
+            "properties" => Self::Properties,
+            _ => return None,
+        })
+    }
+    fn other(key: Cow<'t, str>) -> Self {
+        Self::Other(key)
+    }
+}
+
+/// The members of `properties`.
+enum Property<'t> {
+    Claims,
+    Sources,
+    LocationPrecision,
+    Aircraft,
+    Scalar(Scalar),
+    Other(Cow<'t, str>),
+}
+
+impl<'t> Member<'t> for Property<'t> {
+    fn of(key: &str) -> Option<Self> {
+        Some(match key {
+            "claims" => Self::Claims,
+            "sources" => Self::Sources,
+            "location_precision" => Self::LocationPrecision,
+            "aircraft" => Self::Aircraft,
+            _ => Self::Scalar(Scalar::of(key)?),
+        })
+    }
+    fn other(key: Cow<'t, str>) -> Self {
+        Self::Other(key)
+    }
+}
+
+impl Property<'_> {
+    /// The property's name.
+    fn name(&self) -> &str {
+        match self {
+            Self::Claims => "claims",
+            Self::Sources => "sources",
+            Self::LocationPrecision => "location_precision",
+            Self::Aircraft => "aircraft",
+            Self::Scalar(s) => s.name(),
+            Self::Other(key) => key,
+        }
+    }
+}
+
+impl Scalar {
+    /// Whether the value is a string (reading quickly, anything else is left to the
+    /// located reading).
+    fn is_text(self) -> bool {
+        !matches!(
+            self,
+            Self::CruiseKmh
+                | Self::Schematic
+                | Self::StrokeWidth
+                | Self::StrokeOpacity
+                | Self::FillOpacity
+        )
+    }
+
+    /// The property's name.
+    fn name(self) -> &'static str {
+        match self {
+            Self::Kind => "kind",
+            Self::Name => "name",
+            Self::Title => "title",
+            Self::Description => "description",
+            Self::Date => "date",
+            Self::DateEnd => "date_end",
+            Self::From => "from",
+            Self::To => "to",
+            Self::CruiseKmh => "cruise_kmh",
+            Self::Schematic => "schematic",
+            Self::MarkerColor => "marker-color",
+            Self::Stroke => "stroke",
+            Self::Fill => "fill",
+            Self::MarkerSize => "marker-size",
+            Self::MarkerSymbol => "marker-symbol",
+            Self::StrokeWidth => "stroke-width",
+            Self::StrokeOpacity => "stroke-opacity",
+            Self::FillOpacity => "fill-opacity",
+        }
+    }
+
+    /// The property named `key`, if it is one of these.
+    fn of(key: &str) -> Option<Self> {
+        Some(match key {
+            "kind" => Self::Kind,
+            "name" => Self::Name,
+            "title" => Self::Title,
+            "description" => Self::Description,
+            "date" => Self::Date,
+            "date_end" => Self::DateEnd,
+            "from" => Self::From,
+            "to" => Self::To,
+            "cruise_kmh" => Self::CruiseKmh,
+            "schematic" => Self::Schematic,
+            "marker-color" => Self::MarkerColor,
+            "stroke" => Self::Stroke,
+            "fill" => Self::Fill,
+            "marker-size" => Self::MarkerSize,
+            "marker-symbol" => Self::MarkerSymbol,
+            "stroke-width" => Self::StrokeWidth,
+            "stroke-opacity" => Self::StrokeOpacity,
+            "fill-opacity" => Self::FillOpacity,
+            _ => return None,
+        })
+    }
+}
+
+/// Reads property `key`, `which` of the scalars; gives whether the value is kept as found.
 fn scalar<'t, E: de::Error>(
     r: &mut Reader<'t>,
     parts: &mut Parts<'t>,
+    which: Scalar,
     key: &str,
     got: Got<'t>,
     raw: Option<&'t RawValue>,
@@ -594,8 +756,8 @@ fn scalar<'t, E: de::Error>(
     let number = got.number();
     let flag = got == Got::Bool(true);
     let text = got.into_str();
-    match key {
-        "kind" => {
+    match which {
+        Scalar::Kind => {
             match text.as_deref().map(|s| (s, FeatureKind::parse(s))) {
                 Some((_, Some(k))) => parts.kind = Some(k),
                 Some((s, None)) => {
@@ -607,17 +769,18 @@ fn scalar<'t, E: de::Error>(
                 None => return r.wrong_type(raw, path, "a string", kind).map(|()| true),
             }
         }
-        "name" | "title" | "description" => match text {
-            Some(s) => match key {
-                "name" => parts.name = Some(s),
-                "title" => parts.title = Some(s),
+        Scalar::Name | Scalar::Title | Scalar::Description => match text {
+            Some(s) => match which {
+                Scalar::Name => parts.name = Some(s),
+                Scalar::Title => parts.title = Some(s),
                 _ => parts.description = Some(s),
             },
             None => return r.wrong_type(raw, path, "a string", kind).map(|()| true),
         },
-        "date" | "date_end" => match text.as_deref().map(|s| (PartialDate::parse(s), s)) {
+        Scalar::Date | Scalar::DateEnd => match text.as_deref().map(|s| (PartialDate::parse(s), s))
+        {
             Some((Some(date), _)) => {
-                if key == "date" {
+                if which == Scalar::Date {
                     parts.date = Some(date);
                 } else {
                     parts.date_end = Some(date);
@@ -635,9 +798,9 @@ fn scalar<'t, E: de::Error>(
                     .map(|()| true);
             }
         },
-        "from" | "to" => match text {
+        Scalar::From | Scalar::To => match text {
             Some(s) => {
-                if key == "from" {
+                if which == Scalar::From {
                     parts.route.from = Some(s);
                 } else {
                     parts.route.to = Some(s);
@@ -650,7 +813,7 @@ fn scalar<'t, E: de::Error>(
                     .map(|()| true);
             }
         },
-        "cruise_kmh" => match number.filter(|v| *v > 0.0) {
+        Scalar::CruiseKmh => match number.filter(|v| *v > 0.0) {
             Some(v) => {
                 parts.route.cruise_kmh = Some(v);
                 keep(&mut parts.route.members, key, raw);
@@ -661,7 +824,7 @@ fn scalar<'t, E: de::Error>(
                     .map(|()| true);
             }
         },
-        "schematic" => match kind {
+        Scalar::Schematic => match kind {
             JsonKind::Bool => {
                 parts.route.schematic = flag;
                 keep(&mut parts.route.members, key, raw);
@@ -672,25 +835,27 @@ fn scalar<'t, E: de::Error>(
                     .map(|()| true);
             }
         },
-        "marker-color" | "stroke" | "fill" => match text.as_deref().map(|s| (Rgb::parse(s), s)) {
-            Some((Some(color), _)) => match key {
-                "marker-color" => parts.style.marker_color = Some(color),
-                "stroke" => parts.style.stroke = Some(color),
-                _ => parts.style.fill = Some(color),
-            },
-            Some((None, s)) => {
-                r.warn(raw, path, || {
-                    format!("{s:?} is not a colour (#RGB or #RRGGBB); the default is used")
-                })?;
-                return Ok(true);
+        Scalar::MarkerColor | Scalar::Stroke | Scalar::Fill => {
+            match text.as_deref().map(|s| (Rgb::parse(s), s)) {
+                Some((Some(color), _)) => match which {
+                    Scalar::MarkerColor => parts.style.marker_color = Some(color),
+                    Scalar::Stroke => parts.style.stroke = Some(color),
+                    _ => parts.style.fill = Some(color),
+                },
+                Some((None, s)) => {
+                    r.warn(raw, path, || {
+                        format!("{s:?} is not a colour (#RGB or #RRGGBB); the default is used")
+                    })?;
+                    return Ok(true);
+                }
+                None => {
+                    return r
+                        .wrong_type(raw, path, "a colour string", kind)
+                        .map(|()| true);
+                }
             }
-            None => {
-                return r
-                    .wrong_type(raw, path, "a colour string", kind)
-                    .map(|()| true);
-            }
-        },
-        "marker-size" => match text.as_deref().and_then(MarkerSize::parse) {
+        }
+        Scalar::MarkerSize => match text.as_deref().and_then(MarkerSize::parse) {
             Some(size) => parts.style.marker_size = size,
             None => {
                 r.warn(raw, path, || {
@@ -700,7 +865,7 @@ fn scalar<'t, E: de::Error>(
                 return Ok(true);
             }
         },
-        "marker-symbol" => match (text, kind) {
+        Scalar::MarkerSymbol => match (text, kind) {
             (Some(s), _) => {
                 parts.style.marker_symbol = Some(s.into_owned()).filter(|s| !s.is_empty())
             }
@@ -711,16 +876,20 @@ fn scalar<'t, E: de::Error>(
             }
             (None, kind) => return r.wrong_type(raw, path, "a string", kind).map(|()| true),
         },
-        "stroke-width" | "stroke-opacity" | "fill-opacity" => {
-            let max = if key == "stroke-width" { f64::MAX } else { 1.0 };
+        Scalar::StrokeWidth | Scalar::StrokeOpacity | Scalar::FillOpacity => {
+            let max = if which == Scalar::StrokeWidth {
+                f64::MAX
+            } else {
+                1.0
+            };
             match number.filter(|v| (0.0..=max).contains(v)) {
-                Some(v) => match key {
-                    "stroke-width" => parts.style.stroke_width = v,
-                    "stroke-opacity" => parts.style.stroke_opacity = v,
+                Some(v) => match which {
+                    Scalar::StrokeWidth => parts.style.stroke_width = v,
+                    Scalar::StrokeOpacity => parts.style.stroke_opacity = v,
                     _ => parts.style.fill_opacity = v,
                 },
                 None => {
-                    let range = if key == "stroke-width" {
+                    let range = if which == Scalar::StrokeWidth {
                         "a number ≥ 0"
                     } else {
                         "a number from 0 to 1"
@@ -732,8 +901,6 @@ fn scalar<'t, E: de::Error>(
                 }
             }
         }
-        // `type` and anything else: kept as found.
-        _ => return Ok(true),
     }
     Ok(false)
 }

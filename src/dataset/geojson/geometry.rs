@@ -13,7 +13,9 @@ use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor
 use serde_json::value::RawValue;
 
 use super::feature::{Parts, Reader, to_value};
-use super::raw::{Coords, Found, Got, JsonKind, Key, Node, RawObject, next_element, next_got};
+use super::raw::{
+    Coords, Found, Got, JsonKind, Member, Node, RawObject, next_element, next_member, next_str,
+};
 use super::{GEOMETRY_TYPES, json_diagnostic};
 use crate::dataset::build::member_path;
 use crate::dataset::{LocationPrecision, PrecisionLevel};
@@ -90,10 +92,10 @@ impl<'t> Visitor<'t> for GeometrySeed {
     fn visit_map<A: MapAccess<'t>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let located = self.located;
         let mut object = GeometryObject::default();
-        while let Some(key) = map.next_key::<Key<'t>>()? {
-            match key.0.as_ref() {
-                "type" => object.type_name = Some(next_got(&mut map, located)?),
-                "coordinates" => {
+        while let Some(member) = next_member(&mut map)? {
+            match member {
+                GeometryMember::Type => object.type_name = Some(next_str(&mut map, located)?),
+                GeometryMember::Coordinates => {
                     object.coordinates = Some(if located {
                         let raw: &'t RawValue = map.next_value()?;
                         let coords = serde_json::from_str::<Coords>(raw.get())
@@ -103,7 +105,7 @@ impl<'t> Visitor<'t> for GeometrySeed {
                         (Ok(map.next_value::<Coords>()?), None)
                     });
                 }
-                "geometries" => {
+                GeometryMember::Geometries => {
                     object.geometries = Some(if located {
                         let raw: &'t RawValue = map.next_value()?;
                         let parts = match JsonKind::of(raw) {
@@ -120,12 +122,34 @@ impl<'t> Visitor<'t> for GeometrySeed {
                         (map.next_value_seed(PartsSeed { located })?, None)
                     });
                 }
-                _ => {
+                GeometryMember::Other => {
                     map.next_value::<IgnoredAny>()?;
                 }
             }
         }
         Ok(GeometryFound::Object(object))
+    }
+}
+
+/// The members of a geometry object.
+enum GeometryMember {
+    Type,
+    Coordinates,
+    Geometries,
+    Other,
+}
+
+impl Member<'_> for GeometryMember {
+    fn of(key: &str) -> Option<Self> {
+        Some(match key {
+            "type" => Self::Type,
+            "coordinates" => Self::Coordinates,
+            "geometries" => Self::Geometries,
+            _ => return None,
+        })
+    }
+    fn other(_: std::borrow::Cow<'_, str>) -> Self {
+        Self::Other
     }
 }
 
@@ -247,14 +271,14 @@ fn build<'t>(
             ));
         }
     };
-    let type_path = member_path(path, "type");
+    let type_path = || member_path(path, "type");
     let Some((type_got, type_raw)) = &object.type_name else {
-        return Err((raw, type_path, "a geometry needs a \"type\"".to_owned()));
+        return Err((raw, type_path(), "a geometry needs a \"type\"".to_owned()));
     };
     let Got::Str(type_name) = type_got else {
         return Err((
             *type_raw,
-            type_path,
+            type_path(),
             format!("expected a string, found {}", type_got.kind().describe()),
         ));
     };
@@ -285,50 +309,37 @@ fn build<'t>(
     if !GEOMETRY_TYPES.contains(&type_name.as_ref()) {
         return Err((
             *type_raw,
-            type_path,
+            type_path(),
             format!("unknown geometry type {type_name:?}"),
         ));
     }
-    let cpath = member_path(path, "coordinates");
+    let cpath = || member_path(path, "coordinates");
     let Some((coords, coords_raw)) = &object.coordinates else {
-        return Err((raw, cpath, format!("a {type_name} needs \"coordinates\"")));
+        return Err((raw, cpath(), format!("a {type_name} needs \"coordinates\"")));
     };
-    let shape = |m: String| (*coords_raw, cpath.clone(), m);
+    let shape = |m: String| (*coords_raw, cpath(), m);
     let coords = coords.as_ref().map_err(|m| shape(m.clone()))?;
     let root = coords.node();
     let geometry = match type_name.as_ref() {
-        "Point" => Geometry::Point(Point(position(root, "", altitudes).map_err(shape)?)),
+        "Point" => Geometry::Point(Point(position(root, At::ROOT, altitudes).map_err(shape)?)),
         "MultiPoint" => Geometry::MultiPoint(MultiPoint(
-            positions(root, "", altitudes, 0)
+            positions(root, At::ROOT, altitudes, 0)
                 .map_err(shape)?
                 .into_iter()
                 .map(Point)
                 .collect(),
         )),
         "LineString" => Geometry::LineString(LineString(
-            positions(root, "", altitudes, 2).map_err(shape)?,
+            positions(root, At::ROOT, altitudes, 2).map_err(shape)?,
         )),
-        "MultiLineString" => {
-            let items = list(root, "").map_err(shape)?;
-            Geometry::MultiLineString(MultiLineString(
-                (0..items.len())
-                    .filter_map(|i| Some((i, items.child(i)?)))
-                    .map(|(i, c)| positions(c, &format!("[{i}]"), altitudes, 2).map(LineString))
-                    .collect::<Result<_, _>>()
-                    .map_err(shape)?,
-            ))
-        }
-        "Polygon" => Geometry::Polygon(polygon(root, "", altitudes).map_err(shape)?),
-        _ => {
-            let items = list(root, "").map_err(shape)?;
-            Geometry::MultiPolygon(MultiPolygon(
-                (0..items.len())
-                    .filter_map(|i| Some((i, items.child(i)?)))
-                    .map(|(i, c)| polygon(c, &format!("[{i}]"), altitudes))
-                    .collect::<Result<_, _>>()
-                    .map_err(shape)?,
-            ))
-        }
+        "MultiLineString" => Geometry::MultiLineString(MultiLineString(
+            each(root, altitudes, |c, at, alt| {
+                positions(c, at, alt, 2).map(LineString)
+            })
+            .map_err(shape)?,
+        )),
+        "Polygon" => Geometry::Polygon(polygon(root, At::ROOT, altitudes).map_err(shape)?),
+        _ => Geometry::MultiPolygon(MultiPolygon(each(root, altitudes, polygon).map_err(shape)?)),
     };
     Ok(geometry)
 }
@@ -380,8 +391,38 @@ pub(super) fn location_precision(raw: &RawValue) -> Result<LocationPrecision, St
     Ok(LocationPrecision { level, radius_km })
 }
 
+/// Where a value lies below `coordinates`: the indices from the outside in, written out
+/// (`[1][0]`) only for a message.
+#[derive(Clone, Copy)]
+struct At<'a> {
+    up: Option<&'a At<'a>>,
+    index: usize,
+}
+
+impl At<'_> {
+    /// `coordinates` itself.
+    const ROOT: At<'static> = At { up: None, index: 0 };
+
+    /// Element `index` of the array here.
+    fn child(&self, index: usize) -> At<'_> {
+        At {
+            up: Some(self),
+            index,
+        }
+    }
+}
+
+impl fmt::Display for At<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.up {
+            None => Ok(()),
+            Some(up) => write!(f, "{up}[{}]", self.index),
+        }
+    }
+}
+
 /// The array at `node`, or an error naming the path below `coordinates`.
-fn list<'c>(node: Node<'c>, path: &str) -> Result<&'c Coords, String> {
+fn list<'c>(node: Node<'c>, path: At<'_>) -> Result<&'c Coords, String> {
     match node {
         Node::Array(items) => Ok(items),
         Node::Number(_) => Err(format!(
@@ -394,7 +435,7 @@ fn list<'c>(node: Node<'c>, path: &str) -> Result<&'c Coords, String> {
 }
 
 /// One position: [lon, lat] or [lon, lat, alt], checked for range.
-fn position(node: Node<'_>, path: &str, altitudes: &mut Vec<f64>) -> Result<Coord<f64>, String> {
+fn position(node: Node<'_>, path: At<'_>, altitudes: &mut Vec<f64>) -> Result<Coord<f64>, String> {
     let items = list(node, path)?;
     let number = |i: usize| match items.child(i) {
         Some(Node::Number(v)) if v.is_finite() => Ok(v),
@@ -427,9 +468,10 @@ fn position(node: Node<'_>, path: &str, altitudes: &mut Vec<f64>) -> Result<Coor
     Ok(Coord { x: lon, y: lat })
 }
 
+/// The positions of the array at `node`, at least `min` of them.
 fn positions(
     node: Node<'_>,
-    path: &str,
+    path: At<'_>,
     altitudes: &mut Vec<f64>,
     min: usize,
 ) -> Result<Vec<Coord<f64>>, String> {
@@ -440,20 +482,43 @@ fn positions(
             items.len()
         ));
     }
-    (0..items.len())
-        .filter_map(|i| Some((i, items.child(i)?)))
-        .map(|(i, c)| position(c, &format!("{path}[{i}]"), altitudes))
-        .collect()
+    let mut out = Vec::with_capacity(items.len());
+    for i in 0..items.len() {
+        if let Some(c) = items.child(i) {
+            out.push(position(c, path.child(i), altitudes)?);
+        }
+    }
+    Ok(out)
 }
 
-fn polygon(node: Node<'_>, path: &str, altitudes: &mut Vec<f64>) -> Result<Polygon<f64>, String> {
+/// A polygon's rings: the first the exterior, the rest holes.
+fn polygon(node: Node<'_>, path: At<'_>, altitudes: &mut Vec<f64>) -> Result<Polygon<f64>, String> {
     let rings = list(node, path)?;
-    let mut rings = (0..rings.len())
-        .filter_map(|i| Some((i, rings.child(i)?)))
-        .map(|(i, ring)| positions(ring, &format!("{path}[{i}]"), altitudes, 4).map(LineString));
-    let exterior = rings
+    let mut read = Vec::with_capacity(rings.len());
+    for i in 0..rings.len() {
+        if let Some(ring) = rings.child(i) {
+            read.push(LineString(positions(ring, path.child(i), altitudes, 4)?));
+        }
+    }
+    let mut read = read.into_iter();
+    let exterior = read
         .next()
-        .ok_or_else(|| format!("coordinates{path}: a polygon needs at least one ring"))??;
-    let interiors = rings.collect::<Result<Vec<_>, _>>()?;
-    Ok(Polygon::new(exterior, interiors))
+        .ok_or_else(|| format!("coordinates{path}: a polygon needs at least one ring"))?;
+    Ok(Polygon::new(exterior, read.collect()))
+}
+
+/// The lines, or polygons, of the array at `node`, each read by `one`.
+fn each<T>(
+    node: Node<'_>,
+    altitudes: &mut Vec<f64>,
+    one: impl Fn(Node<'_>, At<'_>, &mut Vec<f64>) -> Result<T, String>,
+) -> Result<Vec<T>, String> {
+    let items = list(node, At::ROOT)?;
+    let mut out = Vec::with_capacity(items.len());
+    for i in 0..items.len() {
+        if let Some(c) = items.child(i) {
+            out.push(one(c, At::ROOT.child(i), altitudes)?);
+        }
+    }
+    Ok(out)
 }

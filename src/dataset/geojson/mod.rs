@@ -216,6 +216,7 @@ fn carefully<'t>(
 /// file order, or the error that stops the load (an element that is not a Feature).
 fn finish(part: &mut Part, text: &str, collection: bool) -> Result<Vec<Diagnostic>, Diagnostic> {
     let deferred = std::mem::take(&mut part.deferred);
+    log::debug!("{} features to read again, located", deferred.len());
     let cores = &part.cores;
     let read = crate::parallel::map_ranges(deferred.len(), 256, |range| {
         let mut reader = Reader::located(text);
@@ -257,24 +258,20 @@ fn path_of(index: usize, collection: bool) -> String {
     }
 }
 
-/// Reads the feature that starts `text` quickly: its parts and where its JSON value ends;
-/// `None` where it must be read located (or is no Feature, or no JSON).
-fn read_prefix(text: &str) -> (Option<Parts<'_>>, Option<usize>) {
-    struct Quick<'t>(Parts<'t>);
-    impl<'de> serde::Deserialize<'de> for Quick<'de> {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            FeatureSeed {
-                reader: &mut Reader::quick(),
-            }
-            .deserialize(d)
-            .map(Quick)
-        }
+/// Reads the feature that starts `text` quickly and hands its parts and its own text to
+/// `then`; gives where its JSON value ends, or `None` where it must be read located (or is
+/// no Feature, or no JSON).
+fn read_quickly<'t>(text: &'t str, then: impl FnOnce(Parts<'t>, &'t str)) -> Option<usize> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let parts = FeatureSeed {
+        reader: &mut Reader::quick(),
     }
-    let mut stream = serde_json::Deserializer::from_str(text).into_iter::<Quick<'_>>();
-    match stream.next() {
-        Some(Ok(Quick(parts))) => (Some(parts), Some(stream.byte_offset())),
-        _ => (None, None),
-    }
+    .deserialize(&mut de)
+    .ok()?;
+    // Where the value ended: the stream that would read on starts there.
+    let end = de.into_iter::<serde::de::IgnoredAny>().byte_offset();
+    then(parts, text.get(..end)?);
+    Some(end)
 }
 
 /// Reads the Feature `own` (a slice of the reader's text), located.

@@ -414,6 +414,67 @@ pub fn next_element<'de, A: SeqAccess<'de>, S: DeserializeSeed<'de>>(
     }
 }
 
+/// The members an object may have, as an enum: the one match on a key, made while serde
+/// reads it (as serde's derived field identifiers are).
+pub trait Member<'t>: Sized {
+    /// The member named `key`; `None` for one the format does not define.
+    fn of(key: &str) -> Option<Self>;
+    /// A member the format does not define, by name.
+    fn other(key: Cow<'t, str>) -> Self;
+}
+
+/// An object's key, read as the member it names.
+pub struct MemberKey<M>(pub M);
+
+impl<'de: 't, 't, M: Member<'t>> Deserialize<'de> for MemberKey<M> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<M>(PhantomData<M>);
+        impl<'de: 't, 't, M: Member<'t>> Visitor<'de> for V<M> {
+            type Value = MemberKey<M>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a member name")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(MemberKey(
+                    M::of(v).unwrap_or_else(|| M::other(Cow::Borrowed(v))),
+                ))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(MemberKey(
+                    M::of(v).unwrap_or_else(|| M::other(Cow::Owned(v.to_owned()))),
+                ))
+            }
+        }
+        d.deserialize_identifier(V(PhantomData))
+    }
+}
+
+/// The next key of an object, as the member it names.
+///
+/// # Errors
+/// The deserializer's.
+pub fn next_member<'de: 't, 't, A: MapAccess<'de>, M: Member<'t>>(
+    map: &mut A,
+) -> Result<Option<M>, A::Error> {
+    Ok(map.next_key::<MemberKey<M>>()?.map(|k| k.0))
+}
+
+/// A string value: reading quickly, only a string is taken (anything else stops the
+/// reading, which the located one then words); reading located, whatever was found.
+///
+/// # Errors
+/// The deserializer's, and a value that is no string, reading quickly.
+pub fn next_str<'de, A: MapAccess<'de>>(
+    map: &mut A,
+    located: bool,
+) -> Result<Found<'de, Got<'de>>, A::Error> {
+    if located {
+        next_got(map, true)
+    } else {
+        Ok((Got::Str(map.next_value::<Key<'de>>()?.0), None))
+    }
+}
+
 /// A value found where a scalar is wanted: read leniently, from its raw slice when there is
 /// one (so a number too large for an f64 is not an error there).
 ///

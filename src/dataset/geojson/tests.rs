@@ -3,7 +3,7 @@
 use proptest::prelude::*;
 
 use super::feature::{FeatureSeed, Parts, Reader};
-use super::{read_located, read_prefix};
+use super::{read_located, read_quickly};
 use crate::dataset::build::Record;
 use crate::dataset::{Diagnostic, Feature};
 use serde::de::DeserializeSeed as _;
@@ -170,8 +170,9 @@ fn feature_text() -> impl Strategy<Value = String> {
 
 /// The quick reading of a feature's text.
 fn quick(text: &str) -> Option<Parts<'_>> {
-    let (parts, end) = read_prefix(text);
-    parts.filter(|_| end == Some(text.len()))
+    let mut read = None;
+    let end = read_quickly(text, |parts, _| read = Some(parts));
+    read.filter(|_| end == Some(text.len()))
 }
 
 /// The located reading of a feature's text, as the load reads a deferred one: its record's
@@ -274,5 +275,21 @@ fn a_plain_feature_is_read_quickly() {
     // The same feature with a bad date is left to the located reading.
     assert!(
         quick(&text.replace(r#""kind":"target""#, r#""kind":"target","date":"soon""#)).is_none()
+    );
+}
+
+#[test]
+fn sizes() {
+    eprintln!(
+        "Parts {} Record {} SourceParts {} ClaimParts {} Got {} Coords {} GeometryFound {} Look {} RouteParts? Geometry {}",
+        std::mem::size_of::<Parts<'_>>(),
+        std::mem::size_of::<Record<'_>>(),
+        std::mem::size_of::<super::evidence::SourceParts<'_>>(),
+        std::mem::size_of::<super::evidence::ClaimParts<'_>>(),
+        std::mem::size_of::<super::raw::Got<'_>>(),
+        std::mem::size_of::<super::raw::Coords>(),
+        std::mem::size_of::<super::geometry::GeometryFound<'_>>(),
+        std::mem::size_of::<crate::dataset::Look>(),
+        std::mem::size_of::<geo_types::Geometry<f64>>(),
     );
 }
