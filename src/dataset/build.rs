@@ -133,9 +133,8 @@ impl Part {
         self.set(index, core, &source_ids, cites_elsewhere);
     }
 
-    /// Holds a place for a feature that is read later (in full, once indices are known),
-    /// and gives its index in this part.
-    pub fn defer(&mut self, own: &str, text: &str) -> u32 {
+    /// Holds a place for a feature that is read later (in full, once indices are known).
+    pub fn defer(&mut self, own: &str, text: &str) {
         let (start, len) = span_of(own, text);
         let here = index_u32(self.cores.len());
         self.deferred.push(here);
@@ -150,7 +149,6 @@ impl Part {
             route: store::NONE,
             kind: FeatureKind::Other,
         });
-        here
     }
 
     /// The compact record of feature `here`, the ids of the sources it defines and whether

@@ -26,8 +26,8 @@ pub struct LoadProgress {
 }
 
 impl LoadProgress {
-    /// Work done so far and in all (features, or bytes of the features array; the total is 0
-    /// while it is not known yet).
+    /// Work done so far and in all, in bytes of the features array (the total is 0 while it
+    /// is not known yet, and for a file that is one Feature or one geometry).
     pub fn features(&self) -> (usize, usize) {
         (
             self.done.load(Ordering::Relaxed),
