@@ -112,9 +112,9 @@ pub(crate) struct Record<'a> {
     /// The geometry.
     pub geometry: Option<Geometry<f64>>,
     /// For routes: their ends, aircraft and speed (the builder measures them).
-    pub route: Option<RouteInfo>,
+    pub route: Option<Box<RouteInfo>>,
     /// Ids of the sources the feature defines.
-    pub source_ids: Vec<&'a str>,
+    pub source_ids: Vec<Cow<'a, str>>,
     /// Whether a claim cites a source the feature does not define.
     pub cites_elsewhere: bool,
 }
@@ -159,7 +159,7 @@ impl Part {
         here: u32,
         text: &str,
         record: Record<'r>,
-    ) -> (Core, Vec<&'r str>, bool) {
+    ) -> (Core, Vec<Cow<'r, str>>, bool) {
         let own = record.own;
         let (start, len) = span_of(own, text);
         let span = |part: &mut Self, s: &Cow<'_, str>| match s {
@@ -187,7 +187,7 @@ impl Part {
             None => store::NONE,
             Some(mut route) => {
                 route.metrics = RouteMetrics::measure(&route_vertices(self.shape(geometry)));
-                self.routes.push(route);
+                self.routes.push(*route);
                 index_u32(self.routes.len() - 1)
             }
         };

@@ -155,7 +155,7 @@ pub(crate) struct Part {
     pub sources: Vec<(u64, u32)>,
     /// Features with a claim citing a source id they do not define themselves.
     pub cites_elsewhere: Vec<u32>,
-    /// Features the fast path refused, still to be read in full (their index is only known
+    /// Features the quick reading left, still to be read located (their index is only known
     /// once the runs are joined). Their records hold only their span until then.
     pub deferred: Vec<u32>,
     /// Features without an id, which get `#<index>` once the runs are joined; and whether
@@ -223,7 +223,13 @@ impl Part {
     /// Replaces feature `index`'s record (a deferred feature, once read in full), with the
     /// ids of the sources it defines and whether a claim of it cites a source it does not
     /// define.
-    pub fn set(&mut self, index: u32, core: Core, source_ids: &[&str], cites_elsewhere: bool) {
+    pub fn set(
+        &mut self,
+        index: u32,
+        core: Core,
+        source_ids: &[std::borrow::Cow<'_, str>],
+        cites_elsewhere: bool,
+    ) {
         self.sources
             .extend(source_ids.iter().map(|id| (id_hash(id), index)));
         if cites_elsewhere {
@@ -236,7 +242,12 @@ impl Part {
 
     /// Adds a feature, with the ids of the sources it defines and whether a claim of it
     /// cites a source it does not define.
-    pub fn push(&mut self, core: Core, source_ids: &[&str], cites_elsewhere: bool) {
+    pub fn push(
+        &mut self,
+        core: Core,
+        source_ids: &[std::borrow::Cow<'_, str>],
+        cites_elsewhere: bool,
+    ) {
         let here = u32::try_from(self.cores.len()).unwrap_or(NONE);
         self.sources
             .extend(source_ids.iter().map(|id| (id_hash(id), here)));

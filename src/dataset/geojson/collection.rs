@@ -4,7 +4,7 @@
 //! The top level is read by hand up to the `features` array. The array is then cut into as
 //! many stretches as there are cores, each starting at a guessed feature: the first `{`
 //! after a comma past the stretch's first byte whose object reads as a Feature. Each thread
-//! reads features (serde, straight into typed data, through the fast path) from its start
+//! reads features (quickly: serde, straight into typed data) from its start
 //! until it reaches the next thread's start. A guess is only kept when the thread before it
 //! lands exactly on it; where one does not (a `{"type":"Feature"` inside a string, say), the
 //! rest is read again on one thread from where the last good stretch ended. Anything the
@@ -18,14 +18,13 @@ use std::sync::atomic::Ordering;
 
 use serde_json::value::RawValue;
 
-use super::fast::{self, Prefix};
 use super::raw::RawObject;
-use super::{LoadProgress, quick_record, too_deep};
+use super::{LoadProgress, read_quickly, too_deep};
 use crate::dataset::LoadError;
 use crate::dataset::store::Part;
 
 /// A collection read the quick way: its other top-level members, and its features (some
-/// deferred to the full reader).
+/// deferred to a located reading).
 pub(super) struct Collection<'t> {
     /// Top-level members other than `type` and `features`, in order.
     pub members: Vec<(Cow<'t, str>, &'t RawValue)>,
@@ -54,7 +53,7 @@ fn value_at<'t, T: serde::Deserialize<'t>>(text: &'t str) -> Option<(T, usize)> 
     Some((value, stream.byte_offset()))
 }
 
-/// Reads `text` as a FeatureCollection the quick way; `Ok(None)` when the careful reader must.
+/// Reads `text` as a FeatureCollection the quick way; `Ok(None)` when the careful top level must.
 ///
 /// # Errors
 /// Only [`LoadError::Cancelled`].
@@ -109,7 +108,7 @@ pub(super) fn read<'t>(
                 collection_type = raw.get() == "\"FeatureCollection\"";
             }
             if members.iter().any(|(k, _)| *k == key) {
-                // A repeated member: the careful reader applies JSON's last-wins rule.
+                // A repeated member: the careful top level applies JSON's last-wins rule.
                 return Ok(None);
             }
             members.push((key, raw));
@@ -146,7 +145,7 @@ struct Stretch {
 }
 
 /// Reads the features array whose first element is at or after `from`; gives the features
-/// and the position just past the array, or `None` where the careful reader must.
+/// and the position just past the array, or `None` where the text there is no run of features.
 pub(super) fn features(
     text: &str,
     from: usize,
@@ -249,7 +248,7 @@ fn is_feature_at(text: &str, pos: usize) -> bool {
     let Some(rest) = text.get(pos..) else {
         return false;
     };
-    if fast::read_prefix(rest).quick.is_some() {
+    if read_quickly(rest, |_, _| ()).is_some() {
         return true;
     }
     value_at::<RawObject<'_>>(rest)
@@ -305,14 +304,13 @@ fn stretch(
         let Some(rest) = text.get(pos..) else {
             return Ok(None);
         };
-        let Prefix { quick, end } = fast::read_prefix(rest);
-        let end = match (quick, end) {
-            (Some(q), Some(end)) => {
-                part.push_record(text, quick_record(rest.get(..end).unwrap_or(""), q));
-                end
-            }
-            (_, end) => {
-                let Some(end) = end.or_else(|| value_at::<&RawValue>(rest).map(|(_, e)| e)) else {
+        let quick = read_quickly(rest, |parts, own| {
+            part.push_record(text, parts.into_record(own));
+        });
+        let end = match quick {
+            Some(end) => end,
+            None => {
+                let Some((_, end)) = value_at::<&RawValue>(rest) else {
                     return Ok(None);
                 };
                 part.defer(rest.get(..end).unwrap_or(""), text);
@@ -342,7 +340,8 @@ mod tests {
     use crate::synth::{SynthSpec, dataset_text};
 
     /// The same text with a repeated top-level member after the features (so that every
-    /// position before stays), which only the careful reader takes.
+    /// position before stays), which goes through the careful top level and then the same
+    /// pass over the features.
     fn careful(text: &str) -> Dataset {
         let end = text.rfind(']').expect("the features array");
         let text = format!("{}],\"x\":1,\"x\":2{}", &text[..end], &text[end + 1..]);
@@ -383,7 +382,7 @@ mod tests {
     #[test]
     fn a_wrong_guess_at_a_nested_feature_is_caught() {
         // Every feature carries a Feature inside a property, after a comma: a guessed start
-        // can land on it. Some features lack an id, and some are refused by the fast path
+        // can land on it. Some features lack an id, and some are left to the located reading
         // (a bad date), so that indices are only known after the stretches are joined.
         let features: Vec<String> = (0..12_000)
             .map(|i| {

@@ -1,158 +1,371 @@
-//! Reading GeoJSON geometry for the careful reader: every RFC 7946 type, positions checked
-//! for range, altitudes kept; an error names the raw value and the JSON path at fault, down
-//! to the position. Also `location_precision`, how exactly a position is known.
+//! Reading GeoJSON geometry: every RFC 7946 type, positions checked for range, altitudes
+//! kept. The geometry object is first taken as found ([`GeometryFound`]: its `type`,
+//! `coordinates` and `geometries`, JSON's last-wins rule for repeats) and then built; an
+//! error names the value and the JSON path at fault, down to the position, and the feature
+//! is kept without a geometry. Also `location_precision`, how exactly a position is known.
+
+use std::fmt;
 
 use geo_types::{
     Coord, Geometry, LineString, MultiLineString, MultiPoint, MultiPolygon, Point, Polygon,
 };
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
-use super::feature::{Loader, Place, as_f64, as_string, to_value};
-use super::raw::{Coords, JsonKind, RawObject};
+use super::feature::{Parts, Reader, to_value};
+use super::raw::{
+    Coords, Found, Got, JsonKind, Member, Node, RawObject, next_element, next_member, next_str,
+};
 use super::{GEOMETRY_TYPES, json_diagnostic};
 use crate::dataset::build::member_path;
-use crate::dataset::{Feature, LocationPrecision, PrecisionLevel};
+use crate::dataset::{LocationPrecision, PrecisionLevel};
 
-impl Loader<'_> {
-    pub(super) fn read_geometry_into(
-        &mut self,
-        place: &Place<'_>,
-        raw: &RawValue,
-        path: &str,
-        feature: &mut Feature,
-    ) {
-        if JsonKind::of(raw) == JsonKind::Null {
-            return;
-        }
-        match self.geometry(raw, path, &mut feature.altitudes_m) {
-            Ok(geometry) => feature.geometry = Some(geometry),
-            Err((at_raw, at_path, message)) => {
-                self.warn(
-                    place,
-                    at_raw,
-                    at_path,
-                    format!("{message}; the feature is kept without a geometry"),
-                );
-                feature.altitudes_m.clear();
-                feature
-                    .foreign_members
-                    .push(("geometry".to_owned(), to_value(raw)));
-            }
-        }
+/// A geometry value as found.
+#[derive(Debug)]
+pub(super) enum GeometryFound<'t> {
+    /// `null`.
+    Null,
+    /// An object, its members taken as found.
+    Object(GeometryObject<'t>),
+    /// Anything else.
+    Other(JsonKind),
+}
+
+/// A geometry object's members as found, each with its raw slice when read located.
+#[derive(Debug, Default)]
+pub(super) struct GeometryObject<'t> {
+    type_name: Option<Found<'t, Got<'t>>>,
+    /// The coordinates, or why they could not be read.
+    coordinates: Option<Found<'t, Result<Coords, String>>>,
+    /// A collection's parts, or what was found instead of an array.
+    geometries: Option<Found<'t, Result<Vec<Part<'t>>, JsonKind>>>,
+}
+
+type Part<'t> = Found<'t, GeometryFound<'t>>;
+
+/// Where a geometry went wrong: the value at fault, its path, and what is wrong.
+type Fault<'t> = (Option<&'t RawValue>, String, String);
+
+/// Reads a geometry value as found.
+#[derive(Clone, Copy)]
+pub(super) struct GeometrySeed {
+    /// Read every member from its raw slice.
+    pub located: bool,
+}
+
+impl<'t> DeserializeSeed<'t> for GeometrySeed {
+    type Value = GeometryFound<'t>;
+    fn deserialize<D: de::Deserializer<'t>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'t> Visitor<'t> for GeometrySeed {
+    type Value = GeometryFound<'t>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a geometry")
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(GeometryFound::Null)
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(GeometryFound::Other(JsonKind::Bool))
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(GeometryFound::Other(JsonKind::Number))
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(GeometryFound::Other(JsonKind::Number))
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(GeometryFound::Other(JsonKind::Number))
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(GeometryFound::Other(JsonKind::String))
+    }
+    fn visit_seq<A: SeqAccess<'t>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(GeometryFound::Other(JsonKind::Array))
     }
 
-    /// Reads a geometry. The error names the raw value and path at fault.
-    fn geometry<'r>(
-        &self,
-        raw: &'r RawValue,
+    fn visit_map<A: MapAccess<'t>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let located = self.located;
+        let mut object = GeometryObject::default();
+        while let Some(member) = next_member(&mut map)? {
+            match member {
+                GeometryMember::Type => object.type_name = Some(next_str(&mut map, located)?),
+                GeometryMember::Coordinates => {
+                    object.coordinates = Some(if located {
+                        let raw: &'t RawValue = map.next_value()?;
+                        let coords = serde_json::from_str::<Coords>(raw.get())
+                            .map_err(|e| json_diagnostic(&e).message);
+                        (coords, Some(raw))
+                    } else {
+                        (Ok(map.next_value::<Coords>()?), None)
+                    });
+                }
+                GeometryMember::Geometries => {
+                    object.geometries = Some(if located {
+                        let raw: &'t RawValue = map.next_value()?;
+                        let parts = match JsonKind::of(raw) {
+                            JsonKind::Array => {
+                                let mut de = serde_json::Deserializer::from_str(raw.get());
+                                PartsSeed { located }
+                                    .deserialize(&mut de)
+                                    .map_err(de::Error::custom)?
+                            }
+                            kind => Err(kind),
+                        };
+                        (parts, Some(raw))
+                    } else {
+                        (map.next_value_seed(PartsSeed { located })?, None)
+                    });
+                }
+                GeometryMember::Other => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(GeometryFound::Object(object))
+    }
+}
+
+/// The members of a geometry object.
+enum GeometryMember {
+    Type,
+    Coordinates,
+    Geometries,
+    Other,
+}
+
+impl Member<'_> for GeometryMember {
+    fn of(key: &str) -> Option<Self> {
+        Some(match key {
+            "type" => Self::Type,
+            "coordinates" => Self::Coordinates,
+            "geometries" => Self::Geometries,
+            _ => return None,
+        })
+    }
+    fn other(_: std::borrow::Cow<'_, str>) -> Self {
+        Self::Other
+    }
+}
+
+/// Reads a GeometryCollection's `geometries`: the parts, or the kind of value found instead
+/// of an array.
+#[derive(Clone, Copy)]
+struct PartsSeed {
+    located: bool,
+}
+
+impl<'t> DeserializeSeed<'t> for PartsSeed {
+    type Value = Result<Vec<Part<'t>>, JsonKind>;
+    fn deserialize<D: de::Deserializer<'t>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'t> Visitor<'t> for PartsSeed {
+    type Value = Result<Vec<Part<'t>>, JsonKind>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an array of geometries")
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Err(JsonKind::Null))
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(Err(JsonKind::Bool))
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(Err(JsonKind::Number))
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(Err(JsonKind::Number))
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(Err(JsonKind::Number))
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(Err(JsonKind::String))
+    }
+    fn visit_map<A: MapAccess<'t>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(Err(JsonKind::Object))
+    }
+    fn visit_seq<A: SeqAccess<'t>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let seed = GeometrySeed {
+            located: self.located,
+        };
+        let mut parts = Vec::new();
+        while let Some(part) = next_element(&mut seq, self.located, seed)? {
+            parts.push(part);
+        }
+        Ok(Ok(parts))
+    }
+}
+
+impl<'t> GeometryFound<'t> {
+    /// Puts the geometry into `parts`, or warns (naming `path` below the feature) and keeps
+    /// the feature without one; `raw` is the whole value's slice, when read located.
+    ///
+    /// # Errors
+    /// Reading quickly, [`super::feature::REFUSED`] for a geometry at fault.
+    pub fn read_into<E: de::Error>(
+        self,
+        r: &mut Reader<'t>,
+        raw: Option<&'t RawValue>,
         path: &str,
-        altitudes: &mut Vec<f64>,
-    ) -> Result<Geometry<f64>, (&'r RawValue, String, String)> {
-        let fail = |r: &'r RawValue, p: String, m: String| Err((r, p, m));
-        let Ok(object) = serde_json::from_str::<RawObject<'r>>(raw.get()) else {
-            return fail(
+        parts: &mut Parts<'t>,
+    ) -> Result<(), E> {
+        if matches!(self, Self::Null) {
+            return Ok(());
+        }
+        let mut altitudes = Vec::new();
+        match build(&self, raw, path, &mut altitudes) {
+            Ok(geometry) => {
+                parts.geometry = Some(geometry);
+                parts.altitudes_m = altitudes;
+            }
+            Err((at, at_path, message)) => {
+                r.warn(
+                    at,
+                    || at_path,
+                    || format!("{message}; the feature is kept without a geometry"),
+                )?;
+                parts.geometry = None;
+                parts.altitudes_m.clear();
+                parts.geometry_kept = raw.map(to_value);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Builds a geometry found at `path` (its value `raw`).
+fn build<'t>(
+    found: &GeometryFound<'t>,
+    raw: Option<&'t RawValue>,
+    path: &str,
+    altitudes: &mut Vec<f64>,
+) -> Result<Geometry<f64>, Fault<'t>> {
+    let object = match found {
+        GeometryFound::Object(object) => object,
+        GeometryFound::Null => {
+            return Err((
+                raw,
+                path.to_owned(),
+                "a geometry must be an object or null, found null".to_owned(),
+            ));
+        }
+        GeometryFound::Other(kind) => {
+            return Err((
                 raw,
                 path.to_owned(),
                 format!(
                     "a geometry must be an object or null, found {}",
-                    JsonKind::of(raw).describe()
+                    kind.describe()
                 ),
-            );
-        };
-        let type_path = member_path(path, "type");
-        let Some(type_raw) = object.get("type") else {
-            return fail(raw, type_path, "a geometry needs a \"type\"".to_owned());
-        };
-        let Some(type_name) = as_string(type_raw) else {
-            return fail(
-                type_raw,
-                type_path,
-                format!(
-                    "expected a string, found {}",
-                    JsonKind::of(type_raw).describe()
-                ),
-            );
-        };
-        if type_name == "GeometryCollection" {
-            let gpath = member_path(path, "geometries");
-            let Some(list_raw) = object.get("geometries") else {
-                return fail(
-                    raw,
-                    gpath,
-                    "a GeometryCollection needs a \"geometries\" array".to_owned(),
-                );
-            };
-            let Ok(list) = serde_json::from_str::<Vec<&'r RawValue>>(list_raw.get()) else {
-                return fail(
-                    list_raw,
-                    gpath,
-                    format!(
-                        "expected an array, found {}",
-                        JsonKind::of(list_raw).describe()
-                    ),
-                );
-            };
-            let mut parts = Vec::with_capacity(list.len());
-            for (i, part) in list.into_iter().enumerate() {
-                parts.push(self.geometry(part, &format!("{gpath}[{i}]"), altitudes)?);
-            }
-            return Ok(Geometry::GeometryCollection(geo_types::GeometryCollection(
-                parts,
-            )));
+            ));
         }
-        if !GEOMETRY_TYPES.contains(&type_name.as_str()) {
-            return fail(
-                type_raw,
-                type_path,
-                format!("unknown geometry type {type_name:?}"),
-            );
+    };
+    let type_path = || member_path(path, "type");
+    let Some((type_got, type_raw)) = &object.type_name else {
+        return Err((raw, type_path(), "a geometry needs a \"type\"".to_owned()));
+    };
+    let Got::Str(type_name) = type_got else {
+        return Err((
+            *type_raw,
+            type_path(),
+            format!("expected a string, found {}", type_got.kind().describe()),
+        ));
+    };
+    if type_name == "GeometryCollection" {
+        let gpath = member_path(path, "geometries");
+        let Some((list, list_raw)) = &object.geometries else {
+            return Err((
+                raw,
+                gpath,
+                "a GeometryCollection needs a \"geometries\" array".to_owned(),
+            ));
+        };
+        let list = list.as_ref().map_err(|kind| {
+            (
+                *list_raw,
+                gpath.clone(),
+                format!("expected an array, found {}", kind.describe()),
+            )
+        })?;
+        let mut parts = Vec::with_capacity(list.len());
+        for (i, (part, part_raw)) in list.iter().enumerate() {
+            parts.push(build(part, *part_raw, &format!("{gpath}[{i}]"), altitudes)?);
         }
-        let cpath = member_path(path, "coordinates");
-        let Some(coords_raw) = object.get("coordinates") else {
-            return fail(raw, cpath, format!("a {type_name} needs \"coordinates\""));
-        };
-        let coords: Coords = serde_json::from_str(coords_raw.get())
-            .map_err(|e| (coords_raw, cpath.clone(), json_diagnostic(&e).message))?;
-        let shape = |m: String| (coords_raw, cpath.clone(), m);
-        let geometry = match type_name.as_str() {
-            "Point" => Geometry::Point(Point(position(&coords, "", altitudes).map_err(shape)?)),
-            "MultiPoint" => Geometry::MultiPoint(MultiPoint(
-                positions(&coords, "", altitudes, 0)
-                    .map_err(shape)?
-                    .into_iter()
-                    .map(Point)
-                    .collect(),
-            )),
-            "LineString" => Geometry::LineString(LineString(
-                positions(&coords, "", altitudes, 2).map_err(shape)?,
-            )),
-            "MultiLineString" => Geometry::MultiLineString(MultiLineString(
-                list(&coords, "")
-                    .map_err(shape)?
-                    .iter()
-                    .enumerate()
-                    .map(|(i, c)| positions(c, &format!("[{i}]"), altitudes, 2).map(LineString))
-                    .collect::<Result<_, _>>()
-                    .map_err(shape)?,
-            )),
-            "Polygon" => Geometry::Polygon(polygon(&coords, "", altitudes).map_err(shape)?),
-            _ => Geometry::MultiPolygon(MultiPolygon(
-                list(&coords, "")
-                    .map_err(shape)?
-                    .iter()
-                    .enumerate()
-                    .map(|(i, c)| polygon(c, &format!("[{i}]"), altitudes))
-                    .collect::<Result<_, _>>()
-                    .map_err(shape)?,
-            )),
-        };
-        Ok(geometry)
+        return Ok(Geometry::GeometryCollection(geo_types::GeometryCollection(
+            parts,
+        )));
     }
+    if !GEOMETRY_TYPES.contains(&type_name.as_ref()) {
+        return Err((
+            *type_raw,
+            type_path(),
+            format!("unknown geometry type {type_name:?}"),
+        ));
+    }
+    let cpath = || member_path(path, "coordinates");
+    let Some((coords, coords_raw)) = &object.coordinates else {
+        return Err((raw, cpath(), format!("a {type_name} needs \"coordinates\"")));
+    };
+    let shape = |m: String| (*coords_raw, cpath(), m);
+    let coords = coords.as_ref().map_err(|m| shape(m.clone()))?;
+    let root = coords.node();
+    let geometry = match type_name.as_ref() {
+        "Point" => Geometry::Point(Point(position(root, At::ROOT, altitudes).map_err(shape)?)),
+        "MultiPoint" => Geometry::MultiPoint(MultiPoint(
+            positions(root, At::ROOT, altitudes, 0)
+                .map_err(shape)?
+                .into_iter()
+                .map(Point)
+                .collect(),
+        )),
+        "LineString" => Geometry::LineString(LineString(
+            positions(root, At::ROOT, altitudes, 2).map_err(shape)?,
+        )),
+        "MultiLineString" => Geometry::MultiLineString(MultiLineString(
+            each(root, altitudes, |c, at, alt| {
+                positions(c, at, alt, 2).map(LineString)
+            })
+            .map_err(shape)?,
+        )),
+        "Polygon" => Geometry::Polygon(polygon(root, At::ROOT, altitudes).map_err(shape)?),
+        _ => Geometry::MultiPolygon(MultiPolygon(each(root, altitudes, polygon).map_err(shape)?)),
+    };
+    Ok(geometry)
 }
 
+/// A file that is one bare geometry, read as one feature without properties.
+///
+/// # Errors
+/// The deserializer's (the text has been checked to be JSON).
+pub(super) fn bare<'t>(
+    r: &mut Reader<'t>,
+    raw: &'t RawValue,
+) -> Result<Parts<'t>, serde_json::Error> {
+    let mut de = serde_json::Deserializer::from_str(raw.get());
+    let found = GeometrySeed { located: true }.deserialize(&mut de)?;
+    let mut parts = Parts::bare(None, Vec::new());
+    found.read_into::<serde_json::Error>(r, Some(raw), "", &mut parts)?;
+    Ok(parts)
+}
+
+/// Reads `location_precision`: a level, or `{"level": …, "radius_km": …}`.
+///
+/// # Errors
+/// The message to warn with.
 pub(super) fn location_precision(raw: &RawValue) -> Result<LocationPrecision, String> {
     const EXPECTED: &str = "location_precision must be \"exact\", \"approximate\", \"area\", or {\"level\": …, \"radius_km\": …}";
-    if let Some(level) = as_string(raw) {
+    if let Some(level) = Got::of_raw(raw).into_str() {
         let level = PrecisionLevel::parse(&level).ok_or_else(|| EXPECTED.to_owned())?;
         return Ok(LocationPrecision {
             level,
@@ -162,14 +375,15 @@ pub(super) fn location_precision(raw: &RawValue) -> Result<LocationPrecision, St
     let object: RawObject<'_> = serde_json::from_str(raw.get()).map_err(|_| EXPECTED.to_owned())?;
     let level = object
         .get("level")
-        .and_then(as_string)
+        .and_then(|l| Got::of_raw(l).into_str())
         .as_deref()
         .and_then(PrecisionLevel::parse)
         .ok_or_else(|| EXPECTED.to_owned())?;
     let radius_km = match object.get("radius_km") {
         None => None,
         Some(r) => Some(
-            as_f64(r)
+            Got::of_raw(r)
+                .number()
                 .filter(|&r| r >= 0.0)
                 .ok_or("radius_km must be a number ≥ 0")?,
         ),
@@ -177,29 +391,59 @@ pub(super) fn location_precision(raw: &RawValue) -> Result<LocationPrecision, St
     Ok(LocationPrecision { level, radius_km })
 }
 
-/// The items of a coordinate array, or an error naming the path below `coordinates`.
-fn list<'c>(coords: &'c Coords, path: &str) -> Result<&'c [Coords], String> {
-    match coords {
-        Coords::Array(items) => Ok(items),
-        Coords::Number(_) => Err(format!(
+/// Where a value lies below `coordinates`: the indices from the outside in, written out
+/// (`[1][0]`) only for a message.
+#[derive(Clone, Copy)]
+struct At<'a> {
+    up: Option<&'a At<'a>>,
+    index: usize,
+}
+
+impl At<'_> {
+    /// `coordinates` itself.
+    const ROOT: At<'static> = At { up: None, index: 0 };
+
+    /// Element `index` of the array here.
+    fn child(&self, index: usize) -> At<'_> {
+        At {
+            up: Some(self),
+            index,
+        }
+    }
+}
+
+impl fmt::Display for At<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.up {
+            None => Ok(()),
+            Some(up) => write!(f, "{up}[{}]", self.index),
+        }
+    }
+}
+
+/// The array at `node`, or an error naming the path below `coordinates`.
+fn list<'c>(node: Node<'c>, path: At<'_>) -> Result<&'c Coords, String> {
+    match node {
+        Node::Array(items) => Ok(items),
+        Node::Number(_) => Err(format!(
             "coordinates{path}: expected an array, found a number"
         )),
-        Coords::Other(found) => Err(format!(
+        Node::Other(found) => Err(format!(
             "coordinates{path}: expected an array, found {found}"
         )),
     }
 }
 
 /// One position: [lon, lat] or [lon, lat, alt], checked for range.
-fn position(coords: &Coords, path: &str, altitudes: &mut Vec<f64>) -> Result<Coord<f64>, String> {
-    let items = list(coords, path)?;
-    let number = |i: usize| match items.get(i) {
-        Some(Coords::Number(v)) if v.is_finite() => Ok(*v),
-        Some(Coords::Number(_)) => Err(format!("coordinates{path}[{i}]: not a finite number")),
-        Some(Coords::Array(_)) => Err(format!(
+fn position(node: Node<'_>, path: At<'_>, altitudes: &mut Vec<f64>) -> Result<Coord<f64>, String> {
+    let items = list(node, path)?;
+    let number = |i: usize| match items.child(i) {
+        Some(Node::Number(v)) if v.is_finite() => Ok(v),
+        Some(Node::Number(_)) => Err(format!("coordinates{path}[{i}]: not a finite number")),
+        Some(Node::Array(_)) => Err(format!(
             "coordinates{path}[{i}]: expected a number, found an array"
         )),
-        Some(Coords::Other(found)) => Err(format!(
+        Some(Node::Other(found)) => Err(format!(
             "coordinates{path}[{i}]: expected a number, found {found}"
         )),
         None => Err(format!(
@@ -224,35 +468,57 @@ fn position(coords: &Coords, path: &str, altitudes: &mut Vec<f64>) -> Result<Coo
     Ok(Coord { x: lon, y: lat })
 }
 
+/// The positions of the array at `node`, at least `min` of them.
 fn positions(
-    coords: &Coords,
-    path: &str,
+    node: Node<'_>,
+    path: At<'_>,
     altitudes: &mut Vec<f64>,
     min: usize,
 ) -> Result<Vec<Coord<f64>>, String> {
-    let items = list(coords, path)?;
+    let items = list(node, path)?;
     if items.len() < min {
         return Err(format!(
             "coordinates{path}: needs at least {min} positions, has {}",
             items.len()
         ));
     }
-    items
-        .iter()
-        .enumerate()
-        .map(|(i, c)| position(c, &format!("{path}[{i}]"), altitudes))
-        .collect()
+    let mut out = Vec::with_capacity(items.len());
+    for i in 0..items.len() {
+        if let Some(c) = items.child(i) {
+            out.push(position(c, path.child(i), altitudes)?);
+        }
+    }
+    Ok(out)
 }
 
-fn polygon(coords: &Coords, path: &str, altitudes: &mut Vec<f64>) -> Result<Polygon<f64>, String> {
-    let rings = list(coords, path)?;
-    let mut rings = rings
-        .iter()
-        .enumerate()
-        .map(|(i, ring)| positions(ring, &format!("{path}[{i}]"), altitudes, 4).map(LineString));
-    let exterior = rings
+/// A polygon's rings: the first the exterior, the rest holes.
+fn polygon(node: Node<'_>, path: At<'_>, altitudes: &mut Vec<f64>) -> Result<Polygon<f64>, String> {
+    let rings = list(node, path)?;
+    let mut read = Vec::with_capacity(rings.len());
+    for i in 0..rings.len() {
+        if let Some(ring) = rings.child(i) {
+            read.push(LineString(positions(ring, path.child(i), altitudes, 4)?));
+        }
+    }
+    let mut read = read.into_iter();
+    let exterior = read
         .next()
-        .ok_or_else(|| format!("coordinates{path}: a polygon needs at least one ring"))??;
-    let interiors = rings.collect::<Result<Vec<_>, _>>()?;
-    Ok(Polygon::new(exterior, interiors))
+        .ok_or_else(|| format!("coordinates{path}: a polygon needs at least one ring"))?;
+    Ok(Polygon::new(exterior, read.collect()))
+}
+
+/// The lines, or polygons, of the array at `node`, each read by `one`.
+fn each<T>(
+    node: Node<'_>,
+    altitudes: &mut Vec<f64>,
+    one: impl Fn(Node<'_>, At<'_>, &mut Vec<f64>) -> Result<T, String>,
+) -> Result<Vec<T>, String> {
+    let items = list(node, At::ROOT)?;
+    let mut out = Vec::with_capacity(items.len());
+    for i in 0..items.len() {
+        if let Some(c) = items.child(i) {
+            out.push(one(c, At::ROOT.child(i), altitudes)?);
+        }
+    }
+    Ok(out)
 }

@@ -1,35 +1,38 @@
-//! The GeoJSON reader: RFC 7946 text → the model, through the builder.
+//! The GeoJSON reader: RFC 7946 text → the model, through the builder. One reader: every
+//! Feature is read by [`feature`] (with [`geometry`] and [`evidence`]), whichever thread
+//! runs it and however the file is laid out.
 //!
-//! A FeatureCollection is read in one parallel pass ([`collection`]): each feature straight
-//! into borrowed typed data by the fast path ([`fast`]), or, when the fast path cannot vouch
-//! for it, read in full by the careful reader ([`feature`], [`geometry`]) once its index is
-//! known, which words every warning with its line:column, feature index, id and JSON path.
-//! A file the quick pass does not expect (a single Feature, a bare geometry, bad JSON, a
-//! repeated member) is read here, through [`raw`]'s borrowed slices, and its error worded.
-//! What is wrong with the file as a whole is a [`LoadError`]; what is wrong with one feature
-//! is a warning, and the value at fault is kept so that nothing is lost.
+//! A FeatureCollection is read in one parallel pass ([`collection`]), each feature quickly
+//! (straight into typed, borrowed data). A feature the quick reading stops at (it would warn)
+//! is read again, located, once its index is known, which words every warning with its
+//! line:column, feature index, id and JSON path. A file the quick pass does not take (a
+//! single Feature, a bare geometry, bad JSON, a repeated member) is read here through
+//! [`raw`]'s borrowed slices, and its error worded. What is wrong with the file as a whole is
+//! a [`LoadError`]; what is wrong with one feature is a warning, and the value at fault is
+//! kept so that nothing is lost.
 //!
 //! Knows GeoJSON's syntax and the model; not how files are opened, nor any screen.
 
 mod collection;
-mod fast;
+mod evidence;
 mod feature;
 mod geometry;
 mod raw;
+#[cfg(test)]
+mod tests;
 
 use std::borrow::Cow;
 use std::path::Path;
 
-use geo_types::{Coord, Geometry, LineString, Point};
+use serde::de::DeserializeSeed as _;
 use serde_json::value::RawValue;
 
-use super::build::{Built, Record};
+use super::build::{Built, member_path};
 use super::open::{LoadProgress, invalid};
-use super::store::{Core, Look, Part};
-use super::{Diagnostic, Feature, LoadError, RouteInfo, TextLocation};
-use fast::{QuickFeature, QuickGeometry};
-use feature::{Loader, as_string, to_value};
-use raw::{JsonKind, RawObject};
+use super::store::{Core, Part};
+use super::{Diagnostic, Feature, LoadError, TextLocation};
+use feature::{FeatureSeed, Parts, Reader, to_value};
+use raw::{Got, JsonKind, RawObject};
 
 /// A serde_json error as a diagnostic: its message without serde's own " at line …".
 pub(super) fn json_diagnostic(error: &serde_json::Error) -> Diagnostic {
@@ -73,7 +76,7 @@ pub(super) fn read(
         return Err(invalid(origin, Diagnostic::new("the file is empty")));
     }
     let started = std::time::Instant::now();
-    let mut loader = Loader::new(text);
+    let mut loader = Reader::located(text);
     loader.warnings = warnings;
     let (members, mut part, collection) = match collection::read(text, progress)? {
         Some(quick) => (quick.members, quick.part, true),
@@ -87,7 +90,7 @@ pub(super) fn read(
     for (key, raw) in &members {
         foreign_members.push((key.to_string(), to_value(raw)));
         if key == "aircraft" {
-            aircraft_cruise_kmh = loader.aircraft_table(raw);
+            aircraft_cruise_kmh = aircraft_table(&mut loader, raw);
         }
     }
     Ok(Built {
@@ -109,7 +112,7 @@ fn carefully<'t>(
     text: &'t str,
     origin: Option<&Path>,
     progress: &LoadProgress,
-    loader: &mut Loader<'t>,
+    loader: &mut Reader<'t>,
 ) -> Result<(Members<'t>, Part, bool), LoadError> {
     if let Some(offset) = too_deep(text) {
         return Err(invalid(
@@ -132,7 +135,7 @@ fn carefully<'t>(
                 Diagnostic::new("missing \"type\": not a GeoJSON object").property("type"),
             ));
         }
-        Some(raw) => as_string(raw).ok_or_else(|| {
+        Some(raw) => Got::of_raw(raw).into_str().ok_or_else(|| {
             invalid(
                 origin,
                 Diagnostic::new(format!(
@@ -145,7 +148,7 @@ fn carefully<'t>(
         })?,
     };
     let mut part = Part::default();
-    match type_name.as_str() {
+    match type_name.as_ref() {
         "FeatureCollection" => {
             let raw_features = top.get("features").ok_or_else(|| {
                 invalid(
@@ -184,15 +187,18 @@ fn carefully<'t>(
             // The whole text is the one feature; serde_json has already checked it.
             let raw: &RawValue =
                 serde_json::from_str(text).map_err(|e| invalid(origin, json_diagnostic(&e)))?;
-            let mut feature = loader.feature(0, raw, "").map_err(|d| invalid(origin, d))?;
-            part.push_record(text, full_record(raw.get(), &mut feature));
+            loader.index = 0;
+            loader.prefix = String::new();
+            let parts = read_located(loader, raw.get()).map_err(|d| invalid(origin, d))?;
+            part.push_record(text, parts.into_record(raw.get()));
             Ok((Vec::new(), part, false))
         }
         t if GEOMETRY_TYPES.contains(&t) => {
             let raw: &RawValue =
                 serde_json::from_str(text).map_err(|e| invalid(origin, json_diagnostic(&e)))?;
-            let mut feature = loader.bare_geometry(raw);
-            part.push_record(text, full_record(raw.get(), &mut feature));
+            let parts =
+                geometry::bare(loader, raw).map_err(|e| invalid(origin, json_diagnostic(&e)))?;
+            part.push_record(text, parts.into_record(raw.get()));
             Ok((Vec::new(), part, false))
         }
         other => Err(invalid(
@@ -205,55 +211,106 @@ fn carefully<'t>(
     }
 }
 
-/// Reads the deferred features in full (on all cores) and names the anonymous ones, now that
-/// every feature's index is known. Gives the deferred features' warnings in file order, or
-/// the error that stops the load (an element that is not a Feature).
+/// Reads the deferred features again, located (on all cores), and names the anonymous
+/// ones, now that every feature's index is known. Gives the deferred features' warnings in
+/// file order, or the error that stops the load (an element that is not a Feature).
 fn finish(part: &mut Part, text: &str, collection: bool) -> Result<Vec<Diagnostic>, Diagnostic> {
     let deferred = std::mem::take(&mut part.deferred);
+    log::debug!("{} features to read again, located", deferred.len());
     let cores = &part.cores;
     let read = crate::parallel::map_ranges(deferred.len(), 256, |range| {
-        let mut loader = Loader::new(text);
+        let mut reader = Reader::located(text);
         range
             .filter_map(|k| deferred.get(k).copied())
             .map(|index| {
                 let i = index as usize;
-                let own = cores
-                    .get(i)
-                    .and_then(|c| {
-                        let start = usize::try_from(c.start).ok()?;
-                        text.get(start..start + c.len as usize)
-                    })
-                    .unwrap_or("");
-                let prefix = if collection {
-                    format!("features[{i}]")
-                } else {
-                    String::new()
-                };
-                let feature = serde_json::from_str::<&RawValue>(own)
-                    .map_err(|e| json_diagnostic(&e))
-                    .and_then(|raw| loader.feature(i, raw, &prefix));
-                (index, own, feature, std::mem::take(&mut loader.warnings))
+                let own = cores.get(i).map_or("", |c| span(text, c));
+                reader.index = i;
+                reader.prefix = path_of(i, collection);
+                let parts = read_located(&mut reader, own);
+                (index, own, parts, std::mem::take(&mut reader.warnings))
             })
             .collect()
     });
     let mut warnings = Vec::new();
-    for (index, own, feature, feature_warnings) in read {
-        let mut feature = feature?;
-        part.set_record(index, text, full_record(own, &mut feature));
+    for (index, own, parts, feature_warnings) in read {
+        part.set_record(index, text, parts?.into_record(own));
         warnings.extend(feature_warnings);
     }
     part.name_anonymous();
     Ok(warnings)
 }
 
-/// Reads one Feature's text with the full reader, with its warnings (for tests of the fast
-/// path).
-#[cfg(test)]
-pub(super) fn read_one_in_full(text: &str) -> Option<(Feature, Vec<Diagnostic>)> {
-    let raw: &RawValue = serde_json::from_str(text).ok()?;
-    let mut loader = Loader::new(text);
-    let feature = loader.feature(0, raw, "features[0]").ok()?;
-    Ok::<_, ()>((feature, loader.warnings)).ok()
+/// A feature's own text.
+fn span<'t>(text: &'t str, core: &Core) -> &'t str {
+    usize::try_from(core.start)
+        .ok()
+        .and_then(|start| text.get(start..start.checked_add(core.len as usize)?))
+        .unwrap_or("")
+}
+
+/// The JSON path of feature `index`: `features[3]`, or empty for a file that is one Feature.
+fn path_of(index: usize, collection: bool) -> String {
+    if collection {
+        format!("features[{index}]")
+    } else {
+        String::new()
+    }
+}
+
+/// Reads the feature that starts `text` quickly and hands its parts and its own text to
+/// `then`; gives where its JSON value ends, or `None` where it must be read located (or is
+/// no Feature, or no JSON).
+fn read_quickly<'t>(text: &'t str, then: impl FnOnce(Parts<'t>, &'t str)) -> Option<usize> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let parts = FeatureSeed {
+        reader: &mut Reader::quick(),
+    }
+    .deserialize(&mut de)
+    .ok()?;
+    // Where the value ended: the stream that would read on starts there.
+    let end = de.into_iter::<serde::de::IgnoredAny>().byte_offset();
+    then(parts, text.get(..end)?);
+    Some(end)
+}
+
+/// Reads the Feature `own` (a slice of the reader's text), located.
+///
+/// # Errors
+/// When `own` is no Feature: not an object, or its `type` is not `"Feature"`.
+fn read_located<'t>(reader: &mut Reader<'t>, own: &'t str) -> Result<Parts<'t>, Diagnostic> {
+    let raw: &'t RawValue = serde_json::from_str(own).map_err(|e| json_diagnostic(&e))?;
+    let at = reader.location(raw);
+    if JsonKind::of(raw) != JsonKind::Object {
+        let property = if reader.prefix.is_empty() {
+            "(top level)".to_owned()
+        } else {
+            reader.prefix.clone()
+        };
+        return Err(Diagnostic::new(format!(
+            "expected a Feature object, found {}",
+            JsonKind::of(raw).describe()
+        ))
+        .property(property)
+        .at(at));
+    }
+    let before = reader.warnings.len();
+    let mut de = serde_json::Deserializer::from_str(raw.get());
+    let parts = FeatureSeed {
+        reader: &mut *reader,
+    }
+    .deserialize(&mut de)
+    .map_err(|e| json_diagnostic(&e))?;
+    if let Some(message) = parts.type_error() {
+        reader.warnings.truncate(before);
+        return Err(Diagnostic {
+            feature_index: Some(reader.index),
+            ..Diagnostic::new(message)
+                .property(member_path(&reader.prefix, "type"))
+                .at(at)
+        });
+    }
+    Ok(parts)
 }
 
 /// Reads feature `index` again, in full, from its span of `text`; warnings are not kept
@@ -264,26 +321,58 @@ pub(super) fn read_full(
     index: usize,
     collection: bool,
 ) -> Option<Feature> {
-    let start = usize::try_from(core.start).ok()?;
-    let own = text.get(start..start.checked_add(core.len as usize)?)?;
+    let own = span(text, core);
+    let mut reader = Reader::located(text);
+    reader.quiet = true;
     let raw: &RawValue = serde_json::from_str(own).ok()?;
-    let mut loader = Loader::new(text);
-    loader.quiet = true;
-    if collection {
-        loader
-            .feature(index, raw, &format!("features[{index}]"))
+    let is_feature = || {
+        serde_json::from_str::<RawObject<'_>>(own)
             .ok()
-    } else if own.trim_start().starts_with('{')
-        && serde_json::from_str::<RawObject<'_>>(own)
-            .ok()
-            .and_then(|o| o.get("type").and_then(as_string))
+            .and_then(|o| o.get("type").and_then(|t| Got::of_raw(t).into_str()))
             .as_deref()
             == Some("Feature")
-    {
-        loader.feature(0, raw, "").ok()
+    };
+    let parts = if collection || is_feature() {
+        reader.index = if collection { index } else { 0 };
+        reader.prefix = path_of(reader.index, collection);
+        read_located(&mut reader, own).ok()?
     } else {
-        Some(loader.bare_geometry(raw))
+        geometry::bare(&mut reader, raw).ok()?
+    };
+    Some(parts.into_feature(reader.index, None))
+}
+
+/// Reads the top-level `aircraft` table: `{"Tu-22M3": {"cruise_kmh": 900, …}, …}`.
+fn aircraft_table(reader: &mut Reader<'_>, raw: &RawValue) -> Vec<(String, f64)> {
+    let Ok(table) = serde_json::from_str::<RawObject<'_>>(raw.get()) else {
+        let at = reader.location(raw);
+        reader.warnings.push(
+            Diagnostic::new("\"aircraft\" should be an object of aircraft types")
+                .property("aircraft")
+                .at(at),
+        );
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (name, entry) in &table.members {
+        let speed = serde_json::from_str::<RawObject<'_>>(entry.get())
+            .ok()
+            .and_then(|o| o.get("cruise_kmh"))
+            .and_then(|v| Got::of_raw(v).number())
+            .filter(|v| *v > 0.0);
+        match speed {
+            Some(speed) => out.push((name.to_string(), speed)),
+            None => {
+                let at = reader.location(entry);
+                reader.warnings.push(
+                    Diagnostic::new("expected {\"cruise_kmh\": a number above 0, …}")
+                        .property(format!("aircraft.{name}"))
+                        .at(at),
+                );
+            }
+        }
     }
+    out
 }
 
 /// The deepest nesting of arrays and objects accepted (serde_json's own limit).
@@ -318,69 +407,4 @@ pub(super) fn too_deep(text: &str) -> Option<usize> {
         }
     }
     None
-}
-
-/// A feature the fast path read, for the builder.
-pub(super) fn quick_record<'a>(own: &'a str, q: QuickFeature<'a>) -> Record<'a> {
-    Record {
-        own,
-        id: q.id.map(Cow::Borrowed),
-        name: q.name,
-        description: q.description,
-        kind: q.kind,
-        look: Look {
-            style: q.style,
-            precision: q.location_precision,
-        },
-        geometry: match q.geometry {
-            QuickGeometry::None => None,
-            QuickGeometry::Point([x, y]) => Some(Geometry::Point(Point::new(x, y))),
-            QuickGeometry::Line(line) => Some(Geometry::LineString(LineString(
-                line.into_iter().map(|[x, y]| Coord { x, y }).collect(),
-            ))),
-        },
-        route: q.route.map(|r| RouteInfo {
-            from: r.from.map(str::to_owned),
-            to: r.to.map(str::to_owned),
-            aircraft: r.aircraft,
-            schematic: r.schematic,
-            cruise_kmh: r.cruise_kmh,
-            ..RouteInfo::default()
-        }),
-        cites_elsewhere: !q.foreign_citations.is_empty(),
-        source_ids: q.source_ids,
-    }
-}
-
-/// A feature the full reader read, for the builder. Its geometry and route move into the
-/// record; its strings, not being spans of `own`, go to the arena.
-fn full_record<'a>(own: &'a str, feature: &'a mut Feature) -> Record<'a> {
-    let geometry = feature.geometry.take();
-    let route = feature.route.take();
-    let feature: &'a Feature = feature;
-    let source_ids: Vec<&str> = feature
-        .sources
-        .iter()
-        .filter_map(|s| s.id.as_deref())
-        .collect();
-    let cites_elsewhere = feature
-        .claims
-        .iter()
-        .flat_map(|c| &c.source_ids)
-        .any(|id| !source_ids.contains(&id.as_str()));
-    Record {
-        own,
-        id: Some(Cow::Borrowed(&feature.id)),
-        name: Some(Cow::Borrowed(&feature.name)),
-        description: feature.description.as_deref().map(Cow::Borrowed),
-        kind: feature.kind,
-        look: Look {
-            style: feature.style.clone(),
-            precision: feature.location_precision,
-        },
-        geometry,
-        route,
-        source_ids,
-        cites_elsewhere,
-    }
 }

@@ -1,0 +1,563 @@
+//! Reading a feature's evidence: `claims` (what is claimed, by whom, how far established,
+//! citing which sources) and `sources` (who published what, when, where). A claim or a
+//! source that cannot be read is a warning and is kept as found among the feature's
+//! properties; a field of the wrong type is a warning and is kept with the source.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::Value;
+use serde_json::value::RawValue;
+
+use super::feature::{Reader, keep, to_value};
+use super::raw::{
+    Found, Got, JsonKind, Member, next_element, next_got, next_member, next_str, next_value, plain,
+};
+use crate::dataset::{Claim, ClaimStatus, PartialDate, Source};
+
+/// One claim as read.
+#[derive(Debug)]
+pub(super) struct ClaimParts<'t> {
+    text: Cow<'t, str>,
+    by: Option<Cow<'t, str>>,
+    status: Option<ClaimStatus>,
+    /// Ids of the sources it cites.
+    pub sources: Vec<Cow<'t, str>>,
+}
+
+impl ClaimParts<'_> {
+    /// The claim, owned.
+    pub fn into_claim(self) -> Claim {
+        Claim {
+            text: self.text.into_owned(),
+            by: self.by.map(Cow::into_owned),
+            status: self.status,
+            source_ids: self.sources.into_iter().map(Cow::into_owned).collect(),
+        }
+    }
+}
+
+/// One source as read.
+#[derive(Debug, Default)]
+pub(super) struct SourceParts<'t> {
+    /// The id claims cite it by.
+    pub id: Option<Cow<'t, str>>,
+    publisher: Option<Cow<'t, str>>,
+    title: Option<Cow<'t, str>>,
+    author: Option<Cow<'t, str>>,
+    published: Option<Cow<'t, str>>,
+    url: Option<Cow<'t, str>>,
+    quote: Option<Cow<'t, str>>,
+    accessed: Option<Cow<'t, str>>,
+    other: Vec<(String, Value)>,
+}
+
+impl SourceParts<'_> {
+    /// The source, owned.
+    pub fn into_source(self) -> Source {
+        let own = |s: Option<Cow<'_, str>>| s.map(Cow::into_owned);
+        Source {
+            id: own(self.id),
+            publisher: own(self.publisher),
+            title: own(self.title),
+            author: own(self.author),
+            published: own(self.published),
+            url: own(self.url),
+            quote: own(self.quote),
+            accessed: own(self.accessed),
+            other: self.other,
+        }
+    }
+}
+
+/// A string or a list of strings (`aircraft`, a claim's `sources`), or the kind of value
+/// found instead.
+#[derive(Debug)]
+pub(super) enum Strs<'t> {
+    /// The strings.
+    List(Vec<Cow<'t, str>>),
+    /// Something else.
+    Not(JsonKind),
+}
+
+impl<'de: 't, 't> de::Deserialize<'de> for Strs<'t> {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Strs<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string or a list of strings")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Strs<'de>, E> {
+                Ok(Strs::List(vec![Cow::Borrowed(v)]))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Strs<'de>, E> {
+                Ok(Strs::List(vec![Cow::Owned(v.to_owned())]))
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Strs<'de>, E> {
+                Ok(Strs::Not(JsonKind::Bool))
+            }
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Strs<'de>, E> {
+                Ok(Strs::Not(JsonKind::Number))
+            }
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Strs<'de>, E> {
+                Ok(Strs::Not(JsonKind::Number))
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Strs<'de>, E> {
+                Ok(Strs::Not(JsonKind::Number))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Strs<'de>, E> {
+                Ok(Strs::Not(JsonKind::Null))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Strs<'de>, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(Strs::Not(JsonKind::Object))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Strs<'de>, A::Error> {
+                let mut list = Vec::with_capacity(seq.size_hint().unwrap_or(1).min(64));
+                let mut all_strings = true;
+                while let Some(item) = seq.next_element::<Got<'de>>()? {
+                    match item {
+                        Got::Str(s) if all_strings => list.push(s),
+                        _ => all_strings = false,
+                    }
+                }
+                Ok(if all_strings {
+                    Strs::List(list)
+                } else {
+                    Strs::Not(JsonKind::Array)
+                })
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// Any string, whose text is not kept; anything else is an error.
+struct AnyStr;
+
+impl<'de> de::Deserialize<'de> for AnyStr {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = AnyStr;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: de::Error>(self, _: &str) -> Result<AnyStr, E> {
+                Ok(AnyStr)
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+/// Claims or sources as read, and the items kept as found (`claims[2]`).
+pub(super) struct Read<'t, T> {
+    /// What was read (reading located).
+    pub items: Vec<T>,
+    /// The source ids the claims cite, or the ids of the sources: what the builder keeps.
+    pub ids: Vec<Cow<'t, str>>,
+    /// Items that could not be read, under their property name.
+    pub kept: Vec<(String, Value)>,
+}
+
+impl<T> Read<'_, T> {
+    fn new() -> Self {
+        Self {
+            items: Vec::new(),
+            ids: Vec::new(),
+            kept: Vec::new(),
+        }
+    }
+}
+
+/// The members of a claim.
+enum ClaimMember {
+    Text,
+    By,
+    Status,
+    Sources,
+    Other,
+}
+
+impl Member<'_> for ClaimMember {
+    fn of(key: &str) -> Option<Self> {
+        Some(match key {
+            "text" => Self::Text,
+            "by" => Self::By,
+            "status" => Self::Status,
+            "sources" => Self::Sources,
+            _ => return None,
+        })
+    }
+    fn other(_: Cow<'_, str>) -> Self {
+        Self::Other
+    }
+}
+
+/// A source's fields, in the order [`SourceMember::Field`] numbers them.
+const SOURCE_FIELDS: [&str; 8] = [
+    "id",
+    "publisher",
+    "title",
+    "author",
+    "published",
+    "url",
+    "quote",
+    "accessed",
+];
+
+/// The members of a source.
+enum SourceMember<'t> {
+    /// One of [`SOURCE_FIELDS`].
+    Field(usize),
+    Other(Cow<'t, str>),
+}
+
+impl<'t> Member<'t> for SourceMember<'t> {
+    fn of(key: &str) -> Option<Self> {
+        SOURCE_FIELDS
+            .iter()
+            .position(|f| *f == key)
+            .map(Self::Field)
+    }
+    fn other(key: Cow<'t, str>) -> Self {
+        Self::Other(key)
+    }
+}
+
+/// Reads a `claims` array; gives the kind of value found when it is no array.
+pub(super) struct ClaimsSeed<'r, 't> {
+    reader: &'r mut Reader<'t>,
+    /// The array's path below the feature.
+    path: &'r str,
+}
+
+impl<'r, 't> ClaimsSeed<'r, 't> {
+    /// Reads the claims at `path` (below the feature).
+    pub fn new(reader: &'r mut Reader<'t>, path: &'r str) -> Self {
+        Self { reader, path }
+    }
+}
+
+/// A claim object's members as found (the last of a repeated member).
+#[derive(Default)]
+struct ClaimFound<'t> {
+    text: Option<Got<'t>>,
+    by: Option<Got<'t>>,
+    status: Option<Found<'t, Got<'t>>>,
+    sources: Option<Found<'t, Strs<'t>>>,
+}
+
+/// Reads one claim as found; `None` when it is no object.
+#[derive(Clone, Copy)]
+struct ClaimSeed {
+    located: bool,
+}
+
+impl<'t> DeserializeSeed<'t> for ClaimSeed {
+    type Value = Option<ClaimFound<'t>>;
+    fn deserialize<D: de::Deserializer<'t>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+/// The visits of a value that is neither an array nor an object, for seeds that want one
+/// of those: each gives `$none(kind)`.
+macro_rules! scalars_are {
+    ($value:ty, $none:expr) => {
+        fn visit_bool<E: de::Error>(self, _: bool) -> Result<$value, E> {
+            Ok($none(JsonKind::Bool))
+        }
+        fn visit_i64<E: de::Error>(self, _: i64) -> Result<$value, E> {
+            Ok($none(JsonKind::Number))
+        }
+        fn visit_u64<E: de::Error>(self, _: u64) -> Result<$value, E> {
+            Ok($none(JsonKind::Number))
+        }
+        fn visit_f64<E: de::Error>(self, _: f64) -> Result<$value, E> {
+            Ok($none(JsonKind::Number))
+        }
+        fn visit_str<E: de::Error>(self, _: &str) -> Result<$value, E> {
+            Ok($none(JsonKind::String))
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<$value, E> {
+            Ok($none(JsonKind::Null))
+        }
+    };
+}
+
+impl<'t> Visitor<'t> for ClaimSeed {
+    type Value = Option<ClaimFound<'t>>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a claim")
+    }
+    scalars_are!(Self::Value, |_| None);
+    fn visit_seq<A: SeqAccess<'t>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(None)
+    }
+    fn visit_map<A: MapAccess<'t>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let located = self.located;
+        let mut claim = ClaimFound::default();
+        while let Some(member) = next_member(&mut map)? {
+            match member {
+                ClaimMember::Text if !located => {
+                    // Reading quickly, only whether the text is a string matters.
+                    map.next_value::<AnyStr>()?;
+                    claim.text = Some(Got::Str(Cow::Borrowed("")));
+                }
+                ClaimMember::Text => claim.text = Some(next_str(&mut map, located)?.0),
+                // Reading quickly, who made the claim is not kept.
+                ClaimMember::By if located => claim.by = Some(next_got(&mut map, located)?.0),
+                ClaimMember::Status => claim.status = Some(next_str(&mut map, located)?),
+                ClaimMember::Sources => {
+                    claim.sources = Some(next_value(&mut map, located, plain::<Strs<'t>>())?);
+                }
+                ClaimMember::By | ClaimMember::Other => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(Some(claim))
+    }
+}
+
+impl<'t> DeserializeSeed<'t> for ClaimsSeed<'_, 't> {
+    type Value = Result<Read<'t, ClaimParts<'t>>, JsonKind>;
+    fn deserialize<D: de::Deserializer<'t>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'t> Visitor<'t> for ClaimsSeed<'_, 't> {
+    type Value = Result<Read<'t, ClaimParts<'t>>, JsonKind>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an array of claims")
+    }
+    scalars_are!(Self::Value, Err);
+    fn visit_map<A: MapAccess<'t>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(Err(JsonKind::Object))
+    }
+
+    fn visit_seq<A: SeqAccess<'t>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let (r, path) = (self.reader, self.path);
+        let located = r.located;
+        let mut read = Read::new();
+        let mut i = 0;
+        while let Some((found, raw)) = next_element(&mut seq, located, ClaimSeed { located })? {
+            let item = || format!("{path}[{i}]");
+            match found {
+                Some(ClaimFound {
+                    text: Some(Got::Str(text)),
+                    by,
+                    status,
+                    sources,
+                }) => {
+                    let status = match status {
+                        None => None,
+                        Some((got, at)) => {
+                            let parsed = got.into_str().as_deref().and_then(ClaimStatus::parse);
+                            if parsed.is_none() {
+                                r.warn(
+                                    at,
+                                    || format!("{}.status", item()),
+                                    || "status must be reported, claimed, confirmed, disputed or denied".to_owned(),
+                                )?;
+                            }
+                            parsed
+                        }
+                    };
+                    let sources = match sources {
+                        None => Vec::new(),
+                        Some((Strs::List(list), _)) => list,
+                        Some((Strs::Not(_), at)) => {
+                            r.warn(
+                                at,
+                                || format!("{}.sources", item()),
+                                || "expected an array of source ids".to_owned(),
+                            )?;
+                            Vec::new()
+                        }
+                    };
+                    if located {
+                        read.items.push(ClaimParts {
+                            text,
+                            by: by.and_then(Got::into_str),
+                            status,
+                            sources,
+                        });
+                    } else {
+                        read.ids.extend(sources);
+                    }
+                }
+                _ => {
+                    r.warn(raw, item, || {
+                        "a claim must be an object with a \"text\"; kept as found".to_owned()
+                    })?;
+                    keep(&mut read.kept, &format!("claims[{i}]"), raw);
+                }
+            }
+            i += 1;
+        }
+        Ok(Ok(read))
+    }
+}
+
+/// Reads a `sources` array; gives the kind of value found when it is no array.
+pub(super) struct SourcesSeed<'r, 't> {
+    reader: &'r mut Reader<'t>,
+    /// The array's path below the feature.
+    path: &'r str,
+}
+
+impl<'r, 't> SourcesSeed<'r, 't> {
+    /// Reads the sources at `path` (below the feature).
+    pub fn new(reader: &'r mut Reader<'t>, path: &'r str) -> Self {
+        Self { reader, path }
+    }
+}
+
+impl<'t> DeserializeSeed<'t> for SourcesSeed<'_, 't> {
+    type Value = Result<Read<'t, SourceParts<'t>>, JsonKind>;
+    fn deserialize<D: de::Deserializer<'t>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'t> Visitor<'t> for SourcesSeed<'_, 't> {
+    type Value = Result<Read<'t, SourceParts<'t>>, JsonKind>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an array of sources")
+    }
+    scalars_are!(Self::Value, Err);
+    fn visit_map<A: MapAccess<'t>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(Err(JsonKind::Object))
+    }
+
+    fn visit_seq<A: SeqAccess<'t>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let (r, path) = (self.reader, self.path);
+        let located = r.located;
+        let mut read = Read::new();
+        let mut i = 0;
+        loop {
+            let seed = SourceSeed {
+                reader: &mut *r,
+                path,
+                i,
+            };
+            let Some((found, raw)) = next_element(&mut seq, located, seed)? else {
+                break;
+            };
+            match found {
+                Some(source) => {
+                    read.ids.extend(source.id.clone());
+                    if located {
+                        read.items.push(source);
+                    }
+                }
+                None => {
+                    r.warn(
+                        raw,
+                        || format!("{path}[{i}]"),
+                        || "a source must be an object; kept as found".to_owned(),
+                    )?;
+                    keep(&mut read.kept, &format!("sources[{i}]"), raw);
+                }
+            }
+            i += 1;
+        }
+        Ok(Ok(read))
+    }
+}
+
+/// Reads one source, warning about each field as it goes; `None` when it is no object.
+struct SourceSeed<'r, 't> {
+    reader: &'r mut Reader<'t>,
+    /// The sources' path below the feature.
+    path: &'r str,
+    /// This source's index among them.
+    i: usize,
+}
+
+impl<'t> DeserializeSeed<'t> for SourceSeed<'_, 't> {
+    type Value = Option<SourceParts<'t>>;
+    fn deserialize<D: de::Deserializer<'t>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'t> Visitor<'t> for SourceSeed<'_, 't> {
+    type Value = Option<SourceParts<'t>>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a source")
+    }
+    scalars_are!(Self::Value, |_| None);
+    fn visit_seq<A: SeqAccess<'t>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(None)
+    }
+
+    fn visit_map<A: MapAccess<'t>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let (r, path, i) = (self.reader, self.path, self.i);
+        let located = r.located;
+        let mut source = SourceParts::default();
+        while let Some(member) = next_member(&mut map)? {
+            let field = match member {
+                SourceMember::Field(field) => field,
+                SourceMember::Other(other) => {
+                    if located {
+                        let raw: &'t RawValue = map.next_value()?;
+                        source.other.push((other.into_owned(), to_value(raw)));
+                    } else {
+                        map.next_value::<IgnoredAny>()?;
+                    }
+                    continue;
+                }
+            };
+            if !located && matches!(field, 1 | 2 | 3 | 5 | 6) {
+                // Reading quickly, only whether the text is a string matters.
+                map.next_value::<AnyStr>()?;
+                continue;
+            }
+            let key = SOURCE_FIELDS.get(field).copied().unwrap_or("");
+            let slot = match field {
+                0 => &mut source.id,
+                1 => &mut source.publisher,
+                2 => &mut source.title,
+                3 => &mut source.author,
+                4 => &mut source.published,
+                5 => &mut source.url,
+                6 => &mut source.quote,
+                _ => &mut source.accessed,
+            };
+            let (got, raw) = next_str(&mut map, located)?;
+            let path_of_field = || format!("{path}[{i}].{key}");
+            let kind = got.kind();
+            match got.into_str() {
+                Some(s) => *slot = Some(s),
+                None => {
+                    r.wrong_type(raw, path_of_field, "a string", kind)?;
+                    keep(&mut source.other, key, raw);
+                }
+            }
+            if matches!(key, "published" | "accessed")
+                && let Some(s) = slot.as_deref()
+                && PartialDate::parse(s).is_none()
+            {
+                r.warn(raw, path_of_field, || {
+                    format!("{s:?} is not an ISO 8601 date; shown as written")
+                })?;
+            }
+        }
+        Ok(Some(source))
+    }
+}
