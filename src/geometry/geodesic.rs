@@ -5,7 +5,6 @@
 //! straight lines in longitude/latitude: this departs from the RFC on purpose, for routes
 //! only. Other lines are drawn as the file gives them.
 
-use geo::{Bearing as _, Distance as _, Geodesic};
 use geo_types::{Coord, Point};
 
 /// Maximum length of a drawn segment of a densified route, in metres.
@@ -40,18 +39,27 @@ impl RouteMetrics {
     /// assert!((m.length_m / 1000.0 - 773.0).abs() < 3.0);
     /// ```
     pub fn measure(vertices: &[Point<f64>]) -> Option<Self> {
-        let legs_m: Vec<f64> = vertices
-            .windows(2)
-            .map(|pair| Geodesic.distance(pair[0], pair[1]))
-            .collect();
-        let length_m = legs_m.iter().sum();
-        let first = vertices.windows(2).find(|p| p[0] != p[1])?;
-        let last = vertices.windows(2).rev().find(|p| p[0] != p[1])?;
+        use geographiclib_rs::{Geodesic as Wgs84, InverseGeodesic as _};
+        let wgs84 = Wgs84::wgs84();
+        // One inverse solution a leg gives its length and both its azimuths.
+        let mut legs_m = Vec::with_capacity(vertices.len().saturating_sub(1));
+        let mut bearings = None;
+        for pair in vertices.windows(2) {
+            let (a, b) = (pair[0], pair[1]);
+            let (s12, azi1, azi2, _a12): (f64, f64, f64, f64) =
+                wgs84.inverse(a.y(), a.x(), b.y(), b.x());
+            legs_m.push(s12);
+            if a != b {
+                let initial = bearings.map_or(azi1, |(initial, _)| initial);
+                bearings = Some((initial, azi2));
+            }
+        }
+        let (initial, last) = bearings?;
         Some(Self {
-            length_m,
+            length_m: legs_m.iter().sum(),
             legs_m,
-            initial_bearing_deg: normalize_deg(Geodesic.bearing(first[0], first[1])),
-            final_bearing_deg: normalize_deg(Geodesic.bearing(last[1], last[0]) + 180.0),
+            initial_bearing_deg: normalize_deg(initial),
+            final_bearing_deg: normalize_deg(last),
         })
     }
 
@@ -154,6 +162,50 @@ pub fn split_at_antimeridian(points: impl IntoIterator<Item = Point<f64>>) -> Ve
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_inverse_a_leg_measures_as_geo_does() {
+        use geo::{Bearing as _, Distance as _, Geodesic};
+        let mut rng = crate::synth::Rng::new(7);
+        for _ in 0..500 {
+            let n = 2 + rng.below(4);
+            let mut vertices: Vec<Point<f64>> = (0..n)
+                .map(|_| Point::new(rng.range(-180.0, 180.0), rng.range(-89.0, 89.0)))
+                .collect();
+            if rng.below(4) == 0 {
+                // A repeated vertex: a leg of length zero, skipped for bearings.
+                let last = vertices[n - 1];
+                vertices.push(last);
+            }
+            let m = RouteMetrics::measure(&vertices).expect("distinct vertices");
+            let legs: Vec<f64> = vertices
+                .windows(2)
+                .map(|p| Geodesic.distance(p[0], p[1]))
+                .collect();
+            for (a, b) in m.legs_m.iter().zip(&legs) {
+                assert!((a - b).abs() < 1e-6, "leg {a} against {b}");
+            }
+            let first = vertices.windows(2).find(|p| p[0] != p[1]).expect("a leg");
+            let last = vertices
+                .windows(2)
+                .rev()
+                .find(|p| p[0] != p[1])
+                .expect("a leg");
+            let initial = normalize_deg(Geodesic.bearing(first[0], first[1]));
+            let fin = normalize_deg(Geodesic.bearing(last[1], last[0]) + 180.0);
+            let close = |a: f64, b: f64| {
+                let d = (a - b).rem_euclid(360.0);
+                d.min(360.0 - d) < 1e-9
+            };
+            assert!(close(m.initial_bearing_deg, initial));
+            assert!(
+                close(m.final_bearing_deg, fin),
+                "{} against {fin}",
+                m.final_bearing_deg
+            );
+        }
+        assert_eq!(RouteMetrics::measure(&[Point::new(1.0, 2.0); 3]), None);
+    }
 
     #[test]
     fn a_route_across_the_antimeridian_is_cut_in_two() {

@@ -305,7 +305,7 @@ fn stretch(
             return Ok(None);
         };
         let quick = read_quickly(rest, |parts, own| {
-            part.push_record(text, parts.into_record(own));
+            part.push_record(text, parts.take_record(own));
         });
         let end = match quick {
             Some(end) => end,

@@ -12,7 +12,8 @@ use serde_json::value::RawValue;
 
 use super::feature::{Reader, keep, to_value};
 use super::raw::{
-    Found, Got, JsonKind, Member, next_element, next_got, next_member, next_str, next_value, plain,
+    Found, Got, JsonKind, Key, Member, next_element, next_got, next_member, next_str, next_value,
+    plain,
 };
 use crate::dataset::{Claim, ClaimStatus, PartialDate, Source};
 
@@ -154,22 +155,51 @@ impl<'de> de::Deserialize<'de> for AnyStr {
 }
 
 /// Claims or sources as read, and the items kept as found (`claims[2]`).
-pub(super) struct Read<'t, T> {
+pub(super) struct Read<T> {
     /// What was read (reading located).
     pub items: Vec<T>,
-    /// The source ids the claims cite, or the ids of the sources: what the builder keeps.
-    pub ids: Vec<Cow<'t, str>>,
     /// Items that could not be read, under their property name.
     pub kept: Vec<(String, Value)>,
 }
 
-impl<T> Read<'_, T> {
+impl<T> Read<T> {
     fn new() -> Self {
         Self {
             items: Vec::new(),
-            ids: Vec::new(),
             kept: Vec::new(),
         }
+    }
+}
+
+/// Appends a string, or each string of an array, to a list of ids; anything else stops a
+/// quick reading (the located one reads it as [`Strs`] and warns).
+struct AppendIds<'r, 't>(&'r mut Vec<Cow<'t, str>>);
+
+impl<'t> DeserializeSeed<'t> for AppendIds<'_, 't> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'t>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'t> Visitor<'t> for AppendIds<'_, 't> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string or a list of strings")
+    }
+    fn visit_borrowed_str<E: de::Error>(self, v: &'t str) -> Result<(), E> {
+        self.0.push(Cow::Borrowed(v));
+        Ok(())
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        self.0.push(Cow::Owned(v.to_owned()));
+        Ok(())
+    }
+    fn visit_seq<A: SeqAccess<'t>>(self, mut seq: A) -> Result<(), A::Error> {
+        while let Some(Key(id)) = seq.next_element::<Key<'t>>()? {
+            self.0.push(id);
+        }
+        Ok(())
     }
 }
 
@@ -218,10 +248,17 @@ enum SourceMember<'t> {
 
 impl<'t> Member<'t> for SourceMember<'t> {
     fn of(key: &str) -> Option<Self> {
-        SOURCE_FIELDS
-            .iter()
-            .position(|f| *f == key)
-            .map(Self::Field)
+        Some(Self::Field(match key {
+            "id" => 0,
+            "publisher" => 1,
+            "title" => 2,
+            "author" => 3,
+            "published" => 4,
+            "url" => 5,
+            "quote" => 6,
+            "accessed" => 7,
+            _ => return None,
+        }))
     }
     fn other(key: Cow<'t, str>) -> Self {
         Self::Other(key)
@@ -233,12 +270,23 @@ pub(super) struct ClaimsSeed<'r, 't> {
     reader: &'r mut Reader<'t>,
     /// The array's path below the feature.
     path: &'r str,
+    /// Where the ids the claims cite go, reading quickly.
+    cited: &'r mut Vec<Cow<'t, str>>,
 }
 
 impl<'r, 't> ClaimsSeed<'r, 't> {
-    /// Reads the claims at `path` (below the feature).
-    pub fn new(reader: &'r mut Reader<'t>, path: &'r str) -> Self {
-        Self { reader, path }
+    /// Reads the claims at `path` (below the feature); reading quickly, the ids they cite
+    /// are added to `cited`.
+    pub fn new(
+        reader: &'r mut Reader<'t>,
+        path: &'r str,
+        cited: &'r mut Vec<Cow<'t, str>>,
+    ) -> Self {
+        Self {
+            reader,
+            path,
+            cited,
+        }
     }
 }
 
@@ -251,13 +299,14 @@ struct ClaimFound<'t> {
     sources: Option<Found<'t, Strs<'t>>>,
 }
 
-/// Reads one claim as found; `None` when it is no object.
-#[derive(Clone, Copy)]
-struct ClaimSeed {
+/// Reads one claim as found; `None` when it is no object. Reading quickly, the ids it
+/// cites go straight to `cited`.
+struct ClaimSeed<'r, 't> {
     located: bool,
+    cited: &'r mut Vec<Cow<'t, str>>,
 }
 
-impl<'t> DeserializeSeed<'t> for ClaimSeed {
+impl<'t> DeserializeSeed<'t> for ClaimSeed<'_, 't> {
     type Value = Option<ClaimFound<'t>>;
     fn deserialize<D: de::Deserializer<'t>>(self, d: D) -> Result<Self::Value, D::Error> {
         d.deserialize_any(self)
@@ -289,7 +338,7 @@ macro_rules! scalars_are {
     };
 }
 
-impl<'t> Visitor<'t> for ClaimSeed {
+impl<'t> Visitor<'t> for ClaimSeed<'_, 't> {
     type Value = Option<ClaimFound<'t>>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -314,6 +363,9 @@ impl<'t> Visitor<'t> for ClaimSeed {
                 // Reading quickly, who made the claim is not kept.
                 ClaimMember::By if located => claim.by = Some(next_got(&mut map, located)?.0),
                 ClaimMember::Status => claim.status = Some(next_str(&mut map, located)?),
+                ClaimMember::Sources if !located => {
+                    map.next_value_seed(AppendIds(&mut *self.cited))?;
+                }
                 ClaimMember::Sources => {
                     claim.sources = Some(next_value(&mut map, located, plain::<Strs<'t>>())?);
                 }
@@ -327,14 +379,14 @@ impl<'t> Visitor<'t> for ClaimSeed {
 }
 
 impl<'t> DeserializeSeed<'t> for ClaimsSeed<'_, 't> {
-    type Value = Result<Read<'t, ClaimParts<'t>>, JsonKind>;
+    type Value = Result<Read<ClaimParts<'t>>, JsonKind>;
     fn deserialize<D: de::Deserializer<'t>>(self, d: D) -> Result<Self::Value, D::Error> {
         d.deserialize_any(self)
     }
 }
 
 impl<'t> Visitor<'t> for ClaimsSeed<'_, 't> {
-    type Value = Result<Read<'t, ClaimParts<'t>>, JsonKind>;
+    type Value = Result<Read<ClaimParts<'t>>, JsonKind>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("an array of claims")
@@ -346,11 +398,18 @@ impl<'t> Visitor<'t> for ClaimsSeed<'_, 't> {
     }
 
     fn visit_seq<A: SeqAccess<'t>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        let (r, path) = (self.reader, self.path);
+        let (r, path, cited) = (self.reader, self.path, self.cited);
         let located = r.located;
         let mut read = Read::new();
         let mut i = 0;
-        while let Some((found, raw)) = next_element(&mut seq, located, ClaimSeed { located })? {
+        loop {
+            let seed = ClaimSeed {
+                located,
+                cited: &mut *cited,
+            };
+            let Some((found, raw)) = next_element(&mut seq, located, seed)? else {
+                break;
+            };
             let item = || format!("{path}[{i}]");
             match found {
                 Some(ClaimFound {
@@ -392,8 +451,6 @@ impl<'t> Visitor<'t> for ClaimsSeed<'_, 't> {
                             status,
                             sources,
                         });
-                    } else {
-                        read.ids.extend(sources);
                     }
                 }
                 _ => {
@@ -414,24 +471,26 @@ pub(super) struct SourcesSeed<'r, 't> {
     reader: &'r mut Reader<'t>,
     /// The array's path below the feature.
     path: &'r str,
+    /// Where the sources' ids go.
+    ids: &'r mut Vec<Cow<'t, str>>,
 }
 
 impl<'r, 't> SourcesSeed<'r, 't> {
-    /// Reads the sources at `path` (below the feature).
-    pub fn new(reader: &'r mut Reader<'t>, path: &'r str) -> Self {
-        Self { reader, path }
+    /// Reads the sources at `path` (below the feature), adding their ids to `ids`.
+    pub fn new(reader: &'r mut Reader<'t>, path: &'r str, ids: &'r mut Vec<Cow<'t, str>>) -> Self {
+        Self { reader, path, ids }
     }
 }
 
 impl<'t> DeserializeSeed<'t> for SourcesSeed<'_, 't> {
-    type Value = Result<Read<'t, SourceParts<'t>>, JsonKind>;
+    type Value = Result<Read<SourceParts<'t>>, JsonKind>;
     fn deserialize<D: de::Deserializer<'t>>(self, d: D) -> Result<Self::Value, D::Error> {
         d.deserialize_any(self)
     }
 }
 
 impl<'t> Visitor<'t> for SourcesSeed<'_, 't> {
-    type Value = Result<Read<'t, SourceParts<'t>>, JsonKind>;
+    type Value = Result<Read<SourceParts<'t>>, JsonKind>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("an array of sources")
@@ -443,7 +502,7 @@ impl<'t> Visitor<'t> for SourcesSeed<'_, 't> {
     }
 
     fn visit_seq<A: SeqAccess<'t>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        let (r, path) = (self.reader, self.path);
+        let (r, path, ids) = (self.reader, self.path, self.ids);
         let located = r.located;
         let mut read = Read::new();
         let mut i = 0;
@@ -452,25 +511,19 @@ impl<'t> Visitor<'t> for SourcesSeed<'_, 't> {
                 reader: &mut *r,
                 path,
                 i,
+                ids: &mut *ids,
+                items: &mut read.items,
             };
-            let Some((found, raw)) = next_element(&mut seq, located, seed)? else {
+            let Some((is_object, raw)) = next_element(&mut seq, located, seed)? else {
                 break;
             };
-            match found {
-                Some(source) => {
-                    read.ids.extend(source.id.clone());
-                    if located {
-                        read.items.push(source);
-                    }
-                }
-                None => {
-                    r.warn(
-                        raw,
-                        || format!("{path}[{i}]"),
-                        || "a source must be an object; kept as found".to_owned(),
-                    )?;
-                    keep(&mut read.kept, &format!("sources[{i}]"), raw);
-                }
+            if !is_object {
+                r.warn(
+                    raw,
+                    || format!("{path}[{i}]"),
+                    || "a source must be an object; kept as found".to_owned(),
+                )?;
+                keep(&mut read.kept, &format!("sources[{i}]"), raw);
             }
             i += 1;
         }
@@ -478,35 +531,38 @@ impl<'t> Visitor<'t> for SourcesSeed<'_, 't> {
     }
 }
 
-/// Reads one source, warning about each field as it goes; `None` when it is no object.
+/// Reads one source, warning about each field as it goes: its id goes to `ids`, and
+/// (reading located) the source to `items`. Gives whether it is an object.
 struct SourceSeed<'r, 't> {
     reader: &'r mut Reader<'t>,
     /// The sources' path below the feature.
     path: &'r str,
     /// This source's index among them.
     i: usize,
+    ids: &'r mut Vec<Cow<'t, str>>,
+    items: &'r mut Vec<SourceParts<'t>>,
 }
 
 impl<'t> DeserializeSeed<'t> for SourceSeed<'_, 't> {
-    type Value = Option<SourceParts<'t>>;
-    fn deserialize<D: de::Deserializer<'t>>(self, d: D) -> Result<Self::Value, D::Error> {
+    type Value = bool;
+    fn deserialize<D: de::Deserializer<'t>>(self, d: D) -> Result<bool, D::Error> {
         d.deserialize_any(self)
     }
 }
 
 impl<'t> Visitor<'t> for SourceSeed<'_, 't> {
-    type Value = Option<SourceParts<'t>>;
+    type Value = bool;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a source")
     }
-    scalars_are!(Self::Value, |_| None);
-    fn visit_seq<A: SeqAccess<'t>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+    scalars_are!(bool, |_| false);
+    fn visit_seq<A: SeqAccess<'t>>(self, mut seq: A) -> Result<bool, A::Error> {
         while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(None)
+        Ok(false)
     }
 
-    fn visit_map<A: MapAccess<'t>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+    fn visit_map<A: MapAccess<'t>>(self, mut map: A) -> Result<bool, A::Error> {
         let (r, path, i) = (self.reader, self.path, self.i);
         let located = r.located;
         let mut source = SourceParts::default();
@@ -558,6 +614,12 @@ impl<'t> Visitor<'t> for SourceSeed<'_, 't> {
                 })?;
             }
         }
-        Ok(Some(source))
+        if located {
+            self.ids.extend(source.id.clone());
+            self.items.push(source);
+        } else {
+            self.ids.extend(source.id);
+        }
+        Ok(true)
     }
 }

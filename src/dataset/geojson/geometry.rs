@@ -102,7 +102,12 @@ impl<'t> Visitor<'t> for GeometrySeed {
                             .map_err(|e| json_diagnostic(&e).message);
                         (coords, Some(raw))
                     } else {
-                        (Ok(map.next_value::<Coords>()?), None)
+                        let shape = match &object.type_name {
+                            Some((Got::Str(t), _)) if t == "Point" => Shape::Position,
+                            Some((Got::Str(t), _)) if t == "LineString" => Shape::Line,
+                            _ => Shape::Any,
+                        };
+                        (Ok(map.next_value_seed(shape)?), None)
                     });
                 }
                 GeometryMember::Geometries => {
@@ -128,6 +133,54 @@ impl<'t> Visitor<'t> for GeometrySeed {
             }
         }
         Ok(GeometryFound::Object(object))
+    }
+}
+
+/// The coordinates a quick reading expects, once it knows the type: a position, a line of
+/// positions, or any tree. What does not fit stops the quick reading (the located one reads
+/// any tree, and words what is wrong with it).
+#[derive(Clone, Copy)]
+enum Shape {
+    Position,
+    Line,
+    Any,
+}
+
+impl<'t> DeserializeSeed<'t> for Shape {
+    type Value = Coords;
+    fn deserialize<D: de::Deserializer<'t>>(self, d: D) -> Result<Coords, D::Error> {
+        match self {
+            Self::Any => de::Deserialize::deserialize(d),
+            _ => d.deserialize_seq(self),
+        }
+    }
+}
+
+impl<'t> Visitor<'t> for Shape {
+    type Value = Coords;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("positions")
+    }
+    fn visit_seq<A: SeqAccess<'t>>(self, mut seq: A) -> Result<Coords, A::Error> {
+        if let Self::Line = self {
+            let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(2).min(4096));
+            while let Some(position) = seq.next_element_seed(Self::Position)? {
+                items.push(position);
+            }
+            return Ok(Coords::Array(items));
+        }
+        let mut values = [0.0; 3];
+        let mut len = 0u8;
+        for slot in &mut values {
+            match seq.next_element::<f64>()? {
+                Some(v) => *slot = v,
+                None => return Ok(Coords::Numbers { values, len }),
+            }
+            len += 1;
+        }
+        // What follows the altitude is not read, whatever it is.
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Coords::Numbers { values, len })
     }
 }
 

@@ -31,7 +31,7 @@ use super::build::{Built, member_path};
 use super::open::{LoadProgress, invalid};
 use super::store::{Core, Part};
 use super::{Diagnostic, Feature, LoadError, TextLocation};
-use feature::{FeatureSeed, Parts, Reader, to_value};
+use feature::{FeatureInto, FeatureSeed, Parts, Reader, to_value};
 use raw::{Got, JsonKind, RawObject};
 
 /// A serde_json error as a diagnostic: its message without serde's own " at line …".
@@ -261,16 +261,18 @@ fn path_of(index: usize, collection: bool) -> String {
 /// Reads the feature that starts `text` quickly and hands its parts and its own text to
 /// `then`; gives where its JSON value ends, or `None` where it must be read located (or is
 /// no Feature, or no JSON).
-fn read_quickly<'t>(text: &'t str, then: impl FnOnce(Parts<'t>, &'t str)) -> Option<usize> {
+fn read_quickly<'t>(text: &'t str, then: impl FnOnce(&mut Parts<'t>, &'t str)) -> Option<usize> {
     let mut de = serde_json::Deserializer::from_str(text);
-    let parts = FeatureSeed {
+    let mut parts = Parts::default();
+    FeatureInto {
         reader: &mut Reader::quick(),
+        parts: &mut parts,
     }
     .deserialize(&mut de)
     .ok()?;
     // Where the value ended: the stream that would read on starts there.
     let end = de.into_iter::<serde::de::IgnoredAny>().byte_offset();
-    then(parts, text.get(..end)?);
+    then(&mut parts, text.get(..end)?);
     Some(end)
 }
 

@@ -171,7 +171,7 @@ fn feature_text() -> impl Strategy<Value = String> {
 /// The quick reading of a feature's text.
 fn quick(text: &str) -> Option<Parts<'_>> {
     let mut read = None;
-    let end = read_quickly(text, |parts, _| read = Some(parts));
+    let end = read_quickly(text, |parts, _| read = Some(std::mem::take(parts)));
     read.filter(|_| end == Some(text.len()))
 }
 
