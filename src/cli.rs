@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use clap::{Parser, Subcommand};
 use serde_json::{Value, json};
 
-use crate::dataset::{Dataset, Feature, LoadError, load_path};
+use crate::dataset::{Dataset, Diagnostic, DiagnosticKind, Feature, LoadError, load_path};
 use crate::geometry::units::KM_PER_NMI;
 use crate::routes::airspace::AirspaceIndex;
 
@@ -32,16 +32,23 @@ pub struct Cli {
 /// A subcommand.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Validate a GeoJSON file and print a one-line summary and its warnings.
+    /// Validate a GeoJSON file and its evidence, and print a one-line summary and the
+    /// warnings.
     ///
-    /// Exit status: 0 when the file loads (even with warnings), 1 when it is invalid,
-    /// 2 when it cannot be read or the usage is wrong.
+    /// Exit status: 0 when the file loads (even with warnings), 1 when it is invalid (or,
+    /// with --strict, when its evidence is wanting), 2 when it cannot be read or the usage
+    /// is wrong.
     Check {
         /// The GeoJSON file.
         file: PathBuf,
-        /// Print {"ok", "errors", "warnings"} as JSON.
+        /// Print {"ok", "errors", "warnings"} as JSON; evidence findings carry
+        /// "kind": "evidence".
         #[arg(long)]
         json: bool,
+        /// Treat the evidence warnings (a feature or claim without a source, a claim
+        /// without its author, a source defined twice differently, …) as errors.
+        #[arg(long)]
+        strict: bool,
     },
     /// Write a synthetic dataset (points and routes with sources) from a fixed seed, for
     /// trying Sortie at scale.
@@ -81,8 +88,21 @@ pub const EXIT_UNREADABLE: u8 = 2;
 ///
 /// # Errors
 /// Only when writing to `out` fails.
-pub fn check(path: &Path, as_json: bool, out: &mut dyn Write) -> std::io::Result<u8> {
-    let result = load_path(path);
+pub fn check(path: &Path, as_json: bool, strict: bool, out: &mut dyn Write) -> std::io::Result<u8> {
+    let mut result = load_path(path);
+    if let Ok(dataset) = &mut result {
+        let evidence = crate::dataset::evidence_warnings(dataset);
+        dataset.warnings.extend(evidence);
+    }
+    // With --strict, the evidence warnings are errors.
+    let (errors, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) = match &result {
+        Ok(dataset) => dataset
+            .warnings
+            .iter()
+            .cloned()
+            .partition(|w| strict && w.kind == Some(DiagnosticKind::Evidence)),
+        Err(error) => (vec![error.diagnostic()], vec![]),
+    };
     if log::log_enabled!(log::Level::Debug)
         && let Ok(status) = std::fs::read_to_string("/proc/self/status")
     {
@@ -92,11 +112,8 @@ pub fn check(path: &Path, as_json: bool, out: &mut dyn Write) -> std::io::Result
             .collect();
         log::debug!("memory after the load: {}", memory.join(", "));
     }
+    let ok = errors.is_empty();
     if as_json {
-        let (ok, errors, warnings) = match &result {
-            Ok(dataset) => (true, vec![], dataset.warnings.clone()),
-            Err(error) => (false, vec![error.diagnostic()], vec![]),
-        };
         let report = json!({"ok": ok, "errors": errors, "warnings": warnings});
         writeln!(
             out,
@@ -107,14 +124,20 @@ pub fn check(path: &Path, as_json: bool, out: &mut dyn Write) -> std::io::Result
         match &result {
             Ok(dataset) => {
                 writeln!(out, "{}: {}", path.display(), dataset.summary())?;
-                for warning in &dataset.warnings {
+                for error in &errors {
+                    writeln!(out, "{}:{error} (error: --strict)", path.display())?;
+                }
+                for warning in &warnings {
                     writeln!(out, "{}:{warning}", path.display())?;
                 }
             }
             Err(error) => writeln!(out, "error: {error}")?,
         }
     }
-    Ok(exit_status(&result))
+    match exit_status(&result) {
+        EXIT_OK if !ok => Ok(EXIT_INVALID),
+        status => Ok(status),
+    }
 }
 
 /// Runs `synth`; returns the exit status.
@@ -248,30 +271,44 @@ pub fn info_json(dataset: &Dataset) -> Value {
             }))
         })
         .collect();
-    json!({
+    let mut info = json!({
         "title": dataset.title,
         "features": features,
         "routes": routes,
         "warnings": dataset.warnings,
-    })
+    });
+    if !dataset.registry.is_empty() {
+        info["sources"] = dataset.registry.iter().map(source_json).collect();
+    }
+    info
 }
 
 fn feature_json(f: &Feature) -> Value {
     let point = f.point();
-    let sources: Vec<Value> = f
-        .sources
-        .iter()
-        .map(|s| {
-            json!({
-                "id": s.id, "publisher": s.publisher, "title": s.title, "author": s.author,
-                "published": s.published, "url": s.url, "quote": s.quote, "accessed": s.accessed,
-            })
-        })
-        .collect();
+    let sources: Vec<Value> = f.sources.iter().map(source_json).collect();
     let claims: Vec<Value> = f
         .claims
         .iter()
-        .map(|c| json!({"text": c.text, "by": c.by, "status": c.status.map(|s| s.as_str()), "sources": c.source_ids}))
+        .map(|c| {
+            let mut claim = json!({
+                "text": c.text, "by": c.by, "status": c.status.map(|s| s.as_str()),
+                "sources": c.source_ids().collect::<Vec<_>>(),
+            });
+            if let Some(date) = &c.date {
+                claim["date"] = json!(date);
+            }
+            if c.citations
+                .iter()
+                .any(|c| c.quote.is_some() || c.locator.is_some())
+            {
+                claim["citations"] = c
+                    .citations
+                    .iter()
+                    .map(|c| json!({"id": c.id, "quote": c.quote, "locator": c.locator}))
+                    .collect();
+            }
+            claim
+        })
         .collect();
     json!({
         "id": f.id,
@@ -286,6 +323,18 @@ fn feature_json(f: &Feature) -> Value {
         "claims": claims,
         "sources": sources,
     })
+}
+
+/// A source as `info --json` writes it.
+fn source_json(s: &crate::dataset::Source) -> Value {
+    let mut source = json!({
+        "id": s.id, "publisher": s.publisher, "title": s.title, "author": s.author,
+        "published": s.published, "url": s.url, "quote": s.quote, "accessed": s.accessed,
+    });
+    if let Some(archived) = &s.archived {
+        source["archived"] = json!(archived);
+    }
+    source
 }
 
 fn round(value: f64, decimals: i32) -> f64 {

@@ -13,7 +13,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let mut stdout = std::io::stdout().lock();
     let status = match cli.command {
-        Some(Command::Check { file, json }) => cli::check(&file, json, &mut stdout),
+        Some(Command::Check { file, json, strict }) => cli::check(&file, json, strict, &mut stdout),
         Some(Command::Info { file, json }) => cli::info(&file, json, &mut stdout),
         Some(Command::Synth {
             out,

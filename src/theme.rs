@@ -102,6 +102,7 @@ pub fn status_color(status: Option<ClaimStatus>) -> Color32 {
         Some(ClaimStatus::Reported) => Color32::from_rgb(0x45, 0x5a, 0x78),
         Some(ClaimStatus::Disputed) => Color32::from_rgb(0x8e, 0x3b, 0xa8),
         Some(ClaimStatus::Denied) => Color32::from_rgb(0xb7, 0x1c, 0x1c),
+        Some(ClaimStatus::Inferred) => Color32::from_rgb(0x00, 0x69, 0x5c),
         None => Color32::from_rgb(0x70, 0x70, 0x70),
     }
 }

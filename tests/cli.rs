@@ -36,8 +36,16 @@ fn check_summarises_a_valid_file() {
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(
-        text.contains("18 features (5 bases, 6 targets, 3 routes, 4 places), 3 routes, 0 warnings"),
+        text.contains("18 features (5 bases, 6 targets, 3 routes, 4 places), 3 routes,"),
         "{text}"
+    );
+    // The format is clean; what remains are evidence findings (the source records repeated
+    // with different quotes, which the registry fix of the sources issue removes).
+    let report = json(&sortie(&["check", "--json", bundled().to_str().unwrap()]));
+    let warnings = report["warnings"].as_array().unwrap();
+    assert!(
+        warnings.iter().all(|w| w["kind"] == "evidence"),
+        "{warnings:#?}"
     );
 }
 
@@ -53,7 +61,11 @@ fn check_prints_warnings_and_still_succeeds() {
     let out = sortie(&["check", &file]);
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("1 warning"), "{text}");
+    assert!(text.contains("2 warnings"), "{text}");
+    assert!(
+        text.contains("w.geojson:2:1: feature 0 (id \"a\"): features[0].properties: the feature rests on no source"),
+        "{text}"
+    );
     assert!(text.contains("w.geojson:2:49: feature 0 (id \"a\"): features[0].properties.kind: unknown kind \"castle\""), "{text}");
 
     let out = sortie(&["check", "--json", &file]);
@@ -216,4 +228,72 @@ fn info_on_an_invalid_file_exits_1() {
     let file = write(&dir, "x.geojson", "[]");
     assert_eq!(sortie(&["info", &file]).status.code(), Some(1));
     assert_eq!(sortie(&["info", "--json", &file]).status.code(), Some(1));
+}
+
+#[test]
+fn evidence_checks_are_warnings_and_errors_with_strict() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        &dir,
+        "e.geojson",
+        r#"{"type":"FeatureCollection",
+"sources":[{"id":"reg","publisher":"R"},{"id":"unused","url":"https://e.org/u"}],
+"features":[
+{"type":"Feature","id":"a","properties":{"claims":[{"text":"T","by":"X","date":"2016-08-16","sources":["s","reg"]}],
+ "sources":[{"id":"s","publisher":"P","published":"2016-09-01"}]},"geometry":{"type":"Point","coordinates":[1,2]}},
+{"type":"Feature","id":"b","properties":{"claims":[{"text":"U"}],
+ "sources":[{"id":"s","publisher":"Q"},{"id":"bare"}]},"geometry":null},
+{"type":"Feature","id":"c","properties":{},"geometry":null}]}"#,
+    );
+    let out = sortie(&["check", "--json", &file]);
+    assert_eq!(out.status.code(), Some(0), "evidence alone is a warning");
+    let report = json(&out);
+    let evidence: Vec<(String, String)> = report["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|w| w["kind"] == "evidence")
+        .map(|w| {
+            (
+                w["property"].as_str().unwrap_or("").to_owned(),
+                w["message"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect();
+    let props: Vec<&str> = evidence.iter().map(|(p, _)| p.as_str()).collect();
+    assert_eq!(
+        props,
+        [
+            "features[0].properties.claims[0].sources[0]",
+            "features[1].properties.sources[1]",
+            "features[1].properties.claims[0]",
+            "features[1].properties.claims[0].sources",
+            "features[2].properties",
+            "sources[1]",
+            "features[1].properties.sources[0]",
+        ],
+        "{evidence:#?}"
+    );
+    assert!(
+        evidence[0].1.contains("published (1 September 2016) after"),
+        "{evidence:#?}"
+    );
+    assert!(
+        evidence[6]
+            .1
+            .contains("first at features[0].properties.sources[0]"),
+        "{evidence:#?}"
+    );
+
+    let out = sortie(&["check", "--strict", "--json", &file]);
+    assert_eq!(out.status.code(), Some(1));
+    let report = json(&out);
+    assert_eq!(report["ok"], false);
+    assert_eq!(report["errors"].as_array().map(Vec::len), Some(7));
+    let out = sortie(&["check", "--strict", &bundled().to_string_lossy()]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("defined again with different content"),
+        "{text}"
+    );
 }

@@ -458,7 +458,7 @@ fn dates_precision_and_claims_parse() {
         (PrecisionLevel::Approximate, Some(5.0))
     );
     assert_eq!(f.claims.len(), 2);
-    assert_eq!(f.claims[0].source_ids, ["s1"]);
+    assert_eq!(f.claims[0].source_ids().collect::<Vec<_>>(), ["s1"]);
     assert_eq!(f.claims[1].status, None);
     assert_eq!(f.sources[0].other[0].0, "extra");
     let w = only_warning(&d);
@@ -498,4 +498,118 @@ fn warnings_point_at_the_value() {
         w.to_string(),
         "3:25: feature 0 (id \"a\"): features[0].properties.stroke: \"nope\" is not a colour (#RGB or #RRGGBB); the default is used"
     );
+}
+
+#[test]
+fn a_source_registry_and_citations_with_quotes() {
+    let features = collection(&point(
+        "a",
+        r#""claims": [
+            {"text": "Struck", "by": "Ministry", "status": "claimed", "date": "2016-08-16",
+             "sources": [{"id": "tass", "quote": "hit targets", "locator": "para. 2"}, "own"]},
+            {"text": "The weekday conflicts", "status": "inferred", "sources": "tass"}
+        ],
+        "sources": [{"id": "own", "publisher": "Local"}]"#,
+        "[40, 35]",
+    ));
+    let text = features.replacen(
+        "{\"type\": \"FeatureCollection\",",
+        r#"{"type": "FeatureCollection", "sources": [
+            {"id": "tass", "publisher": "TASS", "url": "https://tass.com/1",
+             "archived": "https://web.archive.org/web/2016/https://tass.com/1", "accessed": "2026-11-20"}
+        ],"#,
+        1,
+    );
+    let d = load(&text);
+    assert!(d.warnings.is_empty(), "{:#?}", d.warnings);
+    assert_eq!(d.registry.len(), 1);
+    assert_eq!(
+        d.registry[0].archived.as_deref(),
+        Some("https://web.archive.org/web/2016/https://tass.com/1")
+    );
+    let f = d.feature(0).unwrap();
+    let first = &f.claims[0];
+    assert_eq!(first.date.as_deref(), Some("2016-08-16"));
+    assert_eq!(first.source_ids().collect::<Vec<_>>(), ["tass", "own"]);
+    assert_eq!(first.citations[0].quote.as_deref(), Some("hit targets"));
+    assert_eq!(first.citations[0].locator.as_deref(), Some("para. 2"));
+    assert_eq!(first.citations[1].quote, None);
+    assert_eq!(f.claims[1].status, Some(ClaimStatus::Inferred));
+    assert_eq!(ClaimStatus::Inferred.label(), "editors' inference");
+    assert_eq!(f.claims[1].source_ids().collect::<Vec<_>>(), ["tass"]);
+    // The panel's sources: the feature's own first, then the registry's it cites.
+    let shown: Vec<_> = d.sources_of(&f).into_iter().map(|s| s.publisher).collect();
+    assert_eq!(shown, [Some("Local".to_owned()), Some("TASS".to_owned())]);
+    assert_eq!(
+        d.source_by_id("tass").unwrap().url.as_deref(),
+        Some("https://tass.com/1")
+    );
+}
+
+#[test]
+fn bad_citations_and_claim_fields_are_warned_about_and_kept() {
+    let text = collection(&point(
+        "a",
+        r#""claims": [{"text": "T", "by": 7, "date": "someday", "seen": true,
+            "sources": ["s", 3, {"quote": "no id"}, {"id": "s", "locator": 4}]}],
+           "sources": [{"id": "s", "publisher": "P"}]"#,
+        "[40, 35]",
+    ));
+    let d = load(&text);
+    let props: Vec<_> = d
+        .warnings
+        .iter()
+        .map(|w| w.property.clone().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        props,
+        [
+            "features[0].properties.claims[0].by",
+            "features[0].properties.claims[0].date",
+            "features[0].properties.claims[0].sources[1]",
+            "features[0].properties.claims[0].sources[2]",
+            "features[0].properties.claims[0].sources[3].locator",
+        ],
+        "{:#?}",
+        d.warnings
+    );
+    assert!(
+        d.warnings
+            .iter()
+            .all(|w| w.line.is_some() && w.feature_index == Some(0))
+    );
+    let claim = &d.feature(0).unwrap().claims[0];
+    // Nothing lost: the values at fault and the unknown member stay with the claim.
+    let kept: Vec<&str> = claim.other.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(kept, ["seen", "by", "sources[1]", "sources[2]"]);
+    assert_eq!(claim.date.as_deref(), Some("someday"));
+    assert_eq!(claim.source_ids().collect::<Vec<_>>(), ["s", "s"]);
+    let locator_kept = &claim.citations[1].other;
+    assert_eq!(locator_kept.len(), 1);
+    assert_eq!(locator_kept[0].0, "locator");
+}
+
+#[test]
+fn a_claim_citing_an_id_in_no_registry_and_no_feature_is_a_warning() {
+    let text = collection(&point(
+        "a",
+        r#""claims": [{"text": "T", "sources": [{"id": "ghost"}]}]"#,
+        "[40, 35]",
+    ))
+    .replacen(
+        "{\"type\": \"FeatureCollection\",",
+        r#"{"type": "FeatureCollection", "sources": [{"id": "real", "publisher": "P"}, 5],"#,
+        1,
+    );
+    let d = load(&text);
+    let messages: Vec<String> = d.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(d.warnings.len(), 2, "{messages:#?}");
+    // The registry's bad entry names its place and no feature.
+    assert_eq!(d.warnings[0].property.as_deref(), Some("sources[1]"));
+    assert_eq!(d.warnings[0].feature_index, None);
+    assert!(
+        messages[1].contains("no source has the id \"ghost\""),
+        "{messages:#?}"
+    );
+    assert_eq!(d.registry.len(), 1);
 }

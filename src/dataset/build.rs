@@ -25,6 +25,8 @@ pub(crate) struct Built {
     pub foreign_members: Vec<(String, Value)>,
     /// Cruise speeds by aircraft type.
     pub aircraft_cruise_kmh: Vec<(String, f64)>,
+    /// The source registry (a top-level `sources`).
+    pub registry: Vec<super::Source>,
     /// Whether the file was a collection (paths then start with `features[i]`).
     pub collection: bool,
 }
@@ -55,6 +57,8 @@ impl Built {
             warnings: self.warnings,
             foreign_members: self.foreign_members,
             aircraft_cruise_kmh: self.aircraft_cruise_kmh,
+            registry_ids: registry_ids(&self.registry),
+            registry: self.registry,
             text,
             text_start,
             part: self.part,
@@ -337,6 +341,17 @@ fn resolve_routes(dataset: &mut Dataset) {
     dataset.warnings.extend(warnings);
 }
 
+/// A registry's ids, hashed and sorted, for lookups by id.
+fn registry_ids(registry: &[super::Source]) -> Vec<(u64, u32)> {
+    let mut ids: Vec<(u64, u32)> = registry
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| Some((store::id_hash(s.id.as_deref()?), index_u32(i))))
+        .collect();
+    ids.sort_unstable();
+    ids
+}
+
 /// The vertices of a route: a LineString's, or a MultiLineString's parts joined.
 pub fn route_vertices(geometry: Option<&Geometry<f64>>) -> Vec<Point<f64>> {
     match geometry {
@@ -363,7 +378,7 @@ fn check_claim_sources(dataset: &mut Dataset) {
             continue;
         };
         for (c, claim) in feature.claims.iter().enumerate() {
-            for id in &claim.source_ids {
+            for id in claim.source_ids() {
                 if feature.source(id).is_none() && dataset.source_by_id(id).is_none() {
                     warnings.push(Diagnostic {
                         feature_index: Some(feature.index),
@@ -372,6 +387,7 @@ fn check_claim_sources(dataset: &mut Dataset) {
                             &path_of(feature.index, collection),
                             &format!("properties.claims[{c}].sources"),
                         )),
+                        kind: Some(super::DiagnosticKind::Evidence),
                         ..Diagnostic::new(format!("no source has the id {id:?}"))
                             .with_location(feature.location)
                     });

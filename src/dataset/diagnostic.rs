@@ -26,6 +26,18 @@ pub struct Diagnostic {
     /// The JSON path of the member at fault, e.g. `features[3].geometry.coordinates`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub property: Option<String>,
+    /// What sort of problem it is, when not one of the format.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<DiagnosticKind>,
+}
+
+/// A sort of problem beyond the format's own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DiagnosticKind {
+    /// About the evidence: sources and how claims cite them (`sortie check`'s evidence
+    /// checks; `--strict` makes them errors).
+    Evidence,
 }
 
 impl Diagnostic {
@@ -62,6 +74,7 @@ impl fmt::Display for Diagnostic {
             feature_index,
             feature_id,
             property,
+            kind: _,
         } = self;
         if let Some(line) = line {
             write!(f, "{line}:{}: ", column.unwrap_or(1))?;
@@ -222,6 +235,7 @@ mod tests {
             feature_index: Some(2),
             feature_id: Some("aleppo".into()),
             property: Some("features[2].properties.marker-color".into()),
+            kind: None,
         };
         assert_eq!(
             d.to_string(),

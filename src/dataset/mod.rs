@@ -6,6 +6,7 @@
 mod build;
 mod date;
 mod diagnostic;
+mod evidence;
 mod geojson;
 mod open;
 mod search;
@@ -17,7 +18,8 @@ use std::path::PathBuf;
 
 pub use build::route_vertices;
 pub use date::PartialDate;
-pub use diagnostic::{Diagnostic, LoadError, TextLocation};
+pub use diagnostic::{Diagnostic, DiagnosticKind, LoadError, TextLocation};
+pub use evidence::evidence_warnings;
 pub use open::{LoadProgress, load_path, load_path_with, parse_bytes, parse_bytes_with, parse_str};
 pub use search::SearchIndex;
 pub use store::Look;
@@ -103,6 +105,8 @@ pub enum ClaimStatus {
     Disputed,
     /// Denied by a party.
     Denied,
+    /// The dataset editors' own reasoning from the cited sources, not a party's statement.
+    Inferred,
 }
 
 impl ClaimStatus {
@@ -114,6 +118,7 @@ impl ClaimStatus {
             "confirmed" => Some(Self::Confirmed),
             "disputed" => Some(Self::Disputed),
             "denied" => Some(Self::Denied),
+            "inferred" => Some(Self::Inferred),
             _ => None,
         }
     }
@@ -126,12 +131,22 @@ impl ClaimStatus {
             Self::Confirmed => "confirmed",
             Self::Disputed => "disputed",
             Self::Denied => "denied",
+            Self::Inferred => "inferred",
+        }
+    }
+
+    /// How the status reads in the panels: the file's word, except `inferred`, which is
+    /// the editors' own.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Inferred => "editors' inference",
+            other => other.as_str(),
         }
     }
 }
 
 /// One statement about a feature, who makes it, and which sources carry it.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Claim {
     /// What is claimed.
     pub text: String,
@@ -139,8 +154,43 @@ pub struct Claim {
     pub by: Option<String>,
     /// How far it is established; `None` when the file gives no or an unknown status.
     pub status: Option<ClaimStatus>,
-    /// Ids of the sources that carry the claim.
-    pub source_ids: Vec<String>,
+    /// When the claim was made, as written.
+    pub date: Option<String>,
+    /// The sources that carry the claim, each cited by id, with the words quoted from it.
+    pub citations: Vec<Citation>,
+    /// Members the format does not define, or values that could not be read, kept as found.
+    pub other: Vec<(String, serde_json::Value)>,
+}
+
+impl Claim {
+    /// The ids of the sources the claim cites, in order.
+    pub fn source_ids(&self) -> impl Iterator<Item = &str> {
+        self.citations.iter().map(|c| c.id.as_str())
+    }
+}
+
+/// A claim citing a source: which source, the words it quotes from it, and where in it.
+/// In the file, a bare id (`"tass-895515"`) or `{"id": …, "quote": …, "locator": …}`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Citation {
+    /// The cited source's id.
+    pub id: String,
+    /// Words quoted from the source, as they appear there.
+    pub quote: Option<String>,
+    /// Where in the source (`para. 4`, `p. 12`, `02:13`).
+    pub locator: Option<String>,
+    /// Members the format does not define, kept as found.
+    pub other: Vec<(String, serde_json::Value)>,
+}
+
+impl Citation {
+    /// A citation by id alone.
+    pub fn of(id: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            ..Self::default()
+        }
+    }
 }
 
 /// A published source: who published what, when, where, and what it says.
@@ -158,10 +208,12 @@ pub struct Source {
     pub published: Option<String>,
     /// Address of the piece.
     pub url: Option<String>,
-    /// A short quote from it.
+    /// A short quote from it (older files; a citation's quote belongs to the citation).
     pub quote: Option<String>,
     /// When the address was last read, as written.
     pub accessed: Option<String>,
+    /// An archived copy of the page (the Wayback Machine, archive.today).
+    pub archived: Option<String>,
     /// Members the format does not define, kept as found.
     pub other: Vec<(String, serde_json::Value)>,
 }
@@ -407,6 +459,10 @@ pub struct Dataset {
     pub foreign_members: Vec<(String, serde_json::Value)>,
     /// Cruise speeds (km/h) by aircraft type, from the top-level `aircraft` table.
     pub aircraft_cruise_kmh: Vec<(String, f64)>,
+    /// The file's source registry: the top-level `sources`, which claims anywhere cite.
+    pub registry: Vec<Source>,
+    /// The registry's ids, hashed and sorted: (hash, index in `registry`).
+    registry_ids: Vec<(u64, u32)>,
     /// The file's text (its byte-order mark, if any, before `text_start`).
     text: std::sync::Arc<String>,
     text_start: usize,
@@ -537,9 +593,20 @@ impl Dataset {
         self.index_of(id).and_then(|i| self.feature(i))
     }
 
-    /// The source with this id, from whichever feature defines it (the first).
+    /// The source with this id: the registry's, else from whichever feature defines it
+    /// (the first).
     pub fn source_by_id(&self, id: &str) -> Option<Source> {
         let hash = store::id_hash(id);
+        let from = self.registry_ids.partition_point(|&(h, _)| h < hash);
+        let registered = self.registry_ids.get(from..).and_then(|ids| {
+            ids.iter()
+                .take_while(|&&(h, _)| h == hash)
+                .filter_map(|&(_, i)| self.registry.get(i as usize))
+                .find(|s| s.id.as_deref() == Some(id))
+        });
+        if let Some(source) = registered {
+            return Some(source.clone());
+        }
         let from = self.part.sources.partition_point(|&(h, _)| h < hash);
         self.part
             .sources
@@ -547,6 +614,21 @@ impl Dataset {
             .iter()
             .take_while(|&&(h, _)| h == hash)
             .find_map(|&(_, i)| self.feature(i as usize)?.source(id).cloned())
+    }
+
+    /// Every source `feature` rests on, numbered in this order in the panels: its own, then
+    /// those its claims cite from the registry or another feature, in order of first
+    /// citation. An id nobody defines is left out (the load warned about it).
+    pub fn sources_of(&self, feature: &Feature) -> Vec<Source> {
+        let mut sources = feature.sources.clone();
+        for id in feature.claims.iter().flat_map(Claim::source_ids) {
+            if !sources.iter().any(|s| s.id.as_deref() == Some(id))
+                && let Some(source) = self.source_by_id(id)
+            {
+                sources.push(source);
+            }
+        }
+        sources
     }
 
     /// The route details of feature `index`, if it is a route.

@@ -138,21 +138,23 @@ fn feature_details_ui(
         ui.label(description);
     }
 
+    // Its own sources, then those its claims cite from the registry or other features.
+    let sources = dataset.sources_of(feature);
     if !feature.claims.is_empty() {
         ui.add_space(10.0);
         ui.strong(format!("Claims ({})", feature.claims.len()));
         ui.separator();
         for claim in &feature.claims {
-            claim_ui(ui, dataset, feature, claim);
+            claim_ui(ui, &sources, claim);
             ui.add_space(6.0);
         }
     }
 
-    if !feature.sources.is_empty() {
+    if !sources.is_empty() {
         ui.add_space(10.0);
-        ui.strong(format!("Sources ({})", feature.sources.len()));
+        ui.strong(format!("Sources ({})", sources.len()));
         ui.separator();
-        for (n, source) in feature.sources.iter().enumerate() {
+        for (n, source) in sources.iter().enumerate() {
             source_ui(ui, n + 1, source);
             ui.add_space(6.0);
         }
@@ -303,33 +305,57 @@ fn end_link_ui(
     }
 }
 
-fn claim_ui(ui: &mut Ui, dataset: &Dataset, feature: &Feature, claim: &Claim) {
+/// A claim: its status, its text (in italics when it is the editors' own inference), who
+/// made it and when, and its citations, numbered as `sources` lists them, each with the
+/// words it quotes and where.
+fn claim_ui(ui: &mut Ui, sources: &[Source], claim: &Claim) {
     ui.horizontal_wrapped(|ui| {
-        let status = claim.status.map_or("unrated", |s| s.as_str());
+        let status = claim.status.map_or("unrated", |s| s.label());
         badge_ui(ui, status, theme::status_color(claim.status));
-        ui.label(&claim.text);
+        if claim.status == Some(crate::dataset::ClaimStatus::Inferred) {
+            ui.label(RichText::new(&claim.text).italics())
+                .on_hover_text("The dataset editors' own reasoning from the cited sources");
+        } else {
+            ui.label(&claim.text);
+        }
     });
     ui.horizontal_wrapped(|ui| {
         if let Some(by) = &claim.by {
             ui.weak(format!("— {by}"));
         }
-        for id in &claim.source_ids {
-            // Sources are numbered as listed under "Sources"; one from another feature
-            // shows its publisher instead.
-            let label = match feature
-                .sources
-                .iter()
-                .position(|s| s.id.as_deref() == Some(id))
-            {
-                Some(n) => format!("[{}]", n + 1),
-                None => dataset
-                    .source_by_id(id)
-                    .and_then(|s| s.publisher)
-                    .map_or_else(|| format!("[{id}?]"), |p| format!("[{p}]")),
-            };
-            ui.weak(label).on_hover_text(id);
+        if let Some(date) = &claim.date {
+            let shown = crate::dataset::PartialDate::parse(date)
+                .map_or_else(|| date.clone(), |d| d.to_string());
+            ui.weak(shown);
+        }
+        for citation in claim.citations.iter().filter(|c| c.quote.is_none()) {
+            ui.weak(citation_label(sources, &citation.id))
+                .on_hover_text(&citation.id);
+            if let Some(locator) = &citation.locator {
+                ui.weak(format!("({locator})"));
+            }
         }
     });
+    for citation in claim.citations.iter().filter(|c| c.quote.is_some()) {
+        ui.horizontal_wrapped(|ui| {
+            ui.weak(citation_label(sources, &citation.id))
+                .on_hover_text(&citation.id);
+            if let Some(quote) = &citation.quote {
+                ui.label(RichText::new(format!("“{quote}”")).italics());
+            }
+            if let Some(locator) = &citation.locator {
+                ui.weak(format!("({locator})"));
+            }
+        });
+    }
+}
+
+/// `[n]` for the source numbered n under "Sources"; `[id?]` for an id no source has.
+fn citation_label(sources: &[Source], id: &str) -> String {
+    match sources.iter().position(|s| s.id.as_deref() == Some(id)) {
+        Some(n) => format!("[{}]", n + 1),
+        None => format!("[{id}?]"),
+    }
 }
 
 fn source_ui(ui: &mut Ui, number: usize, source: &Source) {
@@ -353,6 +379,12 @@ fn source_ui(ui: &mut Ui, number: usize, source: &Source) {
     }
     if let Some(url) = &source.url {
         url_ui(ui, url);
+    }
+    if let Some(archived) = &source.archived {
+        ui.horizontal_wrapped(|ui| {
+            ui.weak("archived copy:");
+            url_ui(ui, archived);
+        });
     }
     if let Some(accessed) = &source.accessed {
         ui.weak(format!("accessed {accessed}"));

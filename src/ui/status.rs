@@ -29,7 +29,13 @@ pub fn status_bar_ui(ui: &mut Ui, dataset: &Dataset, info: &StatusInfo, actions:
     } = info;
     ui.horizontal(|ui| {
         let routes = dataset.route_count();
-        ui.label(format!("{} features · {routes} routes", dataset.len()));
+        let features = dataset.len();
+        let s = |n: usize| if n == 1 { "" } else { "s" };
+        ui.label(format!(
+            "{features} feature{} · {routes} route{}",
+            s(features),
+            s(routes)
+        ));
         ui.separator();
         let warnings = dataset.warnings.len();
         let text = format!(

@@ -10,11 +10,9 @@ use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor
 use serde_json::Value;
 use serde_json::value::RawValue;
 
+use super::citation::{AppendIds, CitationParts, citations};
 use super::feature::{Reader, keep, to_value};
-use super::raw::{
-    Found, Got, JsonKind, Key, Member, next_element, next_got, next_member, next_str, next_value,
-    plain,
-};
+use super::raw::{Found, Got, JsonKind, Member, next_element, next_got, next_member, next_str};
 use crate::dataset::{Claim, ClaimStatus, PartialDate, Source};
 
 /// One claim as read.
@@ -23,8 +21,10 @@ pub(super) struct ClaimParts<'t> {
     text: Cow<'t, str>,
     by: Option<Cow<'t, str>>,
     status: Option<ClaimStatus>,
-    /// Ids of the sources it cites.
-    pub sources: Vec<Cow<'t, str>>,
+    date: Option<Cow<'t, str>>,
+    /// The sources it cites.
+    pub citations: Vec<CitationParts<'t>>,
+    other: Vec<(String, Value)>,
 }
 
 impl ClaimParts<'_> {
@@ -34,7 +34,13 @@ impl ClaimParts<'_> {
             text: self.text.into_owned(),
             by: self.by.map(Cow::into_owned),
             status: self.status,
-            source_ids: self.sources.into_iter().map(Cow::into_owned).collect(),
+            date: self.date.map(Cow::into_owned),
+            citations: self
+                .citations
+                .into_iter()
+                .map(CitationParts::into_citation)
+                .collect(),
+            other: self.other,
         }
     }
 }
@@ -51,6 +57,7 @@ pub(super) struct SourceParts<'t> {
     url: Option<Cow<'t, str>>,
     quote: Option<Cow<'t, str>>,
     accessed: Option<Cow<'t, str>>,
+    archived: Option<Cow<'t, str>>,
     other: Vec<(String, Value)>,
 }
 
@@ -67,6 +74,7 @@ impl SourceParts<'_> {
             url: own(self.url),
             quote: own(self.quote),
             accessed: own(self.accessed),
+            archived: own(self.archived),
             other: self.other,
         }
     }
@@ -171,64 +179,34 @@ impl<T> Read<T> {
     }
 }
 
-/// Appends a string, or each string of an array, to a list of ids; anything else stops a
-/// quick reading (the located one reads it as [`Strs`] and warns).
-struct AppendIds<'r, 't>(&'r mut Vec<Cow<'t, str>>);
-
-impl<'t> DeserializeSeed<'t> for AppendIds<'_, 't> {
-    type Value = ();
-    fn deserialize<D: de::Deserializer<'t>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'t> Visitor<'t> for AppendIds<'_, 't> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a string or a list of strings")
-    }
-    fn visit_borrowed_str<E: de::Error>(self, v: &'t str) -> Result<(), E> {
-        self.0.push(Cow::Borrowed(v));
-        Ok(())
-    }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
-        self.0.push(Cow::Owned(v.to_owned()));
-        Ok(())
-    }
-    fn visit_seq<A: SeqAccess<'t>>(self, mut seq: A) -> Result<(), A::Error> {
-        while let Some(Key(id)) = seq.next_element::<Key<'t>>()? {
-            self.0.push(id);
-        }
-        Ok(())
-    }
-}
-
 /// The members of a claim.
-enum ClaimMember {
+enum ClaimMember<'t> {
     Text,
     By,
     Status,
+    Date,
     Sources,
-    Other,
+    Other(Cow<'t, str>),
 }
 
-impl Member<'_> for ClaimMember {
+impl<'t> Member<'t> for ClaimMember<'t> {
     fn of(key: &str) -> Option<Self> {
         Some(match key {
             "text" => Self::Text,
             "by" => Self::By,
             "status" => Self::Status,
+            "date" => Self::Date,
             "sources" => Self::Sources,
             _ => return None,
         })
     }
-    fn other(_: Cow<'_, str>) -> Self {
-        Self::Other
+    fn other(key: Cow<'t, str>) -> Self {
+        Self::Other(key)
     }
 }
 
 /// A source's fields, in the order [`SourceMember::Field`] numbers them.
-const SOURCE_FIELDS: [&str; 8] = [
+const SOURCE_FIELDS: [&str; 9] = [
     "id",
     "publisher",
     "title",
@@ -237,6 +215,7 @@ const SOURCE_FIELDS: [&str; 8] = [
     "url",
     "quote",
     "accessed",
+    "archived",
 ];
 
 /// The members of a source.
@@ -257,6 +236,7 @@ impl<'t> Member<'t> for SourceMember<'t> {
             "url" => 5,
             "quote" => 6,
             "accessed" => 7,
+            "archived" => 8,
             _ => return None,
         }))
     }
@@ -294,9 +274,13 @@ impl<'r, 't> ClaimsSeed<'r, 't> {
 #[derive(Default)]
 struct ClaimFound<'t> {
     text: Option<Got<'t>>,
-    by: Option<Got<'t>>,
+    by: Option<Found<'t, Got<'t>>>,
     status: Option<Found<'t, Got<'t>>>,
-    sources: Option<Found<'t, Strs<'t>>>,
+    date: Option<Found<'t, Got<'t>>>,
+    /// `sources`' raw slice, reading located (reading quickly, the ids went to `cited`).
+    sources: Option<&'t RawValue>,
+    /// Members the format does not define, reading located.
+    other: Vec<(String, Value)>,
 }
 
 /// Reads one claim as found; `None` when it is no object. Reading quickly, the ids it
@@ -360,16 +344,22 @@ impl<'t> Visitor<'t> for ClaimSeed<'_, 't> {
                     claim.text = Some(Got::Str(Cow::Borrowed("")));
                 }
                 ClaimMember::Text => claim.text = Some(next_str(&mut map, located)?.0),
-                // Reading quickly, who made the claim is not kept.
-                ClaimMember::By if located => claim.by = Some(next_got(&mut map, located)?.0),
+                ClaimMember::By if !located => {
+                    // Reading quickly, who made the claim is not kept.
+                    map.next_value::<AnyStr>()?;
+                }
+                ClaimMember::By => claim.by = Some(next_got(&mut map, located)?),
                 ClaimMember::Status => claim.status = Some(next_str(&mut map, located)?),
+                ClaimMember::Date => claim.date = Some(next_str(&mut map, located)?),
                 ClaimMember::Sources if !located => {
                     map.next_value_seed(AppendIds(&mut *self.cited))?;
                 }
-                ClaimMember::Sources => {
-                    claim.sources = Some(next_value(&mut map, located, plain::<Strs<'t>>())?);
+                ClaimMember::Sources => claim.sources = Some(map.next_value::<&'t RawValue>()?),
+                ClaimMember::Other(key) if located => {
+                    let raw: &'t RawValue = map.next_value()?;
+                    claim.other.push((key.into_owned(), to_value(raw)));
                 }
-                ClaimMember::By | ClaimMember::Other => {
+                ClaimMember::Other(_) => {
                     map.next_value::<IgnoredAny>()?;
                 }
             }
@@ -416,7 +406,9 @@ impl<'t> Visitor<'t> for ClaimsSeed<'_, 't> {
                     text: Some(Got::Str(text)),
                     by,
                     status,
+                    date,
                     sources,
+                    mut other,
                 }) => {
                     let status = match status {
                         None => None,
@@ -426,30 +418,69 @@ impl<'t> Visitor<'t> for ClaimsSeed<'_, 't> {
                                 r.warn(
                                     at,
                                     || format!("{}.status", item()),
-                                    || "status must be reported, claimed, confirmed, disputed or denied".to_owned(),
+                                    || "status must be reported, claimed, confirmed, disputed, denied or inferred".to_owned(),
                                 )?;
                             }
                             parsed
                         }
                     };
-                    let sources = match sources {
+                    let by = match by {
+                        None => None,
+                        Some((got, at)) => {
+                            let kind = got.kind();
+                            let by = got.into_str();
+                            if by.is_none() {
+                                r.wrong_type(at, || format!("{}.by", item()), "a string", kind)?;
+                                keep(&mut other, "by", at);
+                            }
+                            by
+                        }
+                    };
+                    let date = match date {
+                        None => None,
+                        Some((got, at)) => {
+                            let kind = got.kind();
+                            match got.into_str() {
+                                Some(d) => {
+                                    if PartialDate::parse(&d).is_none() {
+                                        r.warn(
+                                            at,
+                                            || format!("{}.date", item()),
+                                            || format!("{d:?} is not an ISO 8601 date; shown as written"),
+                                        )?;
+                                    }
+                                    Some(d)
+                                }
+                                None => {
+                                    r.wrong_type(
+                                        at,
+                                        || format!("{}.date", item()),
+                                        "a date string",
+                                        kind,
+                                    )?;
+                                    keep(&mut other, "date", at);
+                                    None
+                                }
+                            }
+                        }
+                    };
+                    let citations = match sources {
                         None => Vec::new(),
-                        Some((Strs::List(list), _)) => list,
-                        Some((Strs::Not(_), at)) => {
-                            r.warn(
-                                at,
-                                || format!("{}.sources", item()),
-                                || "expected an array of source ids".to_owned(),
-                            )?;
-                            Vec::new()
+                        Some(raw) => {
+                            let (citations, kept) =
+                                citations(r, raw, &format!("{}.sources", item()))?;
+                            other.extend(kept);
+                            citations
                         }
                     };
                     if located {
                         read.items.push(ClaimParts {
                             text,
-                            by: by.and_then(Got::into_str),
+                            by,
                             status,
-                            sources,
+                            date,
+                            citations,
+                            other,
                         });
                     }
                 }
@@ -579,7 +610,7 @@ impl<'t> Visitor<'t> for SourceSeed<'_, 't> {
                     continue;
                 }
             };
-            if !located && matches!(field, 1 | 2 | 3 | 5 | 6) {
+            if !located && matches!(field, 1 | 2 | 3 | 5 | 6 | 8) {
                 // Reading quickly, only whether the text is a string matters.
                 map.next_value::<AnyStr>()?;
                 continue;
@@ -593,7 +624,8 @@ impl<'t> Visitor<'t> for SourceSeed<'_, 't> {
                 4 => &mut source.published,
                 5 => &mut source.url,
                 6 => &mut source.quote,
-                _ => &mut source.accessed,
+                7 => &mut source.accessed,
+                _ => &mut source.archived,
             };
             let (got, raw) = next_str(&mut map, located)?;
             let path_of_field = || format!("{path}[{i}].{key}");

@@ -51,6 +51,8 @@ pub(super) struct Reader<'t> {
     pub index: usize,
     /// Its JSON path: `features[3]`, or empty for a file that is one Feature.
     pub prefix: String,
+    /// Reading a member of the file's top level (the source registry), not a feature.
+    pub top_level: bool,
 }
 
 impl<'t> Reader<'t> {
@@ -64,6 +66,7 @@ impl<'t> Reader<'t> {
             warnings: Vec::new(),
             index: 0,
             prefix: String::new(),
+            top_level: false,
         }
     }
 
@@ -111,7 +114,9 @@ impl<'t> Reader<'t> {
         }
         if !self.quiet {
             let mut d = Diagnostic::new(message()).property(self.path(&path()));
-            d.feature_index = Some(self.index);
+            if !self.top_level {
+                d.feature_index = Some(self.index);
+            }
             if let Some(raw) = raw {
                 d = d.at(self.location(raw));
             }
@@ -277,7 +282,7 @@ impl<'t> Parts<'t> {
         let cites_elsewhere = self
             .claims
             .iter()
-            .flat_map(|c| &c.sources)
+            .flat_map(|c| c.citations.iter().map(|c| &c.id))
             .chain(&self.cited)
             .any(|id| !source_ids.contains(id));
         Record {

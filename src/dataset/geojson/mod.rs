@@ -13,6 +13,7 @@
 //!
 //! Knows GeoJSON's syntax and the model; not how files are opened, nor any screen.
 
+mod citation;
 mod collection;
 mod evidence;
 mod feature;
@@ -30,7 +31,8 @@ use serde_json::value::RawValue;
 use super::build::{Built, member_path};
 use super::open::{LoadProgress, invalid};
 use super::store::{Core, Part};
-use super::{Diagnostic, Feature, LoadError, TextLocation};
+use super::{Diagnostic, Feature, LoadError, Source, TextLocation};
+use evidence::{SourceParts, SourcesSeed};
 use feature::{FeatureInto, FeatureSeed, Parts, Reader, to_value};
 use raw::{Got, JsonKind, RawObject};
 
@@ -83,14 +85,18 @@ pub(super) fn read(
         None => carefully(text, origin, progress, &mut loader)?,
     };
     log::debug!("features read in {:.2?}", started.elapsed());
-    let deferred = finish(&mut part, text, collection).map_err(|d| invalid(origin, d))?;
+    let deferred = finish(&mut part, text, collection).map_err(|d| invalid(origin, *d))?;
     loader.warnings.extend(deferred);
     let mut foreign_members = Vec::new();
     let mut aircraft_cruise_kmh = Vec::new();
+    let mut registry = Vec::new();
     for (key, raw) in &members {
         foreign_members.push((key.to_string(), to_value(raw)));
         if key == "aircraft" {
             aircraft_cruise_kmh = aircraft_table(&mut loader, raw);
+        }
+        if key == "sources" {
+            registry = source_registry(&mut loader, raw);
         }
     }
     Ok(Built {
@@ -98,6 +104,7 @@ pub(super) fn read(
         warnings: loader.warnings,
         foreign_members,
         aircraft_cruise_kmh,
+        registry,
         collection,
     })
 }
@@ -189,7 +196,7 @@ fn carefully<'t>(
                 serde_json::from_str(text).map_err(|e| invalid(origin, json_diagnostic(&e)))?;
             loader.index = 0;
             loader.prefix = String::new();
-            let parts = read_located(loader, raw.get()).map_err(|d| invalid(origin, d))?;
+            let parts = read_located(loader, raw.get()).map_err(|d| invalid(origin, *d))?;
             part.push_record(text, parts.into_record(raw.get()));
             Ok((Vec::new(), part, false))
         }
@@ -214,7 +221,11 @@ fn carefully<'t>(
 /// Reads the deferred features again, located (on all cores), and names the anonymous
 /// ones, now that every feature's index is known. Gives the deferred features' warnings in
 /// file order, or the error that stops the load (an element that is not a Feature).
-fn finish(part: &mut Part, text: &str, collection: bool) -> Result<Vec<Diagnostic>, Diagnostic> {
+fn finish(
+    part: &mut Part,
+    text: &str,
+    collection: bool,
+) -> Result<Vec<Diagnostic>, Box<Diagnostic>> {
     let deferred = std::mem::take(&mut part.deferred);
     log::debug!("{} features to read again, located", deferred.len());
     let cores = &part.cores;
@@ -280,8 +291,8 @@ fn read_quickly<'t>(text: &'t str, then: impl FnOnce(&mut Parts<'t>, &'t str)) -
 ///
 /// # Errors
 /// When `own` is no Feature: not an object, or its `type` is not `"Feature"`.
-fn read_located<'t>(reader: &mut Reader<'t>, own: &'t str) -> Result<Parts<'t>, Diagnostic> {
-    let raw: &'t RawValue = serde_json::from_str(own).map_err(|e| json_diagnostic(&e))?;
+fn read_located<'t>(reader: &mut Reader<'t>, own: &'t str) -> Result<Parts<'t>, Box<Diagnostic>> {
+    let raw: &'t RawValue = serde_json::from_str(own).map_err(|e| Box::new(json_diagnostic(&e)))?;
     let at = reader.location(raw);
     if JsonKind::of(raw) != JsonKind::Object {
         let property = if reader.prefix.is_empty() {
@@ -289,12 +300,14 @@ fn read_located<'t>(reader: &mut Reader<'t>, own: &'t str) -> Result<Parts<'t>, 
         } else {
             reader.prefix.clone()
         };
-        return Err(Diagnostic::new(format!(
-            "expected a Feature object, found {}",
-            JsonKind::of(raw).describe()
-        ))
-        .property(property)
-        .at(at));
+        return Err(Box::new(
+            Diagnostic::new(format!(
+                "expected a Feature object, found {}",
+                JsonKind::of(raw).describe()
+            ))
+            .property(property)
+            .at(at),
+        ));
     }
     let before = reader.warnings.len();
     let mut de = serde_json::Deserializer::from_str(raw.get());
@@ -302,15 +315,15 @@ fn read_located<'t>(reader: &mut Reader<'t>, own: &'t str) -> Result<Parts<'t>, 
         reader: &mut *reader,
     }
     .deserialize(&mut de)
-    .map_err(|e| json_diagnostic(&e))?;
+    .map_err(|e| Box::new(json_diagnostic(&e)))?;
     if let Some(message) = parts.type_error() {
         reader.warnings.truncate(before);
-        return Err(Diagnostic {
+        return Err(Box::new(Diagnostic {
             feature_index: Some(reader.index),
             ..Diagnostic::new(message)
                 .property(member_path(&reader.prefix, "type"))
                 .at(at)
-        });
+        }));
     }
     Ok(parts)
 }
@@ -345,6 +358,43 @@ pub(super) fn read_full(
 }
 
 /// Reads the top-level `aircraft` table: `{"Tu-22M3": {"cruise_kmh": 900, …}, …}`.
+/// Reads the file's source registry, its top-level `sources`: the same records as a
+/// feature's sources, with the same warnings (naming `sources[i]`, and no feature).
+fn source_registry<'t>(reader: &mut Reader<'t>, raw: &'t RawValue) -> Vec<Source> {
+    let (prefix, index) = (std::mem::take(&mut reader.prefix), reader.index);
+    reader.top_level = true;
+    let mut ids = Vec::new();
+    let mut de = serde_json::Deserializer::from_str(raw.get());
+    let read = SourcesSeed::new(reader, "sources", &mut ids).deserialize(&mut de);
+    reader.top_level = false;
+    (reader.prefix, reader.index) = (prefix, index);
+    match read {
+        Ok(Ok(read)) => read
+            .items
+            .into_iter()
+            .map(SourceParts::into_source)
+            .collect(),
+        Ok(Err(kind)) => {
+            let at = reader.location(raw);
+            reader.warnings.push(
+                Diagnostic::new(format!(
+                    "expected an array of sources, found {}",
+                    kind.describe()
+                ))
+                .property("sources")
+                .at(at),
+            );
+            Vec::new()
+        }
+        Err(e) => {
+            reader
+                .warnings
+                .push(json_diagnostic(&e).property("sources"));
+            Vec::new()
+        }
+    }
+}
+
 fn aircraft_table(reader: &mut Reader<'_>, raw: &RawValue) -> Vec<(String, f64)> {
     let Ok(table) = serde_json::from_str::<RawObject<'_>>(raw.get()) else {
         let at = reader.location(raw);

@@ -1,0 +1,263 @@
+//! Evidence checks: what a fact-checker asks of a dataset's sources, checked the way the
+//! loader checks geometry. A feature that rests on no source, a claim with no author or no
+//! source, a source with neither address nor publisher, one id defined twice with different
+//! content, a registry source nothing cites, a source published after the claim that cites
+//! it. Each finding is a warning of kind [`DiagnosticKind::Evidence`], naming the feature,
+//! the claim and the property (and the line where the feature starts).
+//!
+//! Run by `sortie check` over every feature read in full (on every core), not at each load.
+//! Knows the model only.
+
+use std::collections::HashMap;
+
+use super::build::{member_path, path_of};
+use super::{Dataset, Diagnostic, DiagnosticKind, Feature, PartialDate, Source};
+
+/// Where a source record is defined: its JSON path and, for a feature's, where the feature
+/// starts.
+#[derive(Clone, Debug)]
+struct Place {
+    path: String,
+    feature: Option<(usize, String)>,
+    location: Option<super::TextLocation>,
+}
+
+impl Place {
+    fn describe(&self) -> String {
+        match self.location {
+            Some(l) => format!("{} (line {})", self.path, l.line),
+            None => self.path.clone(),
+        }
+    }
+}
+
+/// A source record as the duplicate check keeps it: its id, a hash of its whole content,
+/// and where it is defined (source `j` of feature `feature`, or of the registry).
+struct Defined {
+    id: String,
+    content: u64,
+    feature: Option<u32>,
+    j: u32,
+}
+
+impl Defined {
+    fn of(source: &Source, feature: Option<usize>, j: usize) -> Option<Self> {
+        use std::hash::{Hash as _, Hasher as _};
+        let id = source.id.clone()?;
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        format!("{source:?}").hash(&mut hasher);
+        let small = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        Some(Self {
+            id,
+            content: hasher.finish(),
+            feature: feature.map(small),
+            j: small(j),
+        })
+    }
+
+    /// Where it is defined, read again from the dataset (only for a warning).
+    fn place(&self, dataset: &Dataset) -> Place {
+        let j = self.j;
+        match self.feature.map(|i| i as usize) {
+            None => Place {
+                path: format!("sources[{j}]"),
+                feature: None,
+                location: None,
+            },
+            Some(i) => {
+                let f = dataset.feature(i);
+                Place {
+                    path: member_path(
+                        &path_of(i, dataset.collection),
+                        &format!("properties.sources[{j}]"),
+                    ),
+                    feature: Some((i, f.as_ref().map_or_else(String::new, |f| f.id.clone()))),
+                    location: f.and_then(|f| f.location),
+                }
+            }
+        }
+    }
+}
+
+/// Every evidence warning of `dataset`, in file order (the registry's after the features').
+pub fn evidence_warnings(dataset: &Dataset) -> Vec<Diagnostic> {
+    let collection = dataset.collection;
+    let registry_ids: HashMap<&str, usize> = dataset
+        .registry
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| Some((s.id.as_deref()?, i)))
+        .collect();
+    let per_feature = crate::parallel::map_ranges(dataset.len(), 4096, |range| {
+        range
+            .filter_map(|i| dataset.feature(i))
+            .map(|f| {
+                let warnings = feature_warnings(dataset, &f, collection);
+                let defined: Vec<Defined> = f
+                    .sources
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(j, s)| Defined::of(s, Some(f.index), j))
+                    .collect();
+                let cited: Vec<usize> = f
+                    .claims
+                    .iter()
+                    .flat_map(|c| c.source_ids())
+                    .filter(|id| f.source(id).is_none())
+                    .filter_map(|id| registry_ids.get(id).copied())
+                    .collect();
+                (warnings, defined, cited)
+            })
+            .collect()
+    });
+    let mut out = Vec::new();
+    let registry_place = |i: usize| Place {
+        path: format!("sources[{i}]"),
+        feature: None,
+        location: None,
+    };
+    let mut defined: Vec<Defined> = dataset
+        .registry
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| Defined::of(s, None, i))
+        .collect();
+    let mut cited = vec![false; dataset.registry.len()];
+    for (warnings, sources, ids) in per_feature {
+        out.extend(warnings);
+        defined.extend(sources);
+        for i in ids {
+            if let Some(c) = cited.get_mut(i) {
+                *c = true;
+            }
+        }
+    }
+    for (i, source) in dataset.registry.iter().enumerate() {
+        if source.url.is_none() && source.publisher.is_none() {
+            out.push(no_address(registry_place(i)));
+        }
+        if let Some(id) = &source.id
+            && !cited.get(i).copied().unwrap_or(true)
+        {
+            out.push(evidence(
+                format!("the registry's source {id:?} is cited by no claim"),
+                registry_place(i),
+            ));
+        }
+    }
+    out.extend(redefinitions(dataset, defined));
+    out
+}
+
+fn no_address(place: Place) -> Diagnostic {
+    evidence(
+        "a source needs a url or a publisher, so that a reader can find it".to_owned(),
+        place,
+    )
+}
+
+/// The warnings about one feature and its claims.
+fn feature_warnings(dataset: &Dataset, f: &Feature, collection: bool) -> Vec<Diagnostic> {
+    let here = |property: String| Place {
+        path: member_path(&path_of(f.index, collection), &property),
+        feature: Some((f.index, f.id.clone())),
+        location: f.location,
+    };
+    let mut out = Vec::new();
+    for (j, source) in f.sources.iter().enumerate() {
+        if source.url.is_none() && source.publisher.is_none() {
+            out.push(no_address(here(format!("properties.sources[{j}]"))));
+        }
+    }
+    let cites_any = f.claims.iter().any(|c| !c.citations.is_empty());
+    if f.sources.is_empty() && !cites_any {
+        out.push(evidence(
+            "the feature rests on no source: no source of its own and no claim citing one"
+                .to_owned(),
+            here("properties".to_owned()),
+        ));
+    }
+    for (c, claim) in f.claims.iter().enumerate() {
+        if claim.by.is_none() {
+            out.push(evidence(
+                "the claim does not say who makes it (\"by\")".to_owned(),
+                here(format!("properties.claims[{c}]")),
+            ));
+        }
+        if claim.citations.is_empty() {
+            out.push(evidence(
+                "the claim cites no source".to_owned(),
+                here(format!("properties.claims[{c}].sources")),
+            ));
+        }
+        let Some(said) = claim.date.as_deref().and_then(PartialDate::parse) else {
+            continue;
+        };
+        for (k, citation) in claim.citations.iter().enumerate() {
+            let source = f
+                .source(&citation.id)
+                .cloned()
+                .or_else(|| dataset.source_by_id(&citation.id));
+            let published = source
+                .and_then(|s| s.published)
+                .and_then(|p| PartialDate::parse(&p));
+            if let Some(published) = published
+                && starts_after(published, said)
+            {
+                out.push(evidence(
+                    format!(
+                        "source {:?} was published ({published}) after the claim citing it was made ({said})",
+                        citation.id
+                    ),
+                    here(format!("properties.claims[{c}].sources[{k}]")),
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// Whether every day `a` may be falls after every day `b` may be.
+fn starts_after(a: PartialDate, b: PartialDate) -> bool {
+    let first = (a.year, a.month.unwrap_or(1), a.day.unwrap_or(1));
+    let last = (b.year, b.month.unwrap_or(12), b.day.unwrap_or(31));
+    first > last
+}
+
+/// One warning for each place that defines an id again with content other than the first
+/// definition's, naming both places.
+fn redefinitions(dataset: &Dataset, defined: Vec<Defined>) -> Vec<Diagnostic> {
+    let mut first: HashMap<String, Defined> = HashMap::new();
+    let mut out = Vec::new();
+    for entry in defined {
+        match first.get(&entry.id) {
+            None => {
+                first.insert(entry.id.clone(), entry);
+            }
+            Some(earlier) if earlier.content != entry.content => {
+                out.push(evidence(
+                    format!(
+                        "source {:?} is defined again with different content (first at {})",
+                        entry.id,
+                        earlier.place(dataset).describe()
+                    ),
+                    entry.place(dataset),
+                ));
+            }
+            Some(_) => {}
+        }
+    }
+    out
+}
+
+fn evidence(message: String, place: Place) -> Diagnostic {
+    let (feature_index, feature_id) = place.feature.unzip();
+    let mut d = Diagnostic::new(message).property(place.path);
+    d.feature_index = feature_index;
+    d.feature_id = feature_id;
+    d.kind = Some(DiagnosticKind::Evidence);
+    if let Some(location) = place.location {
+        d = d.at(location);
+    }
+    d
+}
