@@ -78,6 +78,21 @@ pub enum Action {
     SetDarkMode(bool),
     /// Switch the basemap.
     SetBasemap(Basemap),
+    /// Show the features or the sources in the left panel.
+    ShowTab(LeftTab),
+    /// Select a source (an index into [`Dataset::source_uses`]): every feature citing it
+    /// is highlighted, and the details panel shows what rests on it. `None` clears it.
+    SelectSource(Option<usize>),
+}
+
+/// What the left panel lists.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum LeftTab {
+    /// The features, grouped by kind.
+    #[default]
+    Features,
+    /// The sources, with what rests on each.
+    Sources,
 }
 
 /// Airspace rows by route feature index.
@@ -118,6 +133,14 @@ pub struct SortieApp {
     pub hovered: Option<usize>,
     /// The feature list and its search box.
     pub list: ui::list::FeatureList,
+    /// What the left panel lists.
+    pub left_tab: LeftTab,
+    /// The sources tab and its search box.
+    pub sources: ui::sources::SourceList,
+    /// The selected source (an index into [`Dataset::source_uses`]).
+    pub source_selection: Option<usize>,
+    /// The features citing the selected source, sorted: drawn as selected.
+    pub highlighted: Vec<usize>,
     /// Remembered settings.
     pub settings: Settings,
     /// An error to show until dismissed.
@@ -153,6 +176,10 @@ impl SortieApp {
             selection: None,
             hovered: None,
             list,
+            left_tab: LeftTab::Features,
+            sources: ui::sources::SourceList::default(),
+            source_selection: None,
+            highlighted: Vec::new(),
             settings,
             message: None,
             show_warnings: false,
@@ -281,6 +308,8 @@ impl SortieApp {
         self.dataset = dataset;
         self.layers = layers;
         self.selection = None;
+        self.source_selection = None;
+        self.highlighted.clear();
         self.hovered = None;
         self.message = None;
         self.start_airspace_job();
@@ -403,11 +432,20 @@ impl SortieApp {
         });
     }
 
+    fn clear_source(&mut self) {
+        self.source_selection = None;
+        self.highlighted.clear();
+    }
+
     fn apply(&mut self, action: Action) {
         match action {
-            Action::Select(selection) => self.selection = selection,
+            Action::Select(selection) => {
+                self.selection = selection;
+                self.clear_source();
+            }
             Action::SelectAndCenter(index) => {
                 self.selection = Some(index);
+                self.clear_source();
                 self.map.center_on(&self.layers, index);
             }
             Action::MoveSelection(step) => {
@@ -427,6 +465,15 @@ impl SortieApp {
             Action::ToggleWarnings => self.show_warnings = !self.show_warnings,
             Action::SetDarkMode(dark) => self.settings.dark_mode = dark,
             Action::SetBasemap(basemap) => self.settings.basemap = basemap,
+            Action::ShowTab(tab) => self.left_tab = tab,
+            Action::SelectSource(source) => {
+                self.selection = None;
+                self.source_selection = source;
+                self.highlighted = source
+                    .and_then(|i| self.dataset.source_uses().get(i))
+                    .map(|u| u.features.clone())
+                    .unwrap_or_default();
+            }
         }
     }
 
@@ -470,15 +517,46 @@ impl SortieApp {
             .resizable(true)
             .default_size(260.0)
             .show(ui, |ui| {
-                list_hover = self
-                    .list
-                    .list_ui(ui, &self.dataset, self.selection, &mut actions);
+                ui.horizontal(|ui| {
+                    for (tab, label) in [
+                        (LeftTab::Features, "Features"),
+                        (LeftTab::Sources, "Sources"),
+                    ] {
+                        if ui.selectable_label(self.left_tab == tab, label).clicked() {
+                            actions.push(Action::ShowTab(tab));
+                        }
+                    }
+                });
+                match self.left_tab {
+                    LeftTab::Features => {
+                        list_hover =
+                            self.list
+                                .list_ui(ui, &self.dataset, self.selection, &mut actions);
+                    }
+                    LeftTab::Sources => self.sources.sources_ui(
+                        ui,
+                        &self.dataset,
+                        self.source_selection,
+                        &mut actions,
+                    ),
+                }
             });
         egui::Panel::right("details")
             .resizable(true)
             .default_size(360.0)
             .show(ui, |ui| {
-                ui::details::details_panel_ui(ui, &self.dataset, self.selection, &mut actions)
+                match self
+                    .source_selection
+                    .and_then(|i| self.dataset.source_uses().get(i))
+                {
+                    Some(u) => ui::sources::source_details_ui(ui, &self.dataset, u, &mut actions),
+                    None => ui::details::details_panel_ui(
+                        ui,
+                        &self.dataset,
+                        self.selection,
+                        &mut actions,
+                    ),
+                }
             });
         if let Some(message) = &self.message {
             egui::Panel::top("message")
@@ -490,6 +568,7 @@ impl SortieApp {
                 let emphasis = Emphasis {
                     selected: self.selection,
                     hovered: list_hover,
+                    highlighted: &self.highlighted,
                 };
                 let tinted: Vec<String> = self
                     .selection

@@ -212,7 +212,7 @@ fn exit_status(result: &Result<Dataset, LoadError>) -> u8 {
 /// The JSON that `info --json` prints.
 pub fn info_json(dataset: &Dataset) -> Value {
     let all: Vec<Feature> = dataset.full_features().collect();
-    let features: Vec<Value> = all.iter().map(feature_json).collect();
+    let features: Vec<Value> = all.iter().map(|f| feature_json(dataset, f)).collect();
     let routes: Vec<Value> = all
         .iter()
         .filter_map(|f| {
@@ -283,9 +283,11 @@ pub fn info_json(dataset: &Dataset) -> Value {
     info
 }
 
-fn feature_json(f: &Feature) -> Value {
+/// A feature as `info --json` writes it; its `sources` are every source it rests on (its
+/// own, then those its claims cite from the registry or other features).
+fn feature_json(dataset: &Dataset, f: &Feature) -> Value {
     let point = f.point();
-    let sources: Vec<Value> = f.sources.iter().map(source_json).collect();
+    let sources: Vec<Value> = dataset.sources_of(f).iter().map(source_json).collect();
     let claims: Vec<Value> = f
         .claims
         .iter()
@@ -364,7 +366,7 @@ fn info_table(dataset: &Dataset, out: &mut dyn Write) -> std::io::Result<()> {
             clip(&f.id, 26),
             f.kind.as_str(),
             clip(&f.name, 40),
-            f.sources.len()
+            dataset.sources_of(f).len()
         )?;
     }
     let routes: Vec<&Feature> = all.iter().filter(|f| f.route.is_some()).collect();

@@ -69,7 +69,12 @@ fn selecting_from_the_list_shows_the_sources() {
         4,
         "a status badge per claimed claim"
     );
-    assert_eq!(h.query_all_by_label(" disputed ").count(), 1);
+    assert_eq!(h.query_all_by_label(" disputed ").count(), 0);
+    assert_eq!(
+        h.query_all_by_label(" editors' inference ").count(),
+        1,
+        "the weekday note is the editors' own"
+    );
 }
 
 #[test]
@@ -312,4 +317,51 @@ fn snapshot_of_a_selected_route_in_dark_mode() {
     let mut h = rendering_harness(state, common::SIZE);
     h.run();
     h.snapshot("window_route_selected_dark");
+}
+
+#[test]
+fn a_source_in_the_sources_tab_highlights_the_features_citing_it() {
+    let mut h = harness(app());
+    h.run();
+    h.get_by_label("Sources").click();
+    h.run();
+    let (i, label, expected) = {
+        let d = &h.state().dataset;
+        let uses = d.source_uses();
+        let i = uses
+            .iter()
+            .position(|u| u.source.id.as_deref() == Some("tass-895515"))
+            .expect("TASS is a source of the bundled dataset");
+        let s = &uses[i].source;
+        let label = match (&s.publisher, &s.title) {
+            (Some(p), Some(t)) => format!("{p}: {t}"),
+            (Some(p), None) => p.clone(),
+            _ => panic!("the TASS source has a publisher"),
+        };
+        // Counted from the features themselves: those citing it or defining it.
+        let expected: Vec<usize> = d
+            .full_features()
+            .filter(|f| {
+                f.claims
+                    .iter()
+                    .any(|c| c.source_ids().any(|id| id == "tass-895515"))
+                    || f.source("tass-895515").is_some()
+            })
+            .map(|f| f.index)
+            .collect();
+        (i, label, expected)
+    };
+    assert!(!expected.is_empty());
+    h.get_by_label(&label).click();
+    h.run();
+    assert_eq!(h.state().source_selection, Some(i));
+    assert_eq!(h.state().highlighted, expected);
+    assert_eq!(h.state().selection, None);
+    assert!(h.query_by_label_contains("What rests on it").is_some());
+    // A feature named under the source selects it, and the highlight goes.
+    let first = h.state().dataset.get(expected[0]).unwrap().name.to_owned();
+    h.get_all_by_label(&first).last().unwrap().click();
+    h.run();
+    assert_eq!(h.state().selection, Some(expected[0]));
+    assert!(h.state().highlighted.is_empty());
 }

@@ -64,6 +64,7 @@ impl Built {
             part: self.part,
             ids: store::IdTable::default(),
             kind_counts,
+            source_uses: std::sync::OnceLock::new(),
             summary: std::sync::OnceLock::new(),
             lines: std::sync::OnceLock::new(),
             collection: self.collection,

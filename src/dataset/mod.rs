@@ -9,6 +9,7 @@ mod diagnostic;
 mod evidence;
 mod geojson;
 mod open;
+mod registry;
 mod search;
 mod store;
 mod style;
@@ -21,6 +22,7 @@ pub use date::PartialDate;
 pub use diagnostic::{Diagnostic, DiagnosticKind, LoadError, TextLocation};
 pub use evidence::evidence_warnings;
 pub use open::{LoadProgress, load_path, load_path_with, parse_bytes, parse_bytes_with, parse_str};
+pub use registry::SourceUse;
 pub use search::SearchIndex;
 pub use store::Look;
 pub use style::{MarkerSize, Rgb, SPEC_FILL, SPEC_MARKER_COLOR, SPEC_STROKE, SimpleStyle};
@@ -471,6 +473,8 @@ pub struct Dataset {
     ids: store::IdTable,
     /// Features of each kind, in [`FeatureKind::ALL`] order.
     kind_counts: [usize; 5],
+    /// [`Self::source_uses`], computed on first use.
+    source_uses: std::sync::OnceLock<Vec<SourceUse>>,
     /// [`Self::summary`], computed on first use.
     summary: std::sync::OnceLock<String>,
     /// Byte offsets of line starts, built when a location is first asked for.
@@ -629,6 +633,12 @@ impl Dataset {
             }
         }
         sources
+    }
+
+    /// Every source of the dataset once (the registry's, then those features define) and
+    /// what rests on each; read from every feature on first use.
+    pub fn source_uses(&self) -> &[SourceUse] {
+        self.source_uses.get_or_init(|| registry::source_uses(self))
     }
 
     /// The route details of feature `index`, if it is a route.

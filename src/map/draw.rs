@@ -17,11 +17,21 @@ const MAX_LABELS: usize = 400;
 
 /// What to emphasise.
 #[derive(Clone, Copy, Debug, Default)]
-pub struct Emphasis {
+pub struct Emphasis<'a> {
     /// The selected feature.
     pub selected: Option<usize>,
     /// The feature under the pointer (on the map or in the list).
     pub hovered: Option<usize>,
+    /// Features drawn as selected too, sorted: those citing the source selected in the
+    /// Sources tab.
+    pub highlighted: &'a [usize],
+}
+
+impl Emphasis<'_> {
+    /// Whether feature `i` is drawn as selected.
+    pub fn is_selected(&self, i: usize) -> bool {
+        Some(i) == self.selected || self.highlighted.binary_search(&i).is_ok()
+    }
 }
 
 /// The marker radius of a feature, in points.
@@ -78,18 +88,24 @@ pub fn paint_features(
     dataset: &Dataset,
     layers: &MapLayers,
     plan: &FramePlan,
-    emphasis: Emphasis,
+    emphasis: Emphasis<'_>,
     palette: &Palette,
 ) -> Vec<Rect> {
     let mut visible = plan.features();
     // Emphasised features last, so they sit on top.
-    visible.retain(|&i| Some(i) != emphasis.selected && Some(i) != emphasis.hovered);
+    visible.retain(|&i| !emphasis.is_selected(i) && Some(i) != emphasis.hovered);
     visible.extend(emphasis.hovered.filter(|&i| layers.is_drawn(i)));
     visible.extend(
         emphasis
             .selected
+            .into_iter()
+            .chain(emphasis.highlighted.iter().copied())
             .filter(|&i| layers.is_drawn(i) && Some(i) != emphasis.hovered),
     );
+    if emphasis.selected.is_some() && !emphasis.highlighted.is_empty() {
+        visible.sort_unstable();
+        visible.dedup();
+    }
 
     let items: Vec<(FeatureRef<'_>, super::layers::ShapeRef<'_>)> = visible
         .iter()
@@ -137,7 +153,7 @@ pub fn paint_features(
         }
         if let Some(route) = feature.route {
             let emphasised =
-                Some(feature.index) == emphasis.selected || Some(feature.index) == emphasis.hovered;
+                emphasis.is_selected(feature.index) || Some(feature.index) == emphasis.hovered;
             if emphasised && let Some(line) = shape.lines.first() {
                 let screen: Vec<Pos2> = line.iter().map(|&u| view.to_screen(u)).collect();
                 if let Some((mid, _)) = point_along(&screen, 0.5) {
@@ -217,8 +233,8 @@ fn paint_density(
     painter.add(Shape::mesh(mesh));
 }
 
-fn priority(feature: &FeatureRef<'_>, emphasis: Emphasis) -> u8 {
-    if Some(feature.index) == emphasis.selected {
+fn priority(feature: &FeatureRef<'_>, emphasis: Emphasis<'_>) -> u8 {
+    if emphasis.is_selected(feature.index) {
         0
     } else if Some(feature.index) == emphasis.hovered {
         1
@@ -238,7 +254,7 @@ fn paint_polygon(
     view: &ScreenTransform,
     feature: &FeatureRef<'_>,
     rings: &[Vec<[f64; 2]>],
-    emphasis: Emphasis,
+    emphasis: Emphasis<'_>,
     palette: &Palette,
 ) {
     let fill = with_opacity(
@@ -246,7 +262,7 @@ fn paint_polygon(
         feature.style.fill_opacity,
     );
     let mut stroke = Stroke::new(line_width_px(feature), stroke_color(feature));
-    if Some(feature.index) == emphasis.selected {
+    if emphasis.is_selected(feature.index) {
         stroke = Stroke::new(stroke.width + 2.0, palette.selection);
     } else if Some(feature.index) == emphasis.hovered {
         stroke = Stroke::new(stroke.width + 1.0, palette.hover);
@@ -289,7 +305,7 @@ fn paint_line(
     dataset: &Dataset,
     feature: &FeatureRef<'_>,
     line: &[[f64; 2]],
-    emphasis: Emphasis,
+    emphasis: Emphasis<'_>,
     palette: &Palette,
 ) {
     let mut points: Vec<Pos2> = Vec::with_capacity(line.len());
@@ -307,7 +323,7 @@ fn paint_line(
     }
     let width = line_width_px(feature);
     let color = stroke_color(feature);
-    if Some(feature.index) == emphasis.selected {
+    if emphasis.is_selected(feature.index) {
         painter.add(Shape::line(
             points.clone(),
             Stroke::new(width + 5.0, palette.selection),
@@ -388,7 +404,7 @@ fn paint_marker(
     view: &ScreenTransform,
     feature: &FeatureRef<'_>,
     c: Pos2,
-    emphasis: Emphasis,
+    emphasis: Emphasis<'_>,
     palette: &Palette,
 ) {
     let r = marker_radius_px(feature);
@@ -409,7 +425,7 @@ fn paint_marker(
             );
         }
     }
-    if Some(feature.index) == emphasis.selected {
+    if emphasis.is_selected(feature.index) {
         painter.circle_filled(c, r + 6.0, palette.selection.gamma_multiply(0.35));
         painter.circle_stroke(c, r + 6.0, Stroke::new(2.5, palette.selection));
     } else if Some(feature.index) == emphasis.hovered {

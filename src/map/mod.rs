@@ -110,7 +110,7 @@ pub struct MapInput<'a> {
     /// Its map layers.
     pub layers: &'a MapLayers,
     /// Selection and hover.
-    pub emphasis: Emphasis,
+    pub emphasis: Emphasis<'a>,
     /// The tiles underneath.
     pub basemap: &'a Basemap,
     /// Colours of our layers.

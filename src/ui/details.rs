@@ -155,7 +155,7 @@ fn feature_details_ui(
         ui.strong(format!("Sources ({})", sources.len()));
         ui.separator();
         for (n, source) in sources.iter().enumerate() {
-            source_ui(ui, n + 1, source);
+            source_ui(ui, Some(n + 1), source);
             ui.add_space(6.0);
         }
     }
@@ -358,9 +358,12 @@ fn citation_label(sources: &[Source], id: &str) -> String {
     }
 }
 
-fn source_ui(ui: &mut Ui, number: usize, source: &Source) {
+/// A source record; `number` is its footnote number in the panel, when it has one.
+pub(super) fn source_ui(ui: &mut Ui, number: Option<usize>, source: &Source) {
     ui.horizontal_wrapped(|ui| {
-        ui.strong(format!("[{number}]"));
+        if let Some(number) = number {
+            ui.strong(format!("[{number}]"));
+        }
         ui.strong(source.publisher.as_deref().unwrap_or("Unknown publisher"));
         if let Some(published) = &source.published {
             let shown = crate::dataset::PartialDate::parse(published)
@@ -414,7 +417,8 @@ pub fn is_web_url(url: &str) -> bool {
         && !url.chars().any(char::is_control)
 }
 
-fn badge_ui(ui: &mut Ui, text: &str, color: Color32) {
+/// A coloured label: a kind or a claim's status.
+pub(super) fn badge_ui(ui: &mut Ui, text: &str, color: Color32) {
     let text = RichText::new(format!(" {text} "))
         .small()
         .color(Color32::WHITE)

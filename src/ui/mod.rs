@@ -5,4 +5,5 @@
 pub mod details;
 pub mod list;
 pub mod menu;
+pub mod sources;
 pub mod status;

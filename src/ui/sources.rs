@@ -1,0 +1,164 @@
+//! The Sources tab and the source view: every source of the dataset with who published it,
+//! when, and how many claims and features rest on it, searchable by publisher and title; and,
+//! for the source picked, the claims resting on it ("what rests on this source?").
+
+use egui::{RichText, Ui};
+
+use crate::app::Action;
+use crate::dataset::{Dataset, Source, SourceUse};
+use crate::theme;
+
+/// The Sources tab's state: its search box.
+#[derive(Debug, Default)]
+pub struct SourceList {
+    /// The search box's text (matched against publisher, title and id, ignoring case).
+    pub query: String,
+}
+
+impl SourceList {
+    /// The tab: the search box and one row per matching source. Clicking a row selects the
+    /// source (and so highlights every feature citing it).
+    pub fn sources_ui(
+        &mut self,
+        ui: &mut Ui,
+        dataset: &Dataset,
+        selected: Option<usize>,
+        actions: &mut Vec<Action>,
+    ) {
+        ui.add_space(4.0);
+        ui.add(
+            egui::TextEdit::singleline(&mut self.query)
+                .hint_text("Search sources")
+                .desired_width(f32::INFINITY),
+        );
+        let uses = dataset.source_uses();
+        let query = self.query.to_lowercase();
+        let shown: Vec<(usize, &SourceUse)> = uses
+            .iter()
+            .enumerate()
+            .filter(|(_, u)| query.is_empty() || matches(&u.source, &query))
+            .collect();
+        if !query.is_empty() {
+            ui.weak(format!("{} of {} sources", shown.len(), uses.len()));
+        }
+        ui.separator();
+        egui::ScrollArea::vertical()
+            .auto_shrink([false, false])
+            .show(ui, |ui| {
+                if uses.is_empty() {
+                    ui.weak("This dataset names no sources.");
+                }
+                for (i, u) in shown {
+                    let response =
+                        ui.selectable_label(Some(i) == selected, source_title(&u.source));
+                    let response = response.on_hover_text(u.source.id.as_deref().unwrap_or(""));
+                    if response.clicked() {
+                        let next = if Some(i) == selected { None } else { Some(i) };
+                        actions.push(Action::SelectSource(next));
+                    }
+                    ui.weak(format!(
+                        "{}{} claim{} · {} feature{}",
+                        u.source
+                            .published
+                            .as_deref()
+                            .map_or_else(String::new, |p| format!("{} · ", shown_date(p))),
+                        u.claims.len(),
+                        plural(u.claims.len()),
+                        u.features.len(),
+                        plural(u.features.len()),
+                    ));
+                    ui.add_space(4.0);
+                }
+            });
+    }
+}
+
+/// The details panel for a selected source: the record, then every claim resting on it
+/// with its feature (a link that selects it) and the words it quotes.
+pub fn source_details_ui(ui: &mut Ui, dataset: &Dataset, u: &SourceUse, actions: &mut Vec<Action>) {
+    egui::ScrollArea::vertical()
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            ui.add_space(6.0);
+            ui.weak("Source");
+            ui.heading(source_title(&u.source));
+            ui.add_space(4.0);
+            super::details::source_ui(ui, None, &u.source);
+            ui.add_space(10.0);
+            ui.strong(format!(
+                "What rests on it: {} claim{} on {} feature{}",
+                u.claims.len(),
+                plural(u.claims.len()),
+                u.features.len(),
+                plural(u.features.len())
+            ));
+            ui.separator();
+            let id = u.source.id.as_deref().unwrap_or("");
+            let mut last_feature = None;
+            for &(index, c) in &u.claims {
+                let Some(feature) = dataset.feature(index) else {
+                    continue;
+                };
+                if last_feature != Some(index) {
+                    ui.add_space(6.0);
+                    if ui
+                        .link(RichText::new(&feature.name).strong())
+                        .on_hover_text(format!("Select {}", feature.id))
+                        .clicked()
+                    {
+                        actions.push(Action::SelectAndCenter(index));
+                    }
+                    last_feature = Some(index);
+                }
+                let Some(claim) = feature.claims.get(c) else {
+                    continue;
+                };
+                ui.horizontal_wrapped(|ui| {
+                    let status = claim.status.map_or("unrated", |s| s.label());
+                    super::details::badge_ui(ui, status, theme::status_color(claim.status));
+                    ui.label(&claim.text);
+                });
+                if let Some(by) = &claim.by {
+                    ui.weak(format!("— {by}"));
+                }
+                for citation in claim.citations.iter().filter(|c| c.id == id) {
+                    if let Some(quote) = &citation.quote {
+                        ui.label(RichText::new(format!("“{quote}”")).italics());
+                    }
+                }
+            }
+            if u.claims.is_empty() {
+                ui.weak("No claim cites this source.");
+            }
+        });
+}
+
+/// How a source is named in a list: its publisher and title, else its id.
+fn source_title(source: &Source) -> String {
+    match (&source.publisher, &source.title) {
+        (Some(p), Some(t)) => format!("{p}: {t}"),
+        (Some(p), None) => p.clone(),
+        (None, Some(t)) => t.clone(),
+        (None, None) => source
+            .id
+            .clone()
+            .unwrap_or_else(|| "(unnamed source)".to_owned()),
+    }
+}
+
+/// Whether a source's publisher, title or id contains `query` (lower case).
+fn matches(source: &Source, query: &str) -> bool {
+    [&source.publisher, &source.title, &source.id]
+        .into_iter()
+        .flatten()
+        .any(|s| s.to_lowercase().contains(query))
+}
+
+fn shown_date(written: &str) -> String {
+    crate::dataset::PartialDate::parse(written)
+        .map_or_else(|| written.to_owned(), |d| d.to_string())
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
