@@ -83,6 +83,8 @@ pub enum Action {
     /// Select a source (an index into [`Dataset::source_uses`]): every feature citing it
     /// is highlighted, and the details panel shows what rests on it. `None` clears it.
     SelectSource(Option<usize>),
+    /// Show the source with this id in the Sources tab, selected.
+    ShowSource(String),
 }
 
 /// What the left panel lists.
@@ -466,6 +468,17 @@ impl SortieApp {
             Action::SetDarkMode(dark) => self.settings.dark_mode = dark,
             Action::SetBasemap(basemap) => self.settings.basemap = basemap,
             Action::ShowTab(tab) => self.left_tab = tab,
+            Action::ShowSource(id) => {
+                let found = self
+                    .dataset
+                    .source_uses()
+                    .iter()
+                    .position(|u| u.source.id.as_deref() == Some(id.as_str()));
+                if found.is_some() {
+                    self.left_tab = LeftTab::Sources;
+                    self.apply(Action::SelectSource(found));
+                }
+            }
             Action::SelectSource(source) => {
                 self.selection = None;
                 self.source_selection = source;

@@ -90,17 +90,17 @@ pub const EXIT_UNREADABLE: u8 = 2;
 /// Only when writing to `out` fails.
 pub fn check(path: &Path, as_json: bool, strict: bool, out: &mut dyn Write) -> std::io::Result<u8> {
     let mut result = load_path(path);
-    if let Ok(dataset) = &mut result {
-        let evidence = crate::dataset::evidence_warnings(dataset);
-        dataset.warnings.extend(evidence);
-    }
     // With --strict, the evidence warnings are errors.
-    let (errors, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) = match &result {
-        Ok(dataset) => dataset
-            .warnings
-            .iter()
-            .cloned()
-            .partition(|w| strict && w.kind == Some(DiagnosticKind::Evidence)),
+    let (errors, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) = match &mut result {
+        Ok(dataset) => {
+            let evidence = crate::dataset::evidence_warnings(dataset);
+            dataset.warnings.extend(evidence);
+            // The summary counts them before they are moved out.
+            let _ = dataset.summary();
+            std::mem::take(&mut dataset.warnings)
+                .into_iter()
+                .partition(|w| strict && w.kind == Some(DiagnosticKind::Evidence))
+        }
         Err(error) => (vec![error.diagnostic()], vec![]),
     };
     if log::log_enabled!(log::Level::Debug)

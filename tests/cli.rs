@@ -56,7 +56,7 @@ fn check_prints_warnings_and_still_succeeds() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("2 warnings"), "{text}");
     assert!(
-        text.contains("w.geojson:2:1: feature 0 (id \"a\"): features[0].properties: the feature rests on no source"),
+        text.contains("w.geojson:2:41: feature 0 (id \"a\"): features[0].properties: the feature rests on no source"),
         "{text}"
     );
     assert!(text.contains("w.geojson:2:49: feature 0 (id \"a\"): features[0].properties.kind: unknown kind \"castle\""), "{text}");
@@ -277,6 +277,16 @@ fn evidence_checks_are_warnings_and_errors_with_strict() {
             .contains("first at features[0].properties.sources[0]"),
         "{evidence:#?}"
     );
+
+    // Each points at the value at fault: the citation, the source, the claim.
+    let lines: Vec<u64> = report["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|w| w["kind"] == "evidence")
+        .map(|w| w["line"].as_u64().unwrap_or(0))
+        .collect();
+    assert_eq!(lines, [4, 7, 6, 6, 8, 2, 7], "{evidence:#?}");
 
     let out = sortie(&["check", "--strict", "--json", &file]);
     assert_eq!(out.status.code(), Some(1));

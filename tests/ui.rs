@@ -365,3 +365,27 @@ fn a_source_in_the_sources_tab_highlights_the_features_citing_it() {
     assert_eq!(h.state().selection, Some(expected[0]));
     assert!(h.state().highlighted.is_empty());
 }
+
+#[test]
+fn a_citation_links_to_its_sources_view() {
+    let mut h = harness(app());
+    h.run();
+    h.get_by_label("Shahid Nojeh Air Base (Hamadan)").click();
+    h.run();
+    let first = {
+        let d = &h.state().dataset;
+        let nojeh = d.feature_by_id("nojeh").unwrap();
+        d.sources_of(&nojeh)[0].id.clone().unwrap()
+    };
+    h.get_all_by_label("[1]").next().unwrap().click();
+    h.run();
+    let state = h.state();
+    assert_eq!(state.left_tab, sortie::app::LeftTab::Sources);
+    let shown = state.source_selection.expect("a source is selected");
+    assert_eq!(
+        state.dataset.source_uses()[shown].source.id.as_deref(),
+        Some(first.as_str())
+    );
+    assert!(state.highlighted.contains(&index_of(state, "nojeh")));
+    assert!(h.query_by_label_contains("What rests on it").is_some());
+}

@@ -11,6 +11,7 @@
 use std::collections::HashMap;
 
 use super::build::{member_path, path_of};
+use super::geojson::Step::{self, Index, Key};
 use super::{Dataset, Diagnostic, DiagnosticKind, Feature, PartialDate, Source};
 
 /// Where a source record is defined: its JSON path and, for a feature's, where the feature
@@ -59,20 +60,19 @@ impl Defined {
     fn place(&self, dataset: &Dataset) -> Place {
         let j = self.j;
         match self.feature.map(|i| i as usize) {
-            None => Place {
-                path: format!("sources[{j}]"),
-                feature: None,
-                location: None,
-            },
+            None => registry_place(dataset, j as usize),
             Some(i) => {
                 let f = dataset.feature(i);
+                let steps = [Key("properties"), Key("sources"), Index(j as usize)];
                 Place {
                     path: member_path(
                         &path_of(i, dataset.collection),
                         &format!("properties.sources[{j}]"),
                     ),
                     feature: Some((i, f.as_ref().map_or_else(String::new, |f| f.id.clone()))),
-                    location: f.and_then(|f| f.location),
+                    location: dataset
+                        .location_in(Some(i), &steps)
+                        .or(f.and_then(|f| f.location)),
                 }
             }
         }
@@ -88,34 +88,32 @@ pub fn evidence_warnings(dataset: &Dataset) -> Vec<Diagnostic> {
         .enumerate()
         .filter_map(|(i, s)| Some((s.id.as_deref()?, i)))
         .collect();
-    let per_feature = crate::parallel::map_ranges(dataset.len(), 4096, |range| {
-        range
-            .filter_map(|i| dataset.feature(i))
-            .map(|f| {
-                let warnings = feature_warnings(dataset, &f, collection);
-                let defined: Vec<Defined> = f
-                    .sources
+    // One result per core's range, not per feature: a million small vectors would cost more
+    // than the findings themselves.
+    let per_range = crate::parallel::map_ranges(dataset.len(), 4096, |range| {
+        let mut warnings = Vec::new();
+        let mut defined = Vec::new();
+        let mut cited = Vec::new();
+        for f in range.filter_map(|i| dataset.feature(i)) {
+            warnings.extend(feature_warnings(dataset, &f, collection));
+            defined.extend(
+                f.sources
                     .iter()
                     .enumerate()
-                    .filter_map(|(j, s)| Defined::of(s, Some(f.index), j))
-                    .collect();
-                let cited: Vec<usize> = f
-                    .claims
+                    .filter_map(|(j, s)| Defined::of(s, Some(f.index), j)),
+            );
+            cited.extend(
+                f.claims
                     .iter()
                     .flat_map(|c| c.source_ids())
                     .filter(|id| f.source(id).is_none())
-                    .filter_map(|id| registry_ids.get(id).copied())
-                    .collect();
-                (warnings, defined, cited)
-            })
-            .collect()
+                    .filter_map(|id| registry_ids.get(id).copied()),
+            );
+        }
+        vec![(warnings, defined, cited)]
     });
     let mut out = Vec::new();
-    let registry_place = |i: usize| Place {
-        path: format!("sources[{i}]"),
-        feature: None,
-        location: None,
-    };
+    let registry_place = |i: usize| registry_place(dataset, i);
     let mut defined: Vec<Defined> = dataset
         .registry
         .iter()
@@ -123,7 +121,7 @@ pub fn evidence_warnings(dataset: &Dataset) -> Vec<Diagnostic> {
         .filter_map(|(i, s)| Defined::of(s, None, i))
         .collect();
     let mut cited = vec![false; dataset.registry.len()];
-    for (warnings, sources, ids) in per_feature {
+    for (warnings, sources, ids) in per_range {
         out.extend(warnings);
         defined.extend(sources);
         for i in ids {
@@ -149,6 +147,15 @@ pub fn evidence_warnings(dataset: &Dataset) -> Vec<Diagnostic> {
     out
 }
 
+/// Where registry source `i` is: `sources[i]` at the top level.
+fn registry_place(dataset: &Dataset, i: usize) -> Place {
+    Place {
+        path: format!("sources[{i}]"),
+        feature: None,
+        location: dataset.location_in(None, &[Key("sources"), Index(i)]),
+    }
+}
+
 fn no_address(place: Place) -> Diagnostic {
     evidence(
         "a source needs a url or a publisher, so that a reader can find it".to_owned(),
@@ -158,15 +165,19 @@ fn no_address(place: Place) -> Diagnostic {
 
 /// The warnings about one feature and its claims.
 fn feature_warnings(dataset: &Dataset, f: &Feature, collection: bool) -> Vec<Diagnostic> {
-    let here = |property: String| Place {
+    // The place of `property`, located at the value `steps` lead to (else the feature).
+    let here = |property: String, steps: &[Step<'_>]| Place {
         path: member_path(&path_of(f.index, collection), &property),
         feature: Some((f.index, f.id.clone())),
-        location: f.location,
+        location: dataset.location_in(Some(f.index), steps).or(f.location),
     };
     let mut out = Vec::new();
     for (j, source) in f.sources.iter().enumerate() {
         if source.url.is_none() && source.publisher.is_none() {
-            out.push(no_address(here(format!("properties.sources[{j}]"))));
+            out.push(no_address(here(
+                format!("properties.sources[{j}]"),
+                &[Key("properties"), Key("sources"), Index(j)],
+            )));
         }
     }
     let cites_any = f.claims.iter().any(|c| !c.citations.is_empty());
@@ -174,20 +185,21 @@ fn feature_warnings(dataset: &Dataset, f: &Feature, collection: bool) -> Vec<Dia
         out.push(evidence(
             "the feature rests on no source: no source of its own and no claim citing one"
                 .to_owned(),
-            here("properties".to_owned()),
+            here("properties".to_owned(), &[Key("properties")]),
         ));
     }
     for (c, claim) in f.claims.iter().enumerate() {
+        let at_claim = [Key("properties"), Key("claims"), Index(c)];
         if claim.by.is_none() {
             out.push(evidence(
                 "the claim does not say who makes it (\"by\")".to_owned(),
-                here(format!("properties.claims[{c}]")),
+                here(format!("properties.claims[{c}]"), &at_claim),
             ));
         }
         if claim.citations.is_empty() {
             out.push(evidence(
                 "the claim cites no source".to_owned(),
-                here(format!("properties.claims[{c}].sources")),
+                here(format!("properties.claims[{c}].sources"), &at_claim),
             ));
         }
         let Some(said) = claim.date.as_deref().and_then(PartialDate::parse) else {
@@ -209,7 +221,20 @@ fn feature_warnings(dataset: &Dataset, f: &Feature, collection: bool) -> Vec<Dia
                         "source {:?} was published ({published}) after the claim citing it was made ({said})",
                         citation.id
                     ),
-                    here(format!("properties.claims[{c}].sources[{k}]")),
+                    {
+                        let steps = [
+                            Key("properties"),
+                            Key("claims"),
+                            Index(c),
+                            Key("sources"),
+                            Index(k),
+                        ];
+                        let mut place = here(format!("properties.claims[{c}].sources[{k}]"), &steps);
+                        if dataset.location_in(Some(f.index), &steps).is_none() {
+                            place.location = dataset.location_in(Some(f.index), &at_claim).or(place.location);
+                        }
+                        place
+                    },
                 ));
             }
         }

@@ -21,6 +21,7 @@ pub use build::route_vertices;
 pub use date::PartialDate;
 pub use diagnostic::{Diagnostic, DiagnosticKind, LoadError, TextLocation};
 pub use evidence::evidence_warnings;
+pub use geojson::Step;
 pub use open::{LoadProgress, load_path, load_path_with, parse_bytes, parse_bytes_with, parse_str};
 pub use registry::SourceUse;
 pub use search::SearchIndex;
@@ -555,6 +556,26 @@ impl Dataset {
         feature.location = Some(self.location_of(usize::try_from(core.start).ok()?));
         feature.route = self.part.routes.get(core.route as usize).cloned();
         Some(feature)
+    }
+
+    /// Line and column of the value `path` leads to inside feature `index` (or, with no
+    /// feature, inside the file's top-level object), to point a message at a claim or a
+    /// source rather than at the feature. `None` when the path leads nowhere.
+    pub fn location_in(&self, index: Option<usize>, path: &[Step<'_>]) -> Option<TextLocation> {
+        let start = match index {
+            Some(i) => usize::try_from(self.part.cores.get(i)?.start).ok()?,
+            None => 0,
+        };
+        let text = match index {
+            Some(i) => {
+                let core = self.part.cores.get(i)?;
+                self.body()
+                    .get(start..start.checked_add(core.len as usize)?)?
+            }
+            None => self.body(),
+        };
+        let offset = geojson::offset_of(text, path)?;
+        Some(self.location_of(start + offset))
     }
 
     /// Every feature read in full, in file order (for reports; slow for big files).

@@ -145,7 +145,7 @@ fn feature_details_ui(
         ui.strong(format!("Claims ({})", feature.claims.len()));
         ui.separator();
         for claim in &feature.claims {
-            claim_ui(ui, &sources, claim);
+            claim_ui(ui, &sources, claim, actions);
             ui.add_space(6.0);
         }
     }
@@ -308,7 +308,7 @@ fn end_link_ui(
 /// A claim: its status, its text (in italics when it is the editors' own inference), who
 /// made it and when, and its citations, numbered as `sources` lists them, each with the
 /// words it quotes and where.
-fn claim_ui(ui: &mut Ui, sources: &[Source], claim: &Claim) {
+fn claim_ui(ui: &mut Ui, sources: &[Source], claim: &Claim, actions: &mut Vec<Action>) {
     ui.horizontal_wrapped(|ui| {
         let status = claim.status.map_or("unrated", |s| s.label());
         badge_ui(ui, status, theme::status_color(claim.status));
@@ -329,8 +329,7 @@ fn claim_ui(ui: &mut Ui, sources: &[Source], claim: &Claim) {
             ui.weak(shown);
         }
         for citation in claim.citations.iter().filter(|c| c.quote.is_none()) {
-            ui.weak(citation_label(sources, &citation.id))
-                .on_hover_text(&citation.id);
+            citation_link_ui(ui, sources, &citation.id, actions);
             if let Some(locator) = &citation.locator {
                 ui.weak(format!("({locator})"));
             }
@@ -338,8 +337,7 @@ fn claim_ui(ui: &mut Ui, sources: &[Source], claim: &Claim) {
     });
     for citation in claim.citations.iter().filter(|c| c.quote.is_some()) {
         ui.horizontal_wrapped(|ui| {
-            ui.weak(citation_label(sources, &citation.id))
-                .on_hover_text(&citation.id);
+            citation_link_ui(ui, sources, &citation.id, actions);
             if let Some(quote) = &citation.quote {
                 ui.label(RichText::new(format!("“{quote}”")).italics());
             }
@@ -347,6 +345,24 @@ fn claim_ui(ui: &mut Ui, sources: &[Source], claim: &Claim) {
                 ui.weak(format!("({locator})"));
             }
         });
+    }
+}
+
+/// A citation's `[n]`, a link to the source's view (what else rests on it); `[id?]`, plain,
+/// for an id no source has.
+fn citation_link_ui(ui: &mut Ui, sources: &[Source], id: &str, actions: &mut Vec<Action>) {
+    let label = citation_label(sources, id);
+    let Some(source) = sources.iter().find(|s| s.id.as_deref() == Some(id)) else {
+        ui.weak(label).on_hover_text(id);
+        return;
+    };
+    let publisher = source.publisher.as_deref().unwrap_or(id);
+    if ui
+        .link(RichText::new(label).weak())
+        .on_hover_text(format!("{publisher}: see what rests on this source"))
+        .clicked()
+    {
+        actions.push(Action::ShowSource(id.to_owned()));
     }
 }
 

@@ -358,6 +358,32 @@ pub(super) fn read_full(
 }
 
 /// Reads the top-level `aircraft` table: `{"Tu-22M3": {"cruise_kmh": 900, …}, …}`.
+/// One step of a path into a JSON value: a member, or an array element.
+#[derive(Clone, Copy, Debug)]
+pub enum Step<'a> {
+    /// The member with this key (the last one, by JSON's rule for repeated keys).
+    Key(&'a str),
+    /// The element at this index.
+    Index(usize),
+}
+
+/// The byte offset, within `text` (one JSON value), of the value `path` leads to; `None`
+/// when the path leads nowhere.
+pub(super) fn offset_of(text: &str, path: &[Step<'_>]) -> Option<usize> {
+    let mut value: &RawValue = serde_json::from_str(text).ok()?;
+    for step in path {
+        value = match *step {
+            Step::Key(key) => serde_json::from_str::<RawObject<'_>>(value.get())
+                .ok()?
+                .get(key)?,
+            Step::Index(i) => *serde_json::from_str::<Vec<&RawValue>>(value.get())
+                .ok()?
+                .get(i)?,
+        };
+    }
+    Some(raw::offset_in(text, value))
+}
+
 /// Reads the file's source registry, its top-level `sources`: the same records as a
 /// feature's sources, with the same warnings (naming `sources[i]`, and no feature).
 fn source_registry<'t>(reader: &mut Reader<'t>, raw: &'t RawValue) -> Vec<Source> {
