@@ -10,7 +10,7 @@ use egui::{Key, Ui};
 use std::sync::Arc;
 
 use crate::dataset::AirspaceRow;
-use crate::dataset::{Dataset, LoadError, LoadProgress, load_path_with, parse_str};
+use crate::dataset::{Dataset, LoadError, LoadProgress, SourceUse, load_path_with, parse_str};
 use crate::map::draw::Emphasis;
 use crate::map::{Basemap, MapInput, MapLayers, MapView};
 use crate::routes::airspace::AirspaceIndex;
@@ -87,6 +87,28 @@ pub enum Action {
     ShowSource(String),
 }
 
+/// Up to this many features, the sources are read at once, in a frame (well under 50 ms);
+/// beyond, on another thread.
+const SOURCES_READ_AT_ONCE: usize = 4_000;
+
+/// The sources of the dataset on screen, being read on another thread.
+struct SourceJob {
+    result: Receiver<Option<Vec<SourceUse>>>,
+    /// Features read so far.
+    read: Arc<std::sync::atomic::AtomicUsize>,
+    cancelled: Arc<std::sync::atomic::AtomicBool>,
+    total: usize,
+}
+
+impl SourceJob {
+    /// How far it has come, 0 to 1.
+    #[allow(clippy::cast_precision_loss)]
+    fn fraction(&self) -> f32 {
+        let read = self.read.load(std::sync::atomic::Ordering::Relaxed);
+        (read as f64 / self.total.max(1) as f64).min(1.0) as f32
+    }
+}
+
 /// What the left panel lists.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum LeftTab {
@@ -143,6 +165,10 @@ pub struct SortieApp {
     pub source_selection: Option<usize>,
     /// The features citing the selected source, sorted: drawn as selected.
     pub highlighted: Vec<usize>,
+    /// The sources being read for the Sources tab, on another thread.
+    source_job: Option<SourceJob>,
+    /// A source to show once the sources are read.
+    pending_source: Option<String>,
     /// Remembered settings.
     pub settings: Settings,
     /// An error to show until dismissed.
@@ -182,6 +208,8 @@ impl SortieApp {
             sources: ui::sources::SourceList::default(),
             source_selection: None,
             highlighted: Vec::new(),
+            source_job: None,
+            pending_source: None,
             settings,
             message: None,
             show_warnings: false,
@@ -312,6 +340,11 @@ impl SortieApp {
         self.selection = None;
         self.source_selection = None;
         self.highlighted.clear();
+        if let Some(job) = self.source_job.take() {
+            job.cancelled
+                .store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+        self.pending_source = None;
         self.hovered = None;
         self.message = None;
         self.start_airspace_job();
@@ -434,6 +467,53 @@ impl SortieApp {
         });
     }
 
+    /// While the Sources tab needs them and they are not read yet, reads every source and
+    /// what rests on it on another thread (every feature read in full: seconds for a big
+    /// file), and keeps them when done.
+    fn read_sources(&mut self, ctx: &egui::Context) {
+        let wanted = self.left_tab == LeftTab::Sources || self.pending_source.is_some();
+        if !wanted || self.dataset.source_uses_ready().is_some() {
+            return;
+        }
+        if self.dataset.len() <= SOURCES_READ_AT_ONCE {
+            self.dataset.source_uses();
+            if let Some(id) = self.pending_source.take() {
+                self.apply(Action::ShowSource(id));
+            }
+            return;
+        }
+        let job = self.source_job.get_or_insert_with(|| {
+            let texts = self.dataset.feature_texts();
+            let (send, result) = std::sync::mpsc::channel();
+            let read = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+            let cancelled = Arc::new(std::sync::atomic::AtomicBool::new(false));
+            let (r, c, repaint) = (Arc::clone(&read), Arc::clone(&cancelled), ctx.clone());
+            std::thread::spawn(move || {
+                let _ = send.send(texts.source_uses(&r, &c));
+                repaint.request_repaint();
+            });
+            SourceJob {
+                result,
+                read,
+                cancelled,
+                total: self.dataset.len(),
+            }
+        });
+        match job.result.try_recv() {
+            Ok(Some(uses)) => {
+                self.source_job = None;
+                self.dataset.set_source_uses(uses);
+                if let Some(id) = self.pending_source.take() {
+                    self.apply(Action::ShowSource(id));
+                }
+            }
+            Ok(None) | Err(std::sync::mpsc::TryRecvError::Disconnected) => self.source_job = None,
+            Err(std::sync::mpsc::TryRecvError::Empty) => {
+                ctx.request_repaint_after(std::time::Duration::from_millis(100));
+            }
+        }
+    }
+
     fn clear_source(&mut self) {
         self.source_selection = None;
         self.highlighted.clear();
@@ -469,21 +549,25 @@ impl SortieApp {
             Action::SetBasemap(basemap) => self.settings.basemap = basemap,
             Action::ShowTab(tab) => self.left_tab = tab,
             Action::ShowSource(id) => {
-                let found = self
-                    .dataset
-                    .source_uses()
-                    .iter()
-                    .position(|u| u.source.id.as_deref() == Some(id.as_str()));
-                if found.is_some() {
-                    self.left_tab = LeftTab::Sources;
-                    self.apply(Action::SelectSource(found));
+                self.left_tab = LeftTab::Sources;
+                match self.dataset.source_uses_ready() {
+                    Some(uses) => {
+                        let found = uses
+                            .iter()
+                            .position(|u| u.source.id.as_deref() == Some(id.as_str()));
+                        if found.is_some() {
+                            self.apply(Action::SelectSource(found));
+                        }
+                    }
+                    // Shown once the sources are read.
+                    None => self.pending_source = Some(id),
                 }
             }
             Action::SelectSource(source) => {
                 self.selection = None;
                 self.source_selection = source;
                 self.highlighted = source
-                    .and_then(|i| self.dataset.source_uses().get(i))
+                    .and_then(|i| self.dataset.source_uses_ready()?.get(i))
                     .map(|u| u.features.clone())
                     .unwrap_or_default();
             }
@@ -495,6 +579,7 @@ impl SortieApp {
     pub fn show(&mut self, ui: &mut Ui) {
         let ctx = ui.ctx().clone();
         self.poll_jobs(&ctx);
+        self.read_sources(&ctx);
         if self.theme_applied != Some(self.settings.dark_mode) {
             ctx.set_theme(if self.settings.dark_mode {
                 egui::Theme::Dark
@@ -550,6 +635,7 @@ impl SortieApp {
                         ui,
                         &self.dataset,
                         self.source_selection,
+                        self.source_job.as_ref().map(SourceJob::fraction),
                         &mut actions,
                     ),
                 }
@@ -560,7 +646,7 @@ impl SortieApp {
             .show(ui, |ui| {
                 match self
                     .source_selection
-                    .and_then(|i| self.dataset.source_uses().get(i))
+                    .and_then(|i| self.dataset.source_uses_ready()?.get(i))
                 {
                     Some(u) => ui::sources::source_details_ui(ui, &self.dataset, u, &mut actions),
                     None => ui::details::details_panel_ui(

@@ -620,3 +620,54 @@ fn a_claim_citing_an_id_in_no_registry_and_no_feature_is_a_warning() {
     );
     assert_eq!(d.registry.len(), 1);
 }
+
+#[test]
+fn what_rests_on_each_source_read_here_or_on_another_thread() {
+    use std::sync::atomic::{AtomicBool, AtomicUsize};
+    let text = collection(
+        &[
+            point(
+                "a",
+                r#""claims": [{"text": "T", "by": "X", "sources": ["later", "reg"]}]"#,
+                "[1, 2]",
+            ),
+            point(
+                "b",
+                r#""claims": [{"text": "U", "by": "Y", "sources": ["later"]}], "sources": [{"id": "own", "publisher": "O"}]"#,
+                "[1, 2]",
+            ),
+            point("c", r#""sources": [{"id": "later", "publisher": "L"}]"#, "[1, 2]"),
+        ]
+        .join(","),
+    )
+    .replacen(
+        "{\"type\": \"FeatureCollection\",",
+        r#"{"type": "FeatureCollection", "sources": [{"id": "reg", "publisher": "R"}],"#,
+        1,
+    );
+    let d = load(&text);
+    let texts = d.feature_texts();
+    let (read, stop) = (AtomicUsize::new(0), AtomicBool::new(false));
+    let elsewhere = std::thread::spawn(move || texts.source_uses(&read, &stop))
+        .join()
+        .unwrap()
+        .unwrap();
+    let here = d.source_uses().to_vec();
+    assert_eq!(elsewhere, here);
+    let by_id = |id: &str| {
+        here.iter()
+            .find(|u| u.source.id.as_deref() == Some(id))
+            .unwrap()
+    };
+    // A claim may cite a source that a later feature defines.
+    assert_eq!(by_id("later").claims, [(0, 0), (1, 0)]);
+    assert_eq!(by_id("later").features, [0, 1, 2]);
+    assert_eq!(by_id("reg").claims, [(0, 0)]);
+    assert_eq!(by_id("own").claims, []);
+    assert_eq!(by_id("own").features, [1]);
+    let order: Vec<_> = here.iter().map(|u| u.source.id.clone().unwrap()).collect();
+    assert_eq!(order, ["reg", "own", "later"]);
+    // Cancelled, it gives nothing.
+    let (read, stop) = (AtomicUsize::new(0), AtomicBool::new(true));
+    assert_eq!(d.feature_texts().source_uses(&read, &stop), None);
+}

@@ -23,7 +23,7 @@ pub use diagnostic::{Diagnostic, DiagnosticKind, LoadError, TextLocation};
 pub use evidence::evidence_warnings;
 pub use geojson::Step;
 pub use open::{LoadProgress, load_path, load_path_with, parse_bytes, parse_bytes_with, parse_str};
-pub use registry::SourceUse;
+pub use registry::{FeatureTexts, SourceUse};
 pub use search::SearchIndex;
 pub use store::Look;
 pub use style::{MarkerSize, Rgb, SPEC_FILL, SPEC_MARKER_COLOR, SPEC_STROKE, SimpleStyle};
@@ -660,6 +660,28 @@ impl Dataset {
     /// what rests on each; read from every feature on first use.
     pub fn source_uses(&self) -> &[SourceUse] {
         self.source_uses.get_or_init(|| registry::source_uses(self))
+    }
+
+    /// [`Self::source_uses`] if built already.
+    pub fn source_uses_ready(&self) -> Option<&[SourceUse]> {
+        self.source_uses.get().map(Vec::as_slice)
+    }
+
+    /// The features' text and spans and the registry, for a thread to read the features
+    /// in full ([`FeatureTexts::source_uses`]) while the dataset stays here.
+    pub fn feature_texts(&self) -> FeatureTexts {
+        FeatureTexts {
+            text: std::sync::Arc::clone(&self.text),
+            text_start: self.text_start,
+            cores: self.part.cores.clone(),
+            collection: self.collection,
+            registry: self.registry.clone(),
+        }
+    }
+
+    /// Keeps the source uses read on another thread (if none are kept yet).
+    pub fn set_source_uses(&self, uses: Vec<SourceUse>) {
+        let _ = self.source_uses.set(uses);
     }
 
     /// The route details of feature `index`, if it is a route.

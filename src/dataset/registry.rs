@@ -3,12 +3,13 @@
 //! claims that cite it and the features they belong to. This answers the fact-checker's
 //! question "what rests on this source?", asked when a source is discredited.
 //!
-//! Built on first use by reading every feature in full (on every core), not at load.
+//! Built on first use by reading every feature in full (on every core), not at load; a
+//! window reads it on another thread from a [`FeatureTexts`] view.
 //! Knows the model only.
 
 use std::collections::HashMap;
 
-use super::{Dataset, Source};
+use super::{Dataset, Feature, Source};
 
 /// One source and what rests on it.
 #[derive(Clone, Debug, PartialEq)]
@@ -21,10 +22,85 @@ pub struct SourceUse {
     pub features: Vec<usize>,
 }
 
+/// What the source index is read from: a dataset, or a view of its features' text that
+/// another thread can own ([`FeatureTexts`]).
+pub(super) trait Features: Sync {
+    /// How many features there are.
+    fn count(&self) -> usize;
+    /// Feature `index`, read in full.
+    fn read(&self, index: usize) -> Option<Feature>;
+    /// The file's source registry.
+    fn registry(&self) -> &[Source];
+}
+
+impl Features for Dataset {
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn read(&self, index: usize) -> Option<Feature> {
+        self.feature(index)
+    }
+    fn registry(&self) -> &[Source] {
+        &self.registry
+    }
+}
+
+/// A dataset's features as text and spans, with its registry: what a thread needs to read
+/// every feature in full while the window keeps the dataset. Copies the small per-feature
+/// records (about 50 bytes a feature), shares the text.
+#[derive(Clone, Debug)]
+pub struct FeatureTexts {
+    pub(super) text: std::sync::Arc<String>,
+    pub(super) text_start: usize,
+    pub(super) cores: Vec<super::store::Core>,
+    pub(super) collection: bool,
+    pub(super) registry: Vec<Source>,
+}
+
+impl Features for FeatureTexts {
+    fn count(&self) -> usize {
+        self.cores.len()
+    }
+    fn read(&self, index: usize) -> Option<Feature> {
+        let body = self.text.get(self.text_start..)?;
+        super::geojson::read_full(body, self.cores.get(index)?, index, self.collection)
+    }
+    fn registry(&self) -> &[Source] {
+        &self.registry
+    }
+}
+
+impl FeatureTexts {
+    /// Every source and what rests on each, as [`Dataset::source_uses`] gives them, read on
+    /// every core; `read` counts the features read so far. `None` when `cancelled` is set.
+    pub fn source_uses(
+        &self,
+        read: &std::sync::atomic::AtomicUsize,
+        cancelled: &std::sync::atomic::AtomicBool,
+    ) -> Option<Vec<SourceUse>> {
+        source_uses_of(self, Some((read, cancelled)))
+    }
+}
+
 /// Every source of `dataset` and what rests on each, in order of first definition.
 pub(super) fn source_uses(dataset: &Dataset) -> Vec<SourceUse> {
-    let mut uses: Vec<SourceUse> = dataset
-        .registry
+    source_uses_of(dataset, None).unwrap_or_default()
+}
+
+/// The features read so far, and whether to stop.
+type Progress<'a> = (
+    &'a std::sync::atomic::AtomicUsize,
+    &'a std::sync::atomic::AtomicBool,
+);
+
+/// Every source of `features` and what rests on each; `None` when cancelled.
+fn source_uses_of<F: Features>(
+    features: &F,
+    progress: Option<Progress<'_>>,
+) -> Option<Vec<SourceUse>> {
+    use std::sync::atomic::Ordering;
+    let mut uses: Vec<SourceUse> = features
+        .registry()
         .iter()
         .map(|s| SourceUse {
             source: s.clone(),
@@ -39,20 +115,33 @@ pub(super) fn source_uses(dataset: &Dataset) -> Vec<SourceUse> {
         }
     }
     // Each feature's own sources and the ids its claims cite, read on every core.
-    let per_feature = crate::parallel::map_ranges(dataset.len(), 4096, |range| {
-        range
-            .filter_map(|i| dataset.feature(i))
-            .map(|f| {
-                let cited: Vec<(usize, String)> = f
-                    .claims
-                    .iter()
-                    .enumerate()
-                    .flat_map(|(c, claim)| claim.source_ids().map(move |id| (c, id.to_owned())))
-                    .collect();
-                (f.index, f.sources, cited)
-            })
-            .collect()
+    let per_feature = crate::parallel::map_ranges(features.count(), 4096, |range| {
+        let mut out = Vec::with_capacity(range.len());
+        for (k, i) in range.enumerate() {
+            if k % 1024 == 1023
+                && let Some((read, cancelled)) = progress
+            {
+                read.fetch_add(1024, Ordering::Relaxed);
+                if cancelled.load(Ordering::Relaxed) {
+                    return Vec::new();
+                }
+            }
+            let Some(f) = features.read(i) else {
+                continue;
+            };
+            let cited: Vec<(usize, String)> = f
+                .claims
+                .iter()
+                .enumerate()
+                .flat_map(|(c, claim)| claim.source_ids().map(move |id| (c, id.to_owned())))
+                .collect();
+            out.push((f.index, f.sources, cited));
+        }
+        out
     });
+    if progress.is_some_and(|(_, cancelled)| cancelled.load(Ordering::Relaxed)) {
+        return None;
+    }
     // Every definition first, so that a claim may cite a source a later feature defines.
     let mut citations = Vec::with_capacity(per_feature.len());
     for (index, sources, cited) in per_feature {
@@ -89,7 +178,7 @@ pub(super) fn source_uses(dataset: &Dataset) -> Vec<SourceUse> {
         u.features.sort_unstable();
         u.features.dedup();
     }
-    uses
+    Some(uses)
 }
 
 /// Adds `index` to a list of feature indices (sorted and deduplicated at the end).

@@ -13,16 +13,20 @@ use crate::theme;
 pub struct SourceList {
     /// The search box's text (matched against publisher, title and id, ignoring case).
     pub query: String,
+    /// The sources matching the query: (query, how many sources, their indices).
+    shown: Option<(String, usize, Vec<usize>)>,
 }
 
 impl SourceList {
-    /// The tab: the search box and one row per matching source. Clicking a row selects the
-    /// source (and so highlights every feature citing it).
+    /// The tab: the search box and one row per matching source, or how far the reading of
+    /// the sources has come (`reading`, 0 to 1). Clicking a row selects the source (and so
+    /// highlights every feature citing it).
     pub fn sources_ui(
         &mut self,
         ui: &mut Ui,
         dataset: &Dataset,
         selected: Option<usize>,
+        reading: Option<f32>,
         actions: &mut Vec<Action>,
     ) {
         ui.add_space(4.0);
@@ -31,27 +35,62 @@ impl SourceList {
                 .hint_text("Search sources")
                 .desired_width(f32::INFINITY),
         );
-        let uses = dataset.source_uses();
+        let Some(uses) = dataset.source_uses_ready() else {
+            // Read a slice a frame by the app; shown here as it goes.
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.weak(format!(
+                    "Reading the sources of {} features… {:.0}%",
+                    dataset.len(),
+                    reading.unwrap_or(0.0) * 100.0
+                ));
+            });
+            return;
+        };
         let query = self.query.to_lowercase();
-        let shown: Vec<(usize, &SourceUse)> = uses
-            .iter()
-            .enumerate()
-            .filter(|(_, u)| query.is_empty() || matches(&u.source, &query))
-            .collect();
+        // The matching sources, found again only when the query changes.
+        if self
+            .shown
+            .as_ref()
+            .is_none_or(|(q, n, _)| *q != query || *n != uses.len())
+        {
+            let matching = uses
+                .iter()
+                .enumerate()
+                .filter(|(_, u)| query.is_empty() || matches(&u.source, &query))
+                .map(|(i, _)| i)
+                .collect();
+            self.shown = Some((query.clone(), uses.len(), matching));
+        }
+        let shown: &[usize] = self.shown.as_ref().map_or(&[], |(_, _, s)| s.as_slice());
         if !query.is_empty() {
             ui.weak(format!("{} of {} sources", shown.len(), uses.len()));
         }
         ui.separator();
+        if uses.is_empty() {
+            ui.weak("This dataset names no sources.");
+            return;
+        }
+        // Two lines a source, laid out only for the rows in view (a file may have millions).
+        let line = ui.text_style_height(&egui::TextStyle::Body);
+        let row_height = line * 2.0 + ui.spacing().item_spacing.y * 2.0 + 4.0;
         egui::ScrollArea::vertical()
             .auto_shrink([false, false])
-            .show(ui, |ui| {
-                if uses.is_empty() {
-                    ui.weak("This dataset names no sources.");
-                }
-                for (i, u) in shown {
-                    let response =
-                        ui.selectable_label(Some(i) == selected, source_title(&u.source));
-                    let response = response.on_hover_text(u.source.id.as_deref().unwrap_or(""));
+            .show_rows(ui, row_height, shown.len(), |ui, rows| {
+                for &i in shown.get(rows).unwrap_or(&[]) {
+                    let Some(u) = uses.get(i) else {
+                        continue;
+                    };
+                    let title = source_title(&u.source);
+                    let response = ui
+                        .add(
+                            egui::Button::selectable(Some(i) == selected, title.as_str())
+                                .truncate(),
+                        )
+                        .on_hover_text(format!(
+                            "{title}\n{}",
+                            u.source.id.as_deref().unwrap_or("")
+                        ));
                     if response.clicked() {
                         let next = if Some(i) == selected { None } else { Some(i) };
                         actions.push(Action::SelectSource(next));
