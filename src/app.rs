@@ -345,6 +345,7 @@ impl SortieApp {
                 .store(true, std::sync::atomic::Ordering::Relaxed);
         }
         self.pending_source = None;
+        self.sources = ui::sources::SourceList::default();
         self.hovered = None;
         self.message = None;
         self.start_airspace_job();
@@ -514,9 +515,11 @@ impl SortieApp {
         }
     }
 
+    /// Leaves the source view: a feature is selected, or nothing.
     fn clear_source(&mut self) {
         self.source_selection = None;
         self.highlighted.clear();
+        self.pending_source = None;
     }
 
     fn apply(&mut self, action: Action) {
@@ -533,6 +536,7 @@ impl SortieApp {
             Action::MoveSelection(step) => {
                 if let Some(index) = self.list.step(self.selection, step) {
                     self.selection = Some(index);
+                    self.clear_source();
                     self.list.scroll_to(index);
                     self.map.center_on(&self.layers, index);
                 }
@@ -547,7 +551,10 @@ impl SortieApp {
             Action::ToggleWarnings => self.show_warnings = !self.show_warnings,
             Action::SetDarkMode(dark) => self.settings.dark_mode = dark,
             Action::SetBasemap(basemap) => self.settings.basemap = basemap,
-            Action::ShowTab(tab) => self.left_tab = tab,
+            Action::ShowTab(tab) => {
+                self.left_tab = tab;
+                self.pending_source = None;
+            }
             Action::ShowSource(id) => {
                 self.left_tab = LeftTab::Sources;
                 match self.dataset.source_uses_ready() {

@@ -671,3 +671,30 @@ fn what_rests_on_each_source_read_here_or_on_another_thread() {
     let (read, stop) = (AtomicUsize::new(0), AtomicBool::new(true));
     assert_eq!(d.feature_texts().source_uses(&read, &stop), None);
 }
+
+#[test]
+fn a_registry_id_given_twice_is_one_source_cited_once() {
+    let text = collection(&point(
+        "a",
+        r#""claims": [{"text": "T", "by": "X", "sources": ["s1"]}]"#,
+        "[1, 2]",
+    ))
+    .replacen(
+        "{\"type\": \"FeatureCollection\",",
+        r#"{"type": "FeatureCollection", "sources": [{"id": "s1", "publisher": "P"}, {"id": "s1", "publisher": "P"}],"#,
+        1,
+    );
+    let d = load(&text);
+    let evidence = sortie::dataset::evidence_warnings(&d);
+    // The first record is the one cited; the identical second one is no finding either.
+    assert!(evidence.is_empty(), "{evidence:#?}");
+    let unknown = load(&text.replace(
+        r#""sources": ["s1"]"#,
+        r#""status": "probable", "sources": ["s1"]"#,
+    ));
+    // An unknown status is a warning, and the value stays with the claim.
+    let claim = &unknown.feature(0).unwrap().claims[0];
+    assert_eq!(claim.status, None);
+    assert_eq!(claim.other.len(), 1);
+    assert_eq!(claim.other[0].0, "status");
+}

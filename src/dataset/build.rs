@@ -65,6 +65,7 @@ impl Built {
             ids: store::IdTable::default(),
             kind_counts,
             source_uses: std::sync::OnceLock::new(),
+            registry_locations: std::sync::OnceLock::new(),
             summary: std::sync::OnceLock::new(),
             lines: std::sync::OnceLock::new(),
             collection: self.collection,

@@ -82,12 +82,13 @@ impl Defined {
 /// Every evidence warning of `dataset`, in file order (the registry's after the features').
 pub fn evidence_warnings(dataset: &Dataset) -> Vec<Diagnostic> {
     let collection = dataset.collection;
-    let registry_ids: HashMap<&str, usize> = dataset
-        .registry
-        .iter()
-        .enumerate()
-        .filter_map(|(i, s)| Some((s.id.as_deref()?, i)))
-        .collect();
+    // The first record of an id is the one claims resolve to, as `source_by_id` does.
+    let mut registry_ids: HashMap<&str, usize> = HashMap::new();
+    for (i, s) in dataset.registry.iter().enumerate() {
+        if let Some(id) = s.id.as_deref() {
+            registry_ids.entry(id).or_insert(i);
+        }
+    }
     // One result per core's range, not per feature: a million small vectors would cost more
     // than the findings themselves.
     let per_range = crate::parallel::map_ranges(dataset.len(), 4096, |range| {
@@ -134,8 +135,12 @@ pub fn evidence_warnings(dataset: &Dataset) -> Vec<Diagnostic> {
         if source.url.is_none() && source.publisher.is_none() {
             out.push(no_address(registry_place(i)));
         }
+        // A repeated id is cited through its first record.
         if let Some(id) = &source.id
-            && !cited.get(i).copied().unwrap_or(true)
+            && !cited
+                .get(registry_ids.get(id.as_str()).copied().unwrap_or(i))
+                .copied()
+                .unwrap_or(true)
         {
             out.push(evidence(
                 format!("the registry's source {id:?} is cited by no claim"),
@@ -152,7 +157,7 @@ fn registry_place(dataset: &Dataset, i: usize) -> Place {
     Place {
         path: format!("sources[{i}]"),
         feature: None,
-        location: dataset.location_in(None, &[Key("sources"), Index(i)]),
+        location: dataset.registry_location(i),
     }
 }
 

@@ -474,6 +474,8 @@ pub struct Dataset {
     ids: store::IdTable,
     /// Features of each kind, in [`FeatureKind::ALL`] order.
     kind_counts: [usize; 5],
+    /// [`Self::registry_location`]s, found on first use.
+    registry_locations: std::sync::OnceLock<Vec<TextLocation>>,
     /// [`Self::source_uses`], computed on first use.
     source_uses: std::sync::OnceLock<Vec<SourceUse>>,
     /// [`Self::summary`], computed on first use.
@@ -576,6 +578,20 @@ impl Dataset {
         };
         let offset = geojson::offset_of(text, path)?;
         Some(self.location_of(start + offset))
+    }
+
+    /// Where registry source `i` (the top-level `sources[i]`) is in the file; the file is
+    /// read for them once.
+    pub fn registry_location(&self, i: usize) -> Option<TextLocation> {
+        self.registry_locations
+            .get_or_init(|| {
+                geojson::element_offsets(self.body(), &[Step::Key("sources")])
+                    .into_iter()
+                    .map(|offset| self.location_of(offset))
+                    .collect()
+            })
+            .get(i)
+            .copied()
     }
 
     /// Every feature read in full, in file order (for reports; slow for big files).

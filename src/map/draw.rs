@@ -94,18 +94,17 @@ pub fn paint_features(
     let mut visible = plan.features();
     // Emphasised features last, so they sit on top.
     visible.retain(|&i| !emphasis.is_selected(i) && Some(i) != emphasis.hovered);
-    visible.extend(emphasis.hovered.filter(|&i| layers.is_drawn(i)));
+    // Then the highlighted, the hovered and the selected, each on top of the ones before.
     visible.extend(
         emphasis
-            .selected
-            .into_iter()
-            .chain(emphasis.highlighted.iter().copied())
-            .filter(|&i| layers.is_drawn(i) && Some(i) != emphasis.hovered),
+            .highlighted
+            .iter()
+            .copied()
+            .filter(|&i| Some(i) != emphasis.selected && Some(i) != emphasis.hovered)
+            .chain(emphasis.hovered)
+            .chain(emphasis.selected.filter(|&i| Some(i) != emphasis.hovered))
+            .filter(|&i| layers.is_drawn(i)),
     );
-    if emphasis.selected.is_some() && !emphasis.highlighted.is_empty() {
-        visible.sort_unstable();
-        visible.dedup();
-    }
 
     let items: Vec<(FeatureRef<'_>, super::layers::ShapeRef<'_>)> = visible
         .iter()

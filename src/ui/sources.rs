@@ -112,6 +112,10 @@ impl SourceList {
     }
 }
 
+/// How many of the claims resting on a source the panel lists (each is read from the file
+/// every frame it is shown).
+const CLAIMS_SHOWN: usize = 100;
+
 /// The details panel for a selected source: the record, then every claim resting on it
 /// with its feature (a link that selects it) and the words it quotes.
 pub fn source_details_ui(ui: &mut Ui, dataset: &Dataset, u: &SourceUse, actions: &mut Vec<Action>) {
@@ -134,7 +138,7 @@ pub fn source_details_ui(ui: &mut Ui, dataset: &Dataset, u: &SourceUse, actions:
             ui.separator();
             let id = u.source.id.as_deref().unwrap_or("");
             let mut last_feature = None;
-            for &(index, c) in &u.claims {
+            for &(index, c) in u.claims.iter().take(CLAIMS_SHOWN) {
                 let Some(feature) = dataset.feature(index) else {
                     continue;
                 };
@@ -168,6 +172,12 @@ pub fn source_details_ui(ui: &mut Ui, dataset: &Dataset, u: &SourceUse, actions:
             }
             if u.claims.is_empty() {
                 ui.weak("No claim cites this source.");
+            } else if u.claims.len() > CLAIMS_SHOWN {
+                ui.add_space(6.0);
+                ui.weak(format!(
+                    "… and {} more claims (highlighted on the map)",
+                    u.claims.len() - CLAIMS_SHOWN
+                ));
             }
         });
 }

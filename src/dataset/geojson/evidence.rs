@@ -415,6 +415,7 @@ impl<'t> Visitor<'t> for ClaimsSeed<'_, 't> {
                         Some((got, at)) => {
                             let parsed = got.into_str().as_deref().and_then(ClaimStatus::parse);
                             if parsed.is_none() {
+                                keep(&mut other, "status", at);
                                 r.warn(
                                     at,
                                     || format!("{}.status", item()),

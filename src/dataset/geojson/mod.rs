@@ -357,7 +357,6 @@ pub(super) fn read_full(
     Some(parts.into_feature(reader.index, None))
 }
 
-/// Reads the top-level `aircraft` table: `{"Tu-22M3": {"cruise_kmh": 900, …}, …}`.
 /// One step of a path into a JSON value: a member, or an array element.
 #[derive(Clone, Copy, Debug)]
 pub enum Step<'a> {
@@ -382,6 +381,23 @@ pub(super) fn offset_of(text: &str, path: &[Step<'_>]) -> Option<usize> {
         };
     }
     Some(raw::offset_in(text, value))
+}
+
+/// The byte offsets, within `text`, of the elements of the array `path` leads to (none
+/// when it leads to no array).
+pub(super) fn element_offsets(text: &str, path: &[Step<'_>]) -> Vec<usize> {
+    let Some(at) = offset_of(text, path) else {
+        return Vec::new();
+    };
+    let Some(array) = text.get(at..) else {
+        return Vec::new();
+    };
+    let mut de = serde_json::Deserializer::from_str(array);
+    let items: Vec<&RawValue> = serde::Deserialize::deserialize(&mut de).unwrap_or_default();
+    items
+        .into_iter()
+        .map(|raw| at + raw::offset_in(array, raw))
+        .collect()
 }
 
 /// Reads the file's source registry, its top-level `sources`: the same records as a
@@ -421,6 +437,7 @@ fn source_registry<'t>(reader: &mut Reader<'t>, raw: &'t RawValue) -> Vec<Source
     }
 }
 
+/// Reads the top-level `aircraft` table: `{"Tu-22M3": {"cruise_kmh": 900, …}, …}`.
 fn aircraft_table(reader: &mut Reader<'_>, raw: &RawValue) -> Vec<(String, f64)> {
     let Ok(table) = serde_json::from_str::<RawObject<'_>>(raw.get()) else {
         let at = reader.location(raw);
