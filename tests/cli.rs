@@ -223,6 +223,23 @@ fn info_on_an_invalid_file_exits_1() {
     assert_eq!(sortie(&["info", "--json", &file]).status.code(), Some(1));
 }
 
+/// The evidence warnings of a `check --json` report: (property, message, line).
+fn evidence_of(report: &serde_json::Value) -> Vec<(String, String, u64)> {
+    report["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|w| w["kind"] == "evidence")
+        .map(|w| {
+            (
+                w["property"].as_str().unwrap_or("").to_owned(),
+                w["message"].as_str().unwrap_or("").to_owned(),
+                w["line"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect()
+}
+
 #[test]
 fn evidence_checks_are_warnings_and_errors_with_strict() {
     let dir = tempfile::tempdir().unwrap();
@@ -241,17 +258,9 @@ fn evidence_checks_are_warnings_and_errors_with_strict() {
     let out = sortie(&["check", "--json", &file]);
     assert_eq!(out.status.code(), Some(0), "evidence alone is a warning");
     let report = json(&out);
-    let evidence: Vec<(String, String)> = report["warnings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|w| w["kind"] == "evidence")
-        .map(|w| {
-            (
-                w["property"].as_str().unwrap_or("").to_owned(),
-                w["message"].as_str().unwrap_or("").to_owned(),
-            )
-        })
+    let evidence: Vec<(String, String)> = evidence_of(&report)
+        .into_iter()
+        .map(|(p, m, _)| (p, m))
         .collect();
     let props: Vec<&str> = evidence.iter().map(|(p, _)| p.as_str()).collect();
     assert_eq!(
@@ -279,13 +288,7 @@ fn evidence_checks_are_warnings_and_errors_with_strict() {
     );
 
     // Each points at the value at fault: the citation, the source, the claim.
-    let lines: Vec<u64> = report["warnings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|w| w["kind"] == "evidence")
-        .map(|w| w["line"].as_u64().unwrap_or(0))
-        .collect();
+    let lines: Vec<u64> = evidence_of(&report).into_iter().map(|e| e.2).collect();
     assert_eq!(lines, [4, 7, 6, 6, 8, 2, 7], "{evidence:#?}");
 
     let out = sortie(&["check", "--strict", "--json", &file]);
@@ -303,6 +306,36 @@ fn the_bundled_dataset_passes_the_strict_evidence_check() {
     assert_eq!(
         report["warnings"].as_array().map(Vec::len),
         Some(0),
+        "{report:#}"
+    );
+}
+
+#[test]
+fn evidence_warnings_count_the_items_the_file_has() {
+    let dir = tempfile::tempdir().unwrap();
+    // An unreadable claim and an unreadable registry entry come first: the paths still name
+    // the items as the file numbers them.
+    let file = write(
+        &dir,
+        "i.geojson",
+        r#"{"type":"FeatureCollection",
+"sources":["junk",{"id":"r","publisher":"P"}],
+"features":[
+{"type":"Feature","id":"a","properties":{"claims":["x",
+ {"text":"t","sources":["s"]}],
+ "sources":[7,{"id":"s","publisher":"Q"}]},"geometry":null}]}"#,
+    );
+    let report = json(&sortie(&["check", "--json", &file]));
+    let evidence: Vec<(String, u64)> = evidence_of(&report)
+        .into_iter()
+        .map(|(p, _, l)| (p, l))
+        .collect();
+    assert_eq!(
+        evidence,
+        [
+            ("features[0].properties.claims[1]".to_owned(), 5),
+            ("sources[1]".to_owned(), 2),
+        ],
         "{report:#}"
     );
 }

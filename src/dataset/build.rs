@@ -379,7 +379,12 @@ fn check_claim_sources(dataset: &mut Dataset) {
         let Some(feature) = dataset.feature(index as usize) else {
             continue;
         };
-        for (c, claim) in feature.claims.iter().enumerate() {
+        let claim_at = super::evidence::file_indices(
+            &feature.other_properties,
+            "claims",
+            feature.claims.len(),
+        );
+        for (c, claim) in claim_at.iter().copied().zip(&feature.claims) {
             for id in claim.source_ids() {
                 if feature.source(id).is_none() && dataset.source_by_id(id).is_none() {
                     warnings.push(Diagnostic {

@@ -97,11 +97,12 @@ pub fn evidence_warnings(dataset: &Dataset) -> Vec<Diagnostic> {
         let mut cited = Vec::new();
         for f in range.filter_map(|i| dataset.feature(i)) {
             warnings.extend(feature_warnings(dataset, &f, collection));
+            let source_at = file_indices(&f.other_properties, "sources", f.sources.len());
             defined.extend(
-                f.sources
+                source_at
                     .iter()
-                    .enumerate()
-                    .filter_map(|(j, s)| Defined::of(s, Some(f.index), j)),
+                    .zip(&f.sources)
+                    .filter_map(|(&j, s)| Defined::of(s, Some(f.index), j)),
             );
             cited.extend(
                 f.claims
@@ -154,11 +155,34 @@ pub fn evidence_warnings(dataset: &Dataset) -> Vec<Diagnostic> {
 
 /// Where registry source `i` is: `sources[i]` at the top level.
 fn registry_place(dataset: &Dataset, i: usize) -> Place {
+    let found = dataset.registry_location(i);
+    let k = found.map_or(i, |(k, _)| k);
     Place {
-        path: format!("sources[{i}]"),
+        path: format!("sources[{k}]"),
         feature: None,
-        location: dataset.registry_location(i),
+        location: found.map(|(_, l)| l),
     }
+}
+
+/// Where each of `count` items read from the file's list `list` (`claims`, `sources`) is in
+/// that list: the items that could not be read were kept as found under `list[i]` among
+/// `kept`, and are not in the model's list.
+pub(super) fn file_indices(
+    kept: &[(String, serde_json::Value)],
+    list: &str,
+    count: usize,
+) -> Vec<usize> {
+    let dropped: Vec<usize> = kept
+        .iter()
+        .filter_map(|(key, _)| {
+            key.strip_prefix(list)?
+                .strip_prefix('[')?
+                .strip_suffix(']')?
+                .parse()
+                .ok()
+        })
+        .collect();
+    (0..).filter(|i| !dropped.contains(i)).take(count).collect()
 }
 
 fn no_address(place: Place) -> Diagnostic {
@@ -177,7 +201,8 @@ fn feature_warnings(dataset: &Dataset, f: &Feature, collection: bool) -> Vec<Dia
         location: dataset.location_in(Some(f.index), steps).or(f.location),
     };
     let mut out = Vec::new();
-    for (j, source) in f.sources.iter().enumerate() {
+    let source_at = file_indices(&f.other_properties, "sources", f.sources.len());
+    for (j, source) in source_at.iter().copied().zip(&f.sources) {
         if source.url.is_none() && source.publisher.is_none() {
             out.push(no_address(here(
                 format!("properties.sources[{j}]"),
@@ -193,7 +218,8 @@ fn feature_warnings(dataset: &Dataset, f: &Feature, collection: bool) -> Vec<Dia
             here("properties".to_owned(), &[Key("properties")]),
         ));
     }
-    for (c, claim) in f.claims.iter().enumerate() {
+    let claim_at = file_indices(&f.other_properties, "claims", f.claims.len());
+    for (c, claim) in claim_at.iter().copied().zip(&f.claims) {
         let at_claim = [Key("properties"), Key("claims"), Index(c)];
         if claim.by.is_none() {
             out.push(evidence(
@@ -210,7 +236,8 @@ fn feature_warnings(dataset: &Dataset, f: &Feature, collection: bool) -> Vec<Dia
         let Some(said) = claim.date.as_deref().and_then(PartialDate::parse) else {
             continue;
         };
-        for (k, citation) in claim.citations.iter().enumerate() {
+        let citation_at = file_indices(&claim.other, "sources", claim.citations.len());
+        for (k, citation) in citation_at.iter().copied().zip(&claim.citations) {
             let source = f
                 .source(&citation.id)
                 .cloned()

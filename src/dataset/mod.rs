@@ -475,7 +475,7 @@ pub struct Dataset {
     /// Features of each kind, in [`FeatureKind::ALL`] order.
     kind_counts: [usize; 5],
     /// [`Self::registry_location`]s, found on first use.
-    registry_locations: std::sync::OnceLock<Vec<TextLocation>>,
+    registry_locations: std::sync::OnceLock<Vec<(usize, TextLocation)>>,
     /// [`Self::source_uses`], computed on first use.
     source_uses: std::sync::OnceLock<Vec<SourceUse>>,
     /// [`Self::summary`], computed on first use.
@@ -580,14 +580,18 @@ impl Dataset {
         Some(self.location_of(start + offset))
     }
 
-    /// Where registry source `i` (the top-level `sources[i]`) is in the file; the file is
-    /// read for them once.
-    pub fn registry_location(&self, i: usize) -> Option<TextLocation> {
+    /// Where registry source `i` is: its index in the file's top-level `sources` (elements
+    /// that are no source object are not in the registry) and its line and column. The file
+    /// is read for them once.
+    pub fn registry_location(&self, i: usize) -> Option<(usize, TextLocation)> {
         self.registry_locations
             .get_or_init(|| {
-                geojson::element_offsets(self.body(), &[Step::Key("sources")])
+                let body = self.body();
+                geojson::element_offsets(body, &[Step::Key("sources")])
                     .into_iter()
-                    .map(|offset| self.location_of(offset))
+                    .enumerate()
+                    .filter(|&(_, offset)| body.as_bytes().get(offset) == Some(&b'{'))
+                    .map(|(k, offset)| (k, self.location_of(offset)))
                     .collect()
             })
             .get(i)
