@@ -70,7 +70,7 @@ impl Built {
             lines: std::sync::OnceLock::new(),
             collection: self.collection,
         };
-        if dataset.part.cites_elsewhere.is_empty() {
+        if dataset.part.cited.is_empty() {
             // No claim cites another feature's source: nothing will look one up.
             dataset.part.sources = Vec::new();
         }
@@ -121,22 +121,22 @@ pub(crate) struct Record<'a> {
     pub route: Option<Box<RouteInfo>>,
     /// Ids of the sources the feature defines.
     pub source_ids: Vec<Cow<'a, str>>,
-    /// Whether a claim cites a source the feature does not define.
-    pub cites_elsewhere: bool,
+    /// The ids its claims cite that the feature does not define.
+    pub cited_elsewhere: Vec<Cow<'a, str>>,
 }
 
 impl Part {
     /// Adds a feature.
     pub fn push_record(&mut self, text: &str, record: Record<'_>) {
         let here = index_u32(self.cores.len());
-        let (core, source_ids, cites_elsewhere) = self.core_of(here, text, record);
-        self.push(core, &source_ids, cites_elsewhere);
+        let (core, source_ids, cited) = self.core_of(here, text, record);
+        self.push(core, &source_ids, &cited);
     }
 
     /// Fills the place [`Part::defer`] held for feature `index`.
     pub fn set_record(&mut self, index: u32, text: &str, record: Record<'_>) {
-        let (core, source_ids, cites_elsewhere) = self.core_of(index, text, record);
-        self.set(index, core, &source_ids, cites_elsewhere);
+        let (core, source_ids, cited) = self.core_of(index, text, record);
+        self.set(index, core, &source_ids, &cited);
     }
 
     /// Holds a place for a feature that is read later (in full, once indices are known).
@@ -165,7 +165,7 @@ impl Part {
         here: u32,
         text: &str,
         record: Record<'r>,
-    ) -> (Core, Vec<Cow<'r, str>>, bool) {
+    ) -> (Core, Vec<Cow<'r, str>>, Vec<Cow<'r, str>>) {
         let own = record.own;
         let (start, len) = span_of(own, text);
         let span = |part: &mut Self, s: &Cow<'_, str>| match s {
@@ -208,7 +208,7 @@ impl Part {
             route,
             kind: record.kind,
         };
-        (core, record.source_ids, record.cites_elsewhere)
+        (core, record.source_ids, record.cited_elsewhere)
     }
 
     /// Names the features without an id `#<index>` (and their name too, where they have
@@ -365,17 +365,40 @@ pub fn route_vertices(geometry: Option<&Geometry<f64>>) -> Vec<Point<f64>> {
 
 /// Warns about claims that cite a source id that neither the feature nor any other has.
 ///
-/// Only features whose claims cite a source they do not define themselves are read again,
-/// and the features whose source ids hash alike.
+/// The ids cited elsewhere are looked up by hash among the registry's and the features'
+/// sources; only a feature citing an id found in neither is read again, to word the warning
+/// (a file citing a registry thus loads without reading its features twice).
 fn check_claim_sources(dataset: &mut Dataset) {
-    if dataset.part.cites_elsewhere.is_empty() {
+    if dataset.part.cited.is_empty() {
         return;
     }
     dataset.part.sources.sort_unstable();
-    dataset.part.cites_elsewhere.sort_unstable();
+    let mut registered: Vec<u64> = dataset
+        .registry
+        .iter()
+        .filter_map(|s| Some(store::id_hash(s.id.as_deref()?)))
+        .collect();
+    registered.sort_unstable();
+    let defined = |hash: u64| {
+        registered.binary_search(&hash).is_ok()
+            || dataset
+                .part
+                .sources
+                .binary_search_by(|&(h, _)| h.cmp(&hash))
+                .is_ok()
+    };
+    let mut unresolved: Vec<u32> = dataset
+        .part
+        .cited
+        .iter()
+        .filter(|&&(hash, _)| !defined(hash))
+        .map(|&(_, index)| index)
+        .collect();
+    unresolved.sort_unstable();
+    unresolved.dedup();
     let collection = dataset.collection;
     let mut warnings = Vec::new();
-    for &index in &dataset.part.cites_elsewhere {
+    for &index in &unresolved {
         let Some(feature) = dataset.feature(index as usize) else {
             continue;
         };

@@ -153,8 +153,9 @@ pub(crate) struct Part {
     pub looks: Looks,
     /// (hash of a source id, the feature defining it), for every source with an id.
     pub sources: Vec<(u64, u32)>,
-    /// Features with a claim citing a source id they do not define themselves.
-    pub cites_elsewhere: Vec<u32>,
+    /// (hash of a source id, the feature citing it), for ids a feature's claims cite that
+    /// it does not define itself.
+    pub cited: Vec<(u64, u32)>,
     /// Features the quick reading left, still to be read located (their index is only known
     /// once the runs are joined). Their records hold only their span until then.
     pub deferred: Vec<u32>,
@@ -228,13 +229,12 @@ impl Part {
         index: u32,
         core: Core,
         source_ids: &[std::borrow::Cow<'_, str>],
-        cites_elsewhere: bool,
+        cited: &[std::borrow::Cow<'_, str>],
     ) {
         self.sources
             .extend(source_ids.iter().map(|id| (id_hash(id), index)));
-        if cites_elsewhere {
-            self.cites_elsewhere.push(index);
-        }
+        self.cited
+            .extend(cited.iter().map(|id| (id_hash(id), index)));
         if let Some(slot) = self.cores.get_mut(index as usize) {
             *slot = core;
         }
@@ -246,14 +246,13 @@ impl Part {
         &mut self,
         core: Core,
         source_ids: &[std::borrow::Cow<'_, str>],
-        cites_elsewhere: bool,
+        cited: &[std::borrow::Cow<'_, str>],
     ) {
         let here = u32::try_from(self.cores.len()).unwrap_or(NONE);
         self.sources
             .extend(source_ids.iter().map(|id| (id_hash(id), here)));
-        if cites_elsewhere {
-            self.cites_elsewhere.push(here);
-        }
+        self.cited
+            .extend(cited.iter().map(|id| (id_hash(id), here)));
         self.cores.push(core);
     }
 
@@ -298,8 +297,8 @@ impl Part {
                 .into_iter()
                 .map(|(h, i)| (h, i + feature_base)),
         );
-        self.cites_elsewhere
-            .extend(other.cites_elsewhere.into_iter().map(|i| i + feature_base));
+        self.cited
+            .extend(other.cited.into_iter().map(|(h, i)| (h, i + feature_base)));
         self.deferred
             .extend(other.deferred.into_iter().map(|i| i + feature_base));
         self.anonymous.extend(

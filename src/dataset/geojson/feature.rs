@@ -279,12 +279,17 @@ impl<'t> Parts<'t> {
             self.title.take().filter(|n| !n.is_empty())
         };
         let source_ids = std::mem::take(&mut self.source_ids);
-        let cites_elsewhere = self
+        let mut cited_elsewhere: Vec<Cow<'t, str>> = Vec::new();
+        for id in self
             .claims
             .iter()
             .flat_map(|c| c.citations.iter().map(|c| &c.id))
             .chain(&self.cited)
-            .any(|id| !source_ids.contains(id));
+        {
+            if !source_ids.contains(id) && !cited_elsewhere.contains(id) {
+                cited_elsewhere.push(id.clone());
+            }
+        }
         Record {
             own,
             id: self.id.take(),
@@ -299,7 +304,7 @@ impl<'t> Parts<'t> {
             route: (kind == FeatureKind::Route)
                 .then(|| Box::new(Self::route_info(std::mem::take(&mut self.route)))),
             source_ids,
-            cites_elsewhere,
+            cited_elsewhere,
         }
     }
 

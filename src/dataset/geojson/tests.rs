@@ -202,7 +202,7 @@ fn located(text: &str) -> Option<(Parts<'_>, Feature, Vec<Diagnostic>)> {
 /// What the builder is given, as comparable text.
 fn record_text(r: &Record<'_>) -> String {
     format!(
-        "{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{}",
+        "{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}",
         r.id,
         r.name,
         r.description,
@@ -212,7 +212,7 @@ fn record_text(r: &Record<'_>) -> String {
         r.route,
         r.source_ids,
         r.own,
-        r.cites_elsewhere
+        r.cited_elsewhere
     )
 }
 
@@ -278,7 +278,7 @@ fn a_plain_feature_is_read_quickly() {
             44.5, 33.25
         )))
     );
-    assert!(!r.cites_elsewhere);
+    assert!(r.cited_elsewhere.is_empty());
     // The same feature with a bad date is left to the located reading.
     assert!(
         quick(&text.replace(r#""kind":"target""#, r#""kind":"target","date":"soon""#)).is_none()
