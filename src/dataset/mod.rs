@@ -186,16 +186,6 @@ pub struct Citation {
     pub other: Vec<(String, serde_json::Value)>,
 }
 
-impl Citation {
-    /// A citation by id alone.
-    pub fn of(id: impl Into<String>) -> Self {
-        Self {
-            id: id.into(),
-            ..Self::default()
-        }
-    }
-}
-
 /// A published source: who published what, when, where, and what it says.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Source {
