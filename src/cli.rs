@@ -10,7 +10,9 @@ use std::path::{Path, PathBuf};
 use clap::{Parser, Subcommand};
 use serde_json::{Value, json};
 
-use crate::dataset::{Dataset, Diagnostic, DiagnosticKind, Feature, LoadError, load_path};
+use crate::dataset::{
+    DateExpr, Dataset, Diagnostic, DiagnosticKind, Feature, LoadError, load_path,
+};
 use crate::geometry::units::KM_PER_NMI;
 use crate::routes::airspace::AirspaceIndex;
 
@@ -267,7 +269,7 @@ pub fn info_json(dataset: &Dataset) -> Value {
                 "flight_times": flight_times,
                 "aircraft": route.aircraft,
                 "schematic": route.schematic,
-                "date": f.date.map(|d| d.iso()),
+                "date": f.date.as_ref().map(DateExpr::written),
             }))
         })
         .collect();
@@ -319,8 +321,11 @@ fn feature_json(dataset: &Dataset, f: &Feature) -> Value {
         "kind": f.kind.as_str(),
         "lon": point.map(|p| p.x()),
         "lat": point.map(|p| p.y()),
-        "date": f.date.map(|d| d.iso()),
-        "date_end": f.date_end.map(|d| d.iso()),
+        "date": f.date.as_ref().map(DateExpr::written),
+        "date_end_written": f.date_end.as_ref().map(DateExpr::written),
+        "date_start": f.when.and_then(|w| w.start_iso()),
+        "date_end": f.when.and_then(|w| w.end_iso()),
+        "date_certainty": f.when.map(|w| w.certainty.as_str()),
         "location_precision": f.location_precision.map(|p| p.level.as_str()),
         "claims": claims,
         "sources": sources,
@@ -359,7 +364,11 @@ fn info_table(dataset: &Dataset, out: &mut dyn Write) -> std::io::Result<()> {
             .map_or((String::from("-"), String::from("-")), |p| {
                 (format!("{:.5}", p.x()), format!("{:.5}", p.y()))
             });
-        let date = f.date.map_or_else(|| "-".to_owned(), |d| d.to_string());
+        let date = match (&f.date, &f.date_end) {
+            (Some(d), Some(e)) => d.describe_until(e),
+            (Some(d), None) | (None, Some(d)) => d.describe(),
+            (None, None) => "-".to_owned(),
+        };
         writeln!(
             out,
             "{:<26} {:<7} {:<40} {lon:>10} {lat:>10} {date:<18} {:>7}",

@@ -457,8 +457,11 @@ fn dates_precision_and_claims_parse() {
         "sources":[{"id":"s1","publisher":"P","url":"https://example.org","extra":true}]"#;
     let d = load(&collection(&point("t", props, "[1,2]")));
     let f = &d.feature(0).unwrap();
-    assert_eq!(f.date.map(|d| d.iso()).as_deref(), Some("2016-08"));
-    assert_eq!(f.date_end.map(|d| d.iso()).as_deref(), Some("2016-08-18"));
+    assert_eq!(f.date.as_ref().map(|d| d.written()), Some("2016-08"));
+    assert_eq!(f.date_end.as_ref().map(|d| d.written()), Some("2016-08-18"));
+    let when = f.when.unwrap_or_else(|| panic!("dated"));
+    assert_eq!(when.start_iso().as_deref(), Some("2016-08-01"));
+    assert_eq!(when.end_iso().as_deref(), Some("2016-08-18"));
     let p = f.location_precision.unwrap();
     assert_eq!(
         (p.level, p.radius_km),

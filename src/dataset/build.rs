@@ -12,7 +12,7 @@ use geo_types::{Geometry, Point};
 use serde_json::Value;
 
 use super::store::{self, Core, Look, Part, StrRef};
-use super::{Dataset, Diagnostic, FeatureKind, RouteInfo, TextLocation};
+use super::{Dataset, Diagnostic, FeatureKind, RouteInfo, TextLocation, When};
 use crate::geometry::geodesic::RouteMetrics;
 
 /// What a reader gives before the dataset takes the text.
@@ -123,6 +123,8 @@ pub(crate) struct Record<'a> {
     pub source_ids: Vec<Cow<'a, str>>,
     /// The ids its claims cite that the feature does not define.
     pub cited_elsewhere: Vec<Cow<'a, str>>,
+    /// When it may have happened.
+    pub when: Option<When>,
 }
 
 impl Part {
@@ -153,6 +155,7 @@ impl Part {
             look: 0,
             geometry: store::NONE,
             route: store::NONE,
+            when: store::NONE,
             kind: FeatureKind::Other,
         });
     }
@@ -197,6 +200,13 @@ impl Part {
                 index_u32(self.routes.len() - 1)
             }
         };
+        let when = match record.when {
+            None => store::NONE,
+            Some(when) => {
+                self.whens.push(when);
+                index_u32(self.whens.len() - 1)
+            }
+        };
         let core = Core {
             start,
             len,
@@ -206,6 +216,7 @@ impl Part {
             look,
             geometry,
             route,
+            when,
             kind: record.kind,
         };
         (core, record.source_ids, record.cited_elsewhere)

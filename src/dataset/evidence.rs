@@ -12,7 +12,7 @@ use std::collections::HashMap;
 
 use super::build::{member_path, path_of};
 use super::geojson::Step::{self, Index, Key};
-use super::{Dataset, Diagnostic, DiagnosticKind, Feature, PartialDate, Source};
+use super::{Dataset, Diagnostic, DiagnosticKind, DateExpr, Feature, Source};
 
 /// Where a source record is defined: its JSON path and, for a feature's, where the feature
 /// starts.
@@ -233,7 +233,7 @@ fn feature_warnings(dataset: &Dataset, f: &Feature, collection: bool) -> Vec<Dia
                 here(format!("properties.claims[{c}].sources"), &at_claim),
             ));
         }
-        let Some(said) = claim.date.as_deref().and_then(PartialDate::parse) else {
+        let Some(said) = claim.date.as_deref().and_then(|d| DateExpr::parse(d).ok()) else {
             continue;
         };
         let citation_at = file_indices(&claim.other, "sources", claim.citations.len());
@@ -244,9 +244,9 @@ fn feature_warnings(dataset: &Dataset, f: &Feature, collection: bool) -> Vec<Dia
                 .or_else(|| dataset.source_by_id(&citation.id));
             let published = source
                 .and_then(|s| s.published)
-                .and_then(|p| PartialDate::parse(&p));
+                .and_then(|p| DateExpr::parse(&p).ok());
             if let Some(published) = published
-                && starts_after(published, said)
+                && starts_after(&published, &said)
             {
                 out.push(evidence(
                     format!(
@@ -275,10 +275,9 @@ fn feature_warnings(dataset: &Dataset, f: &Feature, collection: bool) -> Vec<Dia
 }
 
 /// Whether every day `a` may be falls after every day `b` may be.
-fn starts_after(a: PartialDate, b: PartialDate) -> bool {
-    let first = (a.year, a.month.unwrap_or(1), a.day.unwrap_or(1));
-    let last = (b.year, b.month.unwrap_or(12), b.day.unwrap_or(31));
-    first > last
+/// Whether `a` certainly begins after `b` has ended.
+fn starts_after(a: &DateExpr, b: &DateExpr) -> bool {
+    a.when().start >= b.when().end
 }
 
 /// One warning for each place that defines an id again with content other than the first

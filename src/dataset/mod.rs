@@ -4,7 +4,6 @@
 //! analysis, no world data.
 
 mod build;
-mod date;
 mod diagnostic;
 mod evidence;
 mod geojson;
@@ -13,12 +12,12 @@ mod registry;
 mod search;
 mod store;
 mod style;
+pub mod time;
 
 use std::fmt;
 use std::path::PathBuf;
 
 pub use build::route_vertices;
-pub use date::PartialDate;
 pub use diagnostic::{Diagnostic, DiagnosticKind, LoadError, TextLocation};
 pub use evidence::evidence_warnings;
 pub use geojson::Step;
@@ -26,6 +25,7 @@ pub use open::{LoadProgress, load_path, load_path_with, parse_bytes, parse_bytes
 pub use registry::{FeatureTexts, SourceUse};
 pub use search::SearchIndex;
 pub use store::Look;
+pub use time::{Certainty, DAY_S, DateExpr, When};
 pub use style::{MarkerSize, Rgb, SPEC_FILL, SPEC_MARKER_COLOR, SPEC_STROKE, SimpleStyle};
 
 use crate::geometry::geodesic::RouteMetrics;
@@ -326,10 +326,12 @@ pub struct Feature {
     pub name: String,
     /// `description`.
     pub description: Option<String>,
-    /// `date`.
-    pub date: Option<PartialDate>,
+    /// `date` (ISO 8601 or EDTF), when it could be read.
+    pub date: Option<DateExpr>,
     /// `date_end`, for spans.
-    pub date_end: Option<PartialDate>,
+    pub date_end: Option<DateExpr>,
+    /// When it may have happened: `date` to `date_end`.
+    pub when: Option<When>,
     /// `location_precision`.
     pub location_precision: Option<LocationPrecision>,
     /// `claims`.
@@ -388,6 +390,8 @@ pub struct FeatureRef<'a> {
     pub location_precision: Option<LocationPrecision>,
     /// Route details, for routes.
     pub route: Option<&'a RouteInfo>,
+    /// When it may have happened (`date` to `date_end`); `None` when undated.
+    pub when: Option<When>,
     geometry: GeometryRef<'a>,
 }
 
@@ -531,8 +535,15 @@ impl Dataset {
             style: &look.style,
             location_precision: look.precision,
             route: self.part.routes.get(core.route as usize),
+            when: self.part.whens.get(core.when as usize).copied(),
             geometry,
         })
+    }
+
+    /// When feature `index` may have happened; `None` when it is undated.
+    pub fn when(&self, index: usize) -> Option<When> {
+        let core = self.part.cores.get(index)?;
+        self.part.whens.get(core.when as usize).copied()
     }
 
     /// Every feature, in file order.

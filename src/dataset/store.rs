@@ -71,6 +71,8 @@ pub(crate) struct Core {
     pub geometry: u32,
     /// [`NONE`] or an index into the routes.
     pub route: u32,
+    /// [`NONE`] (undated) or an index into the spans.
+    pub when: u32,
     pub kind: FeatureKind,
 }
 
@@ -149,6 +151,8 @@ pub(crate) struct Part {
     /// Every other geometry.
     pub shapes: Vec<Geometry<f64>>,
     pub routes: Vec<RouteInfo>,
+    /// When the dated features may have happened.
+    pub whens: Vec<crate::dataset::When>,
     pub arena: String,
     pub looks: Looks,
     /// (hash of a source id, the feature defining it), for every source with an id.
@@ -262,6 +266,7 @@ impl Part {
         let points_base = u32::try_from(self.points.len()).unwrap_or(0);
         let shapes_base = u32::try_from(self.shapes.len()).unwrap_or(0);
         let routes_base = u32::try_from(self.routes.len()).unwrap_or(0);
+        let whens_base = u32::try_from(self.whens.len()).unwrap_or(0);
         let feature_base = u32::try_from(self.cores.len()).unwrap_or(0);
         let looks: Vec<u32> = other
             .looks
@@ -285,8 +290,12 @@ impl Part {
             if c.route != NONE {
                 c.route += routes_base;
             }
+            if c.when != NONE {
+                c.when += whens_base;
+            }
             c
         }));
+        self.whens.extend(other.whens);
         self.points.extend(other.points);
         self.shapes.extend(other.shapes);
         self.routes.extend(other.routes);

@@ -47,12 +47,15 @@ fn feature_details_ui(
         .num_columns(2)
         .spacing([10.0, 4.0])
         .show(ui, |ui| {
-            if let Some(date) = feature.date {
+            let date = match (&feature.date, &feature.date_end) {
+                (Some(d), Some(e)) => Some(d.describe_until(e)),
+                (Some(d), None) => Some(d.describe()),
+                (None, Some(e)) => Some(format!("until {}", e.describe())),
+                (None, None) => None,
+            };
+            if let Some(date) = date {
                 ui.label("Date");
-                match feature.date_end {
-                    Some(end) if end != date => ui.label(format!("{date} – {end}")),
-                    _ => ui.label(date.to_string()),
-                };
+                ui.label(date);
                 ui.end_row();
             }
             if let Some(p) = feature.point() {
@@ -324,8 +327,7 @@ fn claim_ui(ui: &mut Ui, sources: &[Source], claim: &Claim, actions: &mut Vec<Ac
             ui.weak(format!("— {by}"));
         }
         if let Some(date) = &claim.date {
-            let shown = crate::dataset::PartialDate::parse(date)
-                .map_or_else(|| date.clone(), |d| d.to_string());
+            let shown = crate::dataset::DateExpr::shown(date);
             ui.weak(shown);
         }
         for citation in claim.citations.iter().filter(|c| c.quote.is_none()) {
@@ -382,8 +384,7 @@ pub(super) fn source_ui(ui: &mut Ui, number: Option<usize>, source: &Source) {
         }
         ui.strong(source.publisher.as_deref().unwrap_or("Unknown publisher"));
         if let Some(published) = &source.published {
-            let shown = crate::dataset::PartialDate::parse(published)
-                .map_or_else(|| published.clone(), |d| d.to_string());
+            let shown = crate::dataset::DateExpr::shown(published);
             ui.weak(shown);
         }
     });

@@ -204,8 +204,7 @@ fn matches(source: &Source, query: &str) -> bool {
 }
 
 fn shown_date(written: &str) -> String {
-    crate::dataset::PartialDate::parse(written)
-        .map_or_else(|| written.to_owned(), |d| d.to_string())
+    crate::dataset::DateExpr::shown(written)
 }
 
 fn plural(n: usize) -> &'static str {

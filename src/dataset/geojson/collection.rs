@@ -411,7 +411,7 @@ mod tests {
         let bad_dates = quick
             .warnings
             .iter()
-            .filter(|w| w.message.contains("not an ISO 8601 date"))
+            .filter(|w| w.message.contains("is not a date Sortie reads"))
             .count();
         assert_eq!(bad_dates, 12_000 / 11 + 1);
         assert_same(&quick, &careful(&text));

@@ -13,7 +13,7 @@ use serde_json::value::RawValue;
 use super::citation::{AppendIds, CitationParts, citations};
 use super::feature::{Reader, keep, to_value};
 use super::raw::{Found, Got, JsonKind, Member, next_element, next_got, next_member, next_str};
-use crate::dataset::{Claim, ClaimStatus, PartialDate, Source};
+use crate::dataset::{Claim, ClaimStatus, DateExpr, Source};
 
 /// One claim as read.
 #[derive(Debug)]
@@ -443,11 +443,11 @@ impl<'t> Visitor<'t> for ClaimsSeed<'_, 't> {
                             let kind = got.kind();
                             match got.into_str() {
                                 Some(d) => {
-                                    if PartialDate::parse(&d).is_none() {
+                                    if let Err(message) = DateExpr::parse(&d) {
                                         r.warn(
                                             at,
                                             || format!("{}.date", item()),
-                                            || format!("{d:?} is not an ISO 8601 date; shown as written"),
+                                            || format!("{message}; shown as written"),
                                         )?;
                                     }
                                     Some(d)
@@ -640,11 +640,9 @@ impl<'t> Visitor<'t> for SourceSeed<'_, 't> {
             }
             if matches!(key, "published" | "accessed")
                 && let Some(s) = slot.as_deref()
-                && PartialDate::parse(s).is_none()
+                && let Err(message) = DateExpr::parse(s)
             {
-                r.warn(raw, path_of_field, || {
-                    format!("{s:?} is not an ISO 8601 date; shown as written")
-                })?;
+                r.warn(raw, path_of_field, || format!("{message}; shown as written"))?;
             }
         }
         if located {

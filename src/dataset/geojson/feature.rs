@@ -24,8 +24,8 @@ use super::raw::{Got, JsonKind, Member, next_member, next_str, next_value, offse
 use crate::dataset::build::{Record, member_path};
 use crate::dataset::store::Look;
 use crate::dataset::{
-    Diagnostic, Feature, FeatureKind, LocationPrecision, PartialDate, RouteInfo, SimpleStyle,
-    TextLocation,
+    DateExpr, Diagnostic, Feature, FeatureKind, LocationPrecision, RouteInfo, SimpleStyle,
+    TextLocation, When,
 };
 
 mod properties;
@@ -199,8 +199,9 @@ pub(super) struct Parts<'t> {
     name: Option<Cow<'t, str>>,
     title: Option<Cow<'t, str>>,
     description: Option<Cow<'t, str>>,
-    date: Option<PartialDate>,
-    date_end: Option<PartialDate>,
+    /// `date` and `date_end` as written, with their spans.
+    pub date: Option<(Cow<'t, str>, When)>,
+    pub date_end: Option<(Cow<'t, str>, When)>,
     location_precision: Option<LocationPrecision>,
     /// Claims, read located; reading quickly, only the ids they cite are kept (`cited`).
     claims: Vec<ClaimParts<'t>>,
@@ -305,6 +306,7 @@ impl<'t> Parts<'t> {
                 .then(|| Box::new(Self::route_info(std::mem::take(&mut self.route)))),
             source_ids,
             cited_elsewhere,
+            when: When::of_feature(self.date.as_ref().map(|d| d.1), self.date_end.as_ref().map(|d| d.1)),
         }
     }
 
@@ -340,8 +342,12 @@ impl<'t> Parts<'t> {
             kind,
             name,
             description: self.description.map(Cow::into_owned),
-            date: self.date,
-            date_end: self.date_end,
+            when: When::of_feature(
+                self.date.as_ref().map(|d| d.1),
+                self.date_end.as_ref().map(|d| d.1),
+            ),
+            date: self.date.and_then(|(text, _)| DateExpr::parse(&text).ok()),
+            date_end: self.date_end.and_then(|(text, _)| DateExpr::parse(&text).ok()),
             location_precision: self.location_precision,
             claims: self
                 .claims

@@ -14,7 +14,7 @@ use super::super::raw::{
     Got, JsonKind, Member, next_got, next_member, next_str, next_value, plain,
 };
 use super::{Parts, Reader, keep};
-use crate::dataset::{FeatureKind, MarkerSize, PartialDate, Rgb};
+use crate::dataset::{DateExpr, FeatureKind, MarkerSize, Rgb};
 /// Reads `properties` into the feature's parts; gives the kind of value found when it is
 /// neither an object nor null.
 pub(super) struct PropertiesSeed<'r, 'p, 't> {
@@ -310,18 +310,28 @@ fn scalar<'t, E: de::Error>(
             },
             None => return r.wrong_type(raw, path, "a string", kind).map(|()| true),
         },
-        Scalar::Date | Scalar::DateEnd => match text.as_deref().map(|s| (PartialDate::parse(s), s))
-        {
-            Some((Some(date), _)) => {
-                if which == Scalar::Date {
-                    parts.date = Some(date);
+        Scalar::Date | Scalar::DateEnd => match text.map(|s| (DateExpr::parse(&s), s)) {
+            Some((Ok(date), s)) => {
+                let when = date.when();
+                let (slot, other) = if which == Scalar::Date {
+                    (&mut parts.date, parts.date_end.as_ref().map(|d| (when, d.1)))
                 } else {
-                    parts.date_end = Some(date);
+                    (&mut parts.date_end, parts.date.as_ref().map(|d| (d.1, when)))
+                };
+                *slot = Some((s, when));
+                if let Some((start, end)) = other
+                    && start.until(end).is_none()
+                {
+                    r.warn(raw, path, || {
+                        "date_end is before date; the feature is dated by date alone".to_owned()
+                    })?;
+                    parts.date_end = None;
+                    return Ok(true);
                 }
             }
-            Some((None, s)) => {
+            Some((Err(message), _)) => {
                 r.warn(raw, path, || {
-                    format!("{s:?} is not an ISO 8601 date (YYYY, YYYY-MM or YYYY-MM-DD)")
+                    format!("{message}; the feature is kept undated")
                 })?;
                 return Ok(true);
             }

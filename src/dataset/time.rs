@@ -1,0 +1,701 @@
+//! Dates as investigators write them, read honestly: ISO 8601 and EDTF (the Library of
+//! Congress's Extended Date/Time Format, ISO 8601-2) levels 0 and 1, parsed by the
+//! `edtf-core` crate, and resolved here to **bounds** (the earliest and the latest possible
+//! instant) and a **certainty** (`?` uncertain, `~` approximate, `%` both).
+//!
+//! Conventions (the README repeats them):
+//! - a day, month or year covers the whole of it, in UTC: `2016-08` runs from
+//!   2016-08-01T00:00Z to the end of 31 August;
+//! - a time of day is an instant to the minute or the second written; without a zone it is
+//!   read as UTC;
+//! - an approximate date (`~`, `%`) is widened by one unit of its precision on each side (a
+//!   day, a month, three months for a season, a year); an uncertain one (`?`) keeps its
+//!   bounds and is only marked;
+//! - an open end (`..`) and an unknown end (empty) are unbounded.
+
+use std::fmt::{self, Write as _};
+
+use edtf_core::{Bound, Edtf, Precision, TimeShift};
+
+/// Seconds in a day.
+pub const DAY_S: i64 = 86_400;
+
+/// How sure a date is, from its EDTF qualifiers.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Certainty {
+    /// No qualifier.
+    #[default]
+    Certain,
+    /// `?`: the source is not sure of it.
+    Uncertain,
+    /// `~`: roughly this date.
+    Approximate,
+    /// `%`: both.
+    UncertainApproximate,
+}
+
+impl Certainty {
+    /// The word `info --json` writes.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Certain => "certain",
+            Self::Uncertain => "uncertain",
+            Self::Approximate => "approximate",
+            Self::UncertainApproximate => "uncertain-approximate",
+        }
+    }
+
+    fn of(uncertain: bool, approximate: bool) -> Self {
+        match (uncertain, approximate) {
+            (false, false) => Self::Certain,
+            (true, false) => Self::Uncertain,
+            (false, true) => Self::Approximate,
+            (true, true) => Self::UncertainApproximate,
+        }
+    }
+
+    fn is_uncertain(self) -> bool {
+        matches!(self, Self::Uncertain | Self::UncertainApproximate)
+    }
+
+    fn is_approximate(self) -> bool {
+        matches!(self, Self::Approximate | Self::UncertainApproximate)
+    }
+
+    /// Both dates' doubts.
+    #[must_use]
+    pub fn and(self, other: Self) -> Self {
+        Self::of(
+            self.is_uncertain() || other.is_uncertain(),
+            self.is_approximate() || other.is_approximate(),
+        )
+    }
+}
+
+/// When something may have happened: from `start` (inclusive) to `end` (exclusive), in
+/// seconds since 1970-01-01T00:00Z, with how sure the date is.
+///
+/// # Units
+/// Seconds, UTC. [`i64::MIN`] and [`i64::MAX`] stand for an unbounded start and end.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct When {
+    /// The earliest possible instant; [`i64::MIN`] when unbounded.
+    pub start: i64,
+    /// Just after the latest possible instant; [`i64::MAX`] when unbounded.
+    pub end: i64,
+    /// How sure the date is.
+    pub certainty: Certainty,
+    /// Whether a time of day was written (the bounds are then instants, not days).
+    pub timed: bool,
+}
+
+impl When {
+    /// The span from this date to `end` (a feature's `date` and `date_end`). `None` when
+    /// `end` finishes before this one starts.
+    pub fn until(self, end: Self) -> Option<Self> {
+        (end.end > self.start).then_some(Self {
+            start: self.start,
+            end: end.end,
+            certainty: self.certainty.and(end.certainty),
+            timed: self.timed || end.timed,
+        })
+    }
+
+    /// A feature's span from its `date` and `date_end`: the first's start to the second's
+    /// end; with only `date_end`, an unknown start. `None` without either, or when the end
+    /// comes before the start.
+    pub fn of_feature(date: Option<Self>, date_end: Option<Self>) -> Option<Self> {
+        match (date, date_end) {
+            (Some(d), Some(e)) => d.until(e),
+            (Some(d), None) => Some(d),
+            (None, Some(e)) => Some(Self {
+                start: i64::MIN,
+                ..e
+            }),
+            (None, None) => None,
+        }
+    }
+
+    /// Whether the span may fall in `from..to` (they overlap).
+    pub fn overlaps(&self, from: i64, to: i64) -> bool {
+        self.start < to && self.end > from
+    }
+
+    /// Whether the span lies wholly inside `from..to`.
+    pub fn within(&self, from: i64, to: i64) -> bool {
+        self.start >= from && self.end <= to
+    }
+
+    /// The earliest bound in ISO 8601 (a day, or an instant when a time was written);
+    /// `None` when unbounded.
+    pub fn start_iso(&self) -> Option<String> {
+        (self.start != i64::MIN).then(|| iso(self.start, self.timed))
+    }
+
+    /// The latest bound in ISO 8601: the last possible day (or second); `None` when
+    /// unbounded.
+    pub fn end_iso(&self) -> Option<String> {
+        let last = if self.timed {
+            self.end.saturating_sub(1)
+        } else {
+            self.end.saturating_sub(DAY_S)
+        };
+        (self.end != i64::MAX).then(|| iso(last, self.timed))
+    }
+}
+
+/// `at` in ISO 8601: `2016-08-16`, or `2016-08-16T06:30:00Z` with the time.
+pub fn iso(at: i64, timed: bool) -> String {
+    let (y, m, d) = civil_from_days(at.div_euclid(DAY_S));
+    let mut out = if y < 0 {
+        format!("-{:04}-{m:02}-{d:02}", -y)
+    } else {
+        format!("{y:04}-{m:02}-{d:02}")
+    };
+    if timed {
+        let s = at.rem_euclid(DAY_S);
+        let _ = write!(out, "T{:02}:{:02}:{:02}Z", s / 3600, s / 60 % 60, s % 60);
+    }
+    out
+}
+
+/// A date as written, parsed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DateExpr {
+    shape: Shape,
+    text: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum Shape {
+    One(Point),
+    Between(End, End),
+    /// Level 2 forms the crate reads (sets): bounds only.
+    Other(Edtf),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum End {
+    At(Point),
+    Open,
+    Unknown,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Point {
+    Day(edtf_core::Date),
+    /// A date and time; `true` when the seconds were written.
+    Time(edtf_core::DateTime, bool),
+}
+
+/// The largest year Sortie places on its time axis (well past any report).
+const MAX_YEAR: i64 = 1_000_000_000;
+
+impl DateExpr {
+    /// Reads an EDTF or ISO 8601 date. The error says what is wrong, for a warning.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let text = text.trim();
+        let shape = if text.starts_with(['[', '{']) {
+            Shape::Other(Edtf::parse(text).map_err(|e| explain(text, &e))?)
+        } else if let Some((a, b)) = text.split_once('/') {
+            let start = end_of(a, text)?;
+            let end = end_of(b, text)?;
+            if !matches!(start, End::At(_)) && !matches!(end, End::At(_)) {
+                return Err(format!("{text:?}: an interval needs a date at one end at least"));
+            }
+            Shape::Between(start, end)
+        } else {
+            Shape::One(point(text, text)?)
+        };
+        let expr = Self {
+            shape,
+            text: text.to_owned(),
+        };
+        let when = expr.when_checked()?;
+        if when.start >= when.end {
+            return Err(format!("{text:?} ends before it starts"));
+        }
+        Ok(expr)
+    }
+
+    /// The date as written (trimmed).
+    pub fn written(&self) -> &str {
+        &self.text
+    }
+
+    /// `text` written for people when it reads as a date, else as written.
+    pub fn shown(text: &str) -> String {
+        Self::parse(text).map_or_else(|_| text.to_owned(), |d| d.describe())
+    }
+
+    /// The span the date may fall in, and how sure it is.
+    pub fn when(&self) -> When {
+        self.when_checked().unwrap_or(When {
+            start: i64::MIN,
+            end: i64::MAX,
+            certainty: Certainty::Certain,
+            timed: false,
+        })
+    }
+
+    fn when_checked(&self) -> Result<When, String> {
+        match &self.shape {
+            Shape::One(p) => p.when(),
+            Shape::Between(a, b) => {
+                let (start, c1, t1) = match a {
+                    End::At(p) => {
+                        let w = p.when()?;
+                        (w.start, w.certainty, w.timed)
+                    }
+                    End::Open | End::Unknown => (i64::MIN, Certainty::Certain, false),
+                };
+                let (end, c2, t2) = match b {
+                    End::At(p) => {
+                        let w = p.when()?;
+                        (w.end, w.certainty, w.timed)
+                    }
+                    End::Open | End::Unknown => (i64::MAX, Certainty::Certain, false),
+                };
+                Ok(When {
+                    start,
+                    end,
+                    certainty: c1.and(c2),
+                    timed: t1 || t2,
+                })
+            }
+            Shape::Other(edtf) => {
+                let b = edtf.bounds();
+                let start = match b.earliest {
+                    Bound::Date(d) => seconds_of_day(d.year, d.month, d.day)?,
+                    _ => i64::MIN,
+                };
+                let end = match b.latest {
+                    Bound::Date(d) => seconds_of_day(d.year, d.month, d.day)? + DAY_S,
+                    _ => i64::MAX,
+                };
+                Ok(When {
+                    start,
+                    end,
+                    certainty: Certainty::of(edtf.is_uncertain(), edtf.is_approximate()),
+                    timed: false,
+                })
+            }
+        }
+    }
+
+    /// The date written for people: "16 August 2016", "August 2016", "16 August 2016
+    /// (uncertain)", "16–22 August 2016", "sometime in the 2010s".
+    pub fn describe(&self) -> String {
+        match &self.shape {
+            Shape::One(p) => p.describe(),
+            Shape::Between(a, b) => describe_between(*a, *b),
+            Shape::Other(edtf) => {
+                let w = self.when();
+                let between = match (w.start_iso(), w.end_iso()) {
+                    (Some(a), Some(b)) => format!("one of {edtf} (between {a} and {b})"),
+                    _ => format!("one of {edtf}"),
+                };
+                between
+            }
+        }
+    }
+
+    /// A feature's `date` and `date_end` written for people as one span.
+    pub fn describe_until(&self, end: &Self) -> String {
+        match (&self.shape, &end.shape) {
+            (Shape::One(a), Shape::One(b)) if a == b => a.describe(),
+            (Shape::One(a), Shape::One(b)) => describe_between(End::At(*a), End::At(*b)),
+            _ => format!("{} – {}", self.describe(), end.describe()),
+        }
+    }
+}
+
+impl fmt::Display for DateExpr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.describe())
+    }
+}
+
+fn explain(text: &str, e: &edtf_core::ParseError) -> String {
+    format!(
+        "{text:?} is not a date Sortie reads ({} at character {}); write ISO 8601 or EDTF, e.g. \
+         2016-08-16, 2016-08, 2016-08-16?, 2016-08~, 2016-08-16/2016-08-22",
+        e.message,
+        e.offset + 1
+    )
+}
+
+fn end_of(side: &str, whole: &str) -> Result<End, String> {
+    match side {
+        "" => Ok(End::Unknown),
+        ".." => Ok(End::Open),
+        _ => point(side, whole).map(End::At),
+    }
+}
+
+/// One date or date-time. ISO 8601's `hh:mm` and fractions of a second, which EDTF does
+/// not write, are read too (to the minute, and to the second).
+fn point(side: &str, whole: &str) -> Result<Point, String> {
+    let normal;
+    let mut seconds = true;
+    let side = match side.split_once('T') {
+        Some((day, time)) => {
+            let clock_len = time.find(['Z', '+', '-']).unwrap_or(time.len());
+            let (clock, zone) = time.split_at(clock_len);
+            let clock = match clock.split_once('.') {
+                Some((whole_s, frac))
+                    if !frac.is_empty() && frac.bytes().all(|b| b.is_ascii_digit()) =>
+                {
+                    whole_s
+                }
+                _ => clock,
+            };
+            let clock = if clock.len() == 5 {
+                seconds = false;
+                format!("{clock}:00")
+            } else {
+                clock.to_owned()
+            };
+            normal = format!("{day}T{clock}{zone}");
+            normal.as_str()
+        }
+        None => side,
+    };
+    match Edtf::parse(side) {
+        Ok(Edtf::Date(d)) => Ok(Point::Day(d)),
+        Ok(Edtf::DateTime(t)) => Ok(Point::Time(t, seconds)),
+        Ok(_) => Err(format!(
+            "{whole:?}: an interval's ends must be dates or date-times"
+        )),
+        Err(e) => Err(explain(whole, &e)),
+    }
+}
+
+impl Point {
+    fn when(&self) -> Result<When, String> {
+        match self {
+            Self::Day(d) => {
+                let b = Edtf::Date(*d).bounds();
+                let (Bound::Date(first), Bound::Date(last)) = (b.earliest, b.latest) else {
+                    return Err("the year is too far from today to place".to_owned());
+                };
+                let (mut first, mut last) = (
+                    (first.year, first.month, first.day),
+                    (last.year, last.month, last.day),
+                );
+                if d.is_approximate() {
+                    let months = match d.precision() {
+                        Precision::Day => 0,
+                        Precision::Month => 1,
+                        Precision::Season => 3,
+                        Precision::Year => 12,
+                    };
+                    if months == 0 {
+                        first = civil_from_days(days_from_civil(first)? - 1);
+                        last = civil_from_days(days_from_civil(last)? + 1);
+                    } else {
+                        first = add_months(first, -months);
+                        // From the day after the last, so that month ends stay month ends.
+                        let after = civil_from_days(days_from_civil(last)? + 1);
+                        last = civil_from_days(days_from_civil(add_months(after, months))? - 1);
+                    }
+                }
+                Ok(When {
+                    start: seconds_of_day(first.0, first.1, first.2)?,
+                    end: seconds_of_day(last.0, last.1, last.2)? + DAY_S,
+                    certainty: Certainty::of(d.is_uncertain(), d.is_approximate()),
+                    timed: false,
+                })
+            }
+            Self::Time(t, with_seconds) => {
+                let d = &t.date;
+                let (Some(year), Some(month), Some(day)) = (
+                    d.year.value(),
+                    d.month.and_then(|m| m.value()),
+                    d.day.and_then(|m| m.value()),
+                ) else {
+                    return Err("a date-time needs a whole date".to_owned());
+                };
+                let shift_s = match t.time.shift {
+                    Some(TimeShift::Offset { minutes, .. }) => i64::from(minutes) * 60,
+                    Some(TimeShift::Utc) | None => 0,
+                };
+                let start = seconds_of_day(year, month, day)?
+                    + i64::from(t.time.hour) * 3600
+                    + i64::from(t.time.minute) * 60
+                    + i64::from(t.time.second)
+                    - shift_s;
+                Ok(When {
+                    start,
+                    end: start + if *with_seconds { 1 } else { 60 },
+                    certainty: Certainty::Certain,
+                    timed: true,
+                })
+            }
+        }
+    }
+
+    fn describe(&self) -> String {
+        match self {
+            Self::Day(d) => describe_date(d),
+            Self::Time(t, with_seconds) => {
+                let clock = if *with_seconds {
+                    format!("{:02}:{:02}:{:02}", t.time.hour, t.time.minute, t.time.second)
+                } else {
+                    format!("{:02}:{:02}", t.time.hour, t.time.minute)
+                };
+                let zone = match t.time.shift {
+                    Some(TimeShift::Utc) => " UTC".to_owned(),
+                    Some(TimeShift::Offset { minutes, .. }) => {
+                        let sign = if minutes < 0 { '-' } else { '+' };
+                        let m = minutes.unsigned_abs();
+                        format!(" UTC{sign}{:02}:{:02}", m / 60, m % 60)
+                    }
+                    None => " (time zone not given)".to_owned(),
+                };
+                format!("{}, {clock}{zone}", describe_date(&t.date))
+            }
+        }
+    }
+
+    /// The plain day, month or year, when it has no qualifier and no unspecified digit.
+    fn plain(&self) -> Option<(Precision, i64, u8, u8)> {
+        let Self::Day(d) = self else { return None };
+        if d.is_uncertain() || d.is_approximate() || d.has_unspecified() {
+            return None;
+        }
+        let year = d.year.value()?;
+        let month = d.month.and_then(|m| m.value()).unwrap_or(1);
+        let day = d.day.and_then(|m| m.value()).unwrap_or(1);
+        Some((d.precision(), year, month, day))
+    }
+}
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+fn month_name(m: u8) -> &'static str {
+    MONTHS
+        .get(usize::from(m).saturating_sub(1))
+        .copied()
+        .unwrap_or("?")
+}
+
+fn year_text(y: i64) -> String {
+    if y <= 0 {
+        format!("{} BCE", 1 - y)
+    } else {
+        y.to_string()
+    }
+}
+
+fn season_name(code: u8) -> Option<&'static str> {
+    Some(match code {
+        21 => "spring",
+        22 => "summer",
+        23 => "autumn",
+        24 => "winter",
+        _ => return None,
+    })
+}
+
+fn describe_date(d: &edtf_core::Date) -> String {
+    let mut text = if d.has_unspecified() {
+        describe_masked(d)
+    } else {
+        let year = d.year.value().map_or_else(|| d.to_string(), year_text);
+        match (d.month.and_then(|m| m.value()), d.day.and_then(|m| m.value())) {
+            (Some(m), Some(day)) => format!("{day} {} {year}", month_name(m)),
+            (Some(m), None) if m <= 12 => format!("{} {year}", month_name(m)),
+            (Some(m), None) => match season_name(m) {
+                Some(s) => format!("{s} {year}"),
+                None => d.to_string(),
+            },
+            _ => year,
+        }
+    };
+    let suffix = match Certainty::of(d.is_uncertain(), d.is_approximate()) {
+        Certainty::Certain => "",
+        Certainty::Uncertain => " (uncertain)",
+        Certainty::Approximate => " (approximate)",
+        Certainty::UncertainApproximate => " (uncertain, approximate)",
+    };
+    text.push_str(suffix);
+    text
+}
+
+/// "sometime in the 2010s", "sometime in August 2016", else the bounds.
+fn describe_masked(d: &edtf_core::Date) -> String {
+    let month = d.month.and_then(|m| m.value());
+    let day_masked = d.day.is_some_and(|x| x.has_unspecified());
+    let month_masked = d.month.is_some_and(|x| x.has_unspecified());
+    match (d.year.value(), month) {
+        (Some(y), Some(m)) if day_masked && m <= 12 => {
+            if d.day.is_some_and(|x| x.digits.iter().all(Option::is_none)) {
+                return format!("sometime in {} {}", month_name(m), year_text(y));
+            }
+        }
+        (Some(y), None) if month_masked => {
+            if d.day.is_none_or(|x| x.digits.iter().all(Option::is_none)) {
+                return format!("sometime in {}", year_text(y));
+            }
+        }
+        (None, None) if d.month.is_none() => {
+            if let edtf_core::YearKind::Standard {
+                negative: false,
+                digits,
+            } = d.year.kind
+            {
+                let known: Vec<u8> = digits.iter().map_while(|x| *x).collect();
+                let masked_from = known.len();
+                if digits[masked_from..].iter().all(Option::is_none) {
+                    let base: i64 = known.iter().fold(0, |v, x| v * 10 + i64::from(*x));
+                    let width = 10_i64.pow(u32::try_from(4 - masked_from).unwrap_or(0));
+                    let first = base * width;
+                    return if masked_from == 3 {
+                        format!("sometime in the {first}s")
+                    } else {
+                        format!("sometime in {first}–{}", first + width - 1)
+                    };
+                }
+            }
+        }
+        _ => {}
+    }
+    let b = Edtf::Date(*d).bounds();
+    match (b.earliest, b.latest) {
+        (Bound::Date(a), Bound::Date(z)) => format!(
+            "sometime between {} {} {} and {} {} {}",
+            a.day,
+            month_name(a.month),
+            year_text(a.year),
+            z.day,
+            month_name(z.month),
+            year_text(z.year)
+        ),
+        _ => d.to_string(),
+    }
+}
+
+fn describe_between(a: End, b: End) -> String {
+    if let (End::At(p), End::At(q)) = (a, b)
+        && let (Some((pa, ya, ma, da)), Some((pb, yb, mb, db))) = (p.plain(), q.plain())
+        && pa == pb
+    {
+        match pa {
+            Precision::Day if ya == yb && ma == mb => {
+                return format!("{da}–{db} {} {}", month_name(ma), year_text(ya));
+            }
+            Precision::Day if ya == yb => {
+                return format!(
+                    "{da} {} – {db} {} {}",
+                    month_name(ma),
+                    month_name(mb),
+                    year_text(ya)
+                );
+            }
+            Precision::Month if ya == yb => {
+                return format!("{}–{} {}", month_name(ma), month_name(mb), year_text(ya));
+            }
+            Precision::Year => return format!("{}–{}", year_text(ya), year_text(yb)),
+            _ => {}
+        }
+    }
+    match (a, b) {
+        (End::At(p), End::At(q)) => format!("{} – {}", p.describe(), q.describe()),
+        (End::Open, End::At(q)) => format!("until {}", q.describe()),
+        (End::Unknown, End::At(q)) => format!("until {} (start unknown)", q.describe()),
+        (End::At(p), End::Open) => format!("from {} on", p.describe()),
+        (End::At(p), End::Unknown) => format!("from {} (end unknown)", p.describe()),
+        _ => "at an unknown time".to_owned(),
+    }
+}
+
+fn days_in_month(year: i64, month: u8) -> u8 {
+    match month {
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (the civil-calendar count by eras of
+/// 400 years). Errs for years beyond ±[`MAX_YEAR`].
+fn days_from_civil((y, m, d): (i64, u8, u8)) -> Result<i64, String> {
+    if y.abs() > MAX_YEAR {
+        return Err("the year is too far from today to place".to_owned());
+    }
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let year_of_era = y - era * 400;
+    let m = i64::from(m);
+    let day_of_year = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    Ok(era * 146_097 + day_of_era - 719_468)
+}
+
+/// The date of a day count since 1970-01-01 (the inverse of [`days_from_civil`]).
+fn civil_from_days(z: i64) -> (i64, u8, u8) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let day_of_era = z - era * 146_097;
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let mp = (5 * day_of_year + 2) / 153;
+    let d = day_of_year - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = year_of_era + era * 400 + i64::from(m <= 2);
+    (
+        y,
+        u8::try_from(m).unwrap_or(1),
+        u8::try_from(d).unwrap_or(1),
+    )
+}
+
+fn seconds_of_day(y: i64, m: u8, d: u8) -> Result<i64, String> {
+    Ok(days_from_civil((y, m, d))? * DAY_S)
+}
+
+/// The same day `months` later (earlier when negative), kept within the month.
+fn add_months((y, m, d): (i64, u8, u8), months: i64) -> (i64, u8, u8) {
+    let total = y * 12 + i64::from(m) - 1 + months;
+    let year = total.div_euclid(12);
+    let month = u8::try_from(total.rem_euclid(12) + 1).unwrap_or(1);
+    (year, month, d.min(days_in_month(year, month)))
+}
+
+/// The day count of a Unix-seconds instant, for people: "16 August 2016".
+pub fn day_text(at: i64) -> String {
+    let (y, m, d) = civil_from_days(at.div_euclid(DAY_S));
+    format!("{d} {} {}", month_name(m), year_text(y))
+}
+
+/// The instant at the start of day `y-m-d`, if it is a real day.
+pub fn day_start(y: i64, m: u8, d: u8) -> Option<i64> {
+    if !(1..=12).contains(&m) || d == 0 || d > days_in_month(y, m) {
+        return None;
+    }
+    seconds_of_day(y, m, d).ok()
+}
+
+/// The year, month and day of an instant.
+pub fn civil(at: i64) -> (i64, u8, u8) {
+    civil_from_days(at.div_euclid(DAY_S))
+}
+
+#[cfg(test)]
+mod tests;
