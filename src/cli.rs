@@ -10,8 +10,10 @@ use std::path::{Path, PathBuf};
 use clap::{Parser, Subcommand};
 use serde_json::{Value, json};
 
+use crate::dataset::{DAY_S, time::iso};
 use crate::dataset::{
-    DateExpr, Dataset, Diagnostic, DiagnosticKind, Feature, LoadError, load_path,
+    Dataset, DateExpr, Diagnostic, DiagnosticKind, Feature, InRange, LoadError, RangeMode,
+    TimeFilter, TimeIndex, When, load_path,
 };
 use crate::geometry::units::KM_PER_NMI;
 use crate::routes::airspace::AirspaceIndex;
@@ -76,7 +78,41 @@ pub enum Command {
         /// Print {"features": […], "routes": […]} as JSON.
         #[arg(long)]
         json: bool,
+        /// List only features that may fall on or after this date (ISO 8601 or EDTF; its
+        /// earliest day counts: --from 2016-08 starts on 1 August). Undated features are
+        /// left out of a range.
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
+        from: Option<When>,
+        /// List only features that may fall on or before this date (its latest day counts:
+        /// --to 2016-08 takes in all of August).
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
+        to: Option<When>,
+        /// With --from/--to: only features whose whole span lies inside the range, not
+        /// those that merely overlap it.
+        #[arg(long)]
+        definite: bool,
     },
+}
+
+fn parse_date(text: &str) -> Result<When, String> {
+    DateExpr::parse(text).map(|d| d.when())
+}
+
+/// The range `info --from/--to [--definite]` asks for, if any.
+pub fn range_of(from: Option<When>, to: Option<When>, definite: bool) -> Option<TimeFilter> {
+    if from.is_none() && to.is_none() {
+        return None;
+    }
+    Some(TimeFilter {
+        from: from.map_or(i64::MIN, |w| w.start),
+        to: to.map_or(i64::MAX, |w| w.end),
+        mode: if definite {
+            RangeMode::Definite
+        } else {
+            RangeMode::Possible
+        },
+        show_undated: false,
+    })
 }
 
 /// Exit status: the file loaded.
@@ -179,17 +215,27 @@ pub fn synth(
 ///
 /// # Errors
 /// Only when writing to `out` fails.
-pub fn info(path: &Path, as_json: bool, out: &mut dyn Write) -> std::io::Result<u8> {
+pub fn info(
+    path: &Path,
+    as_json: bool,
+    range: Option<TimeFilter>,
+    out: &mut dyn Write,
+) -> std::io::Result<u8> {
     let mut result = load_path(path);
     if let Ok(dataset) = &mut result {
         AirspaceIndex::shared().fill(dataset);
     }
+    let in_range = match (&result, range) {
+        (Ok(dataset), Some(range)) => Some(TimeIndex::new(dataset).filter(range)),
+        _ => None,
+    };
     match &result {
         Ok(dataset) if as_json => {
-            let text = serde_json::to_string_pretty(&info_json(dataset)).unwrap_or_default();
+            let text = serde_json::to_string_pretty(&info_json(dataset, in_range.as_ref()))
+                .unwrap_or_default();
             writeln!(out, "{text}")?;
         }
-        Ok(dataset) => info_table(dataset, out)?,
+        Ok(dataset) => info_table(dataset, in_range.as_ref(), out)?,
         Err(error) if as_json => {
             let report = json!({"ok": false, "errors": [error.diagnostic()]});
             writeln!(
@@ -211,9 +257,9 @@ fn exit_status(result: &Result<Dataset, LoadError>) -> u8 {
     }
 }
 
-/// The JSON that `info --json` prints.
-pub fn info_json(dataset: &Dataset) -> Value {
-    let all: Vec<Feature> = dataset.full_features().collect();
+/// The JSON that `info --json` prints: every feature, or those `in_range` shows.
+pub fn info_json(dataset: &Dataset, in_range: Option<&InRange>) -> Value {
+    let all = listed(dataset, in_range);
     let features: Vec<Value> = all.iter().map(|f| feature_json(dataset, f)).collect();
     let routes: Vec<Value> = all
         .iter()
@@ -279,6 +325,23 @@ pub fn info_json(dataset: &Dataset) -> Value {
         "routes": routes,
         "warnings": dataset.warnings,
     });
+    if let Some(filter) = in_range.and_then(|r| r.filter) {
+        // As the features' bounds: days where the range falls on midnights, else instants;
+        // the end as the last day (or second) inside.
+        let timed = filter.from.rem_euclid(DAY_S) != 0 || filter.to.rem_euclid(DAY_S) != 0;
+        let bound =
+            |t: i64, back: i64| (t != i64::MIN && t != i64::MAX).then(|| iso(t - back, timed));
+        info["range"] = json!({
+            "from": bound(filter.from, 0),
+            "to": bound(filter.to, if timed { 1 } else { DAY_S }),
+            "mode": match filter.mode {
+                RangeMode::Possible => "possible",
+                RangeMode::Definite => "definite",
+            },
+            "features_in_range": all.len(),
+            "features": dataset.len(),
+        });
+    }
     if !dataset.registry.is_empty() {
         info["sources"] = dataset.registry.iter().map(source_json).collect();
     }
@@ -349,15 +412,33 @@ fn round(value: f64, decimals: i32) -> f64 {
     (value * scale).round() / scale
 }
 
-fn info_table(dataset: &Dataset, out: &mut dyn Write) -> std::io::Result<()> {
+/// The features `info` lists, fully read: all of them, or those in range.
+fn listed(dataset: &Dataset, in_range: Option<&InRange>) -> Vec<Feature> {
+    match in_range {
+        None => dataset.full_features().collect(),
+        Some(r) => (0..dataset.len())
+            .filter(|&i| r.shown.get(i))
+            .filter_map(|i| dataset.feature(i))
+            .collect(),
+    }
+}
+
+fn info_table(
+    dataset: &Dataset,
+    in_range: Option<&InRange>,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
     writeln!(out, "{}: {}", dataset.title, dataset.summary())?;
+    if let Some(r) = in_range {
+        writeln!(out, "{} of {} features in range", r.count, dataset.len())?;
+    }
     writeln!(out)?;
     writeln!(
         out,
         "{:<26} {:<7} {:<40} {:>10} {:>10} {:<18} {:>7}",
         "ID", "KIND", "NAME", "LON", "LAT", "DATE", "SOURCES"
     )?;
-    let all: Vec<Feature> = dataset.full_features().collect();
+    let all = listed(dataset, in_range);
     for f in &all {
         let (lon, lat) = f
             .point()

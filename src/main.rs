@@ -14,7 +14,13 @@ fn main() -> ExitCode {
     let mut stdout = std::io::stdout().lock();
     let status = match cli.command {
         Some(Command::Check { file, json, strict }) => cli::check(&file, json, strict, &mut stdout),
-        Some(Command::Info { file, json }) => cli::info(&file, json, &mut stdout),
+        Some(Command::Info {
+            file,
+            json,
+            from,
+            to,
+            definite,
+        }) => cli::info(&file, json, cli::range_of(from, to, definite), &mut stdout),
         Some(Command::Synth {
             out,
             points,

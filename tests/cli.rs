@@ -339,3 +339,83 @@ fn evidence_warnings_count_the_items_the_file_has() {
         "{report:#}"
     );
 }
+
+/// Five features whose dates answer a week's range differently.
+const DATED: &str = r#"{"type":"FeatureCollection","features":[
+{"type":"Feature","id":"day","properties":{"kind":"target","date":"2016-08-16"},"geometry":{"type":"Point","coordinates":[40,35]}},
+{"type":"Feature","id":"month","properties":{"kind":"target","date":"2016-08"},"geometry":{"type":"Point","coordinates":[41,35]}},
+{"type":"Feature","id":"week","properties":{"kind":"target","date":"2016-08-16","date_end":"2016-08-22?"},"geometry":{"type":"Point","coordinates":[42,35]}},
+{"type":"Feature","id":"undated","properties":{"kind":"base"},"geometry":{"type":"Point","coordinates":[43,35]}},
+{"type":"Feature","id":"later","properties":{"kind":"target","date":"2016-09-01T06:30Z"},"geometry":{"type":"Point","coordinates":[44,35]}}]}"#;
+
+#[test]
+fn info_gives_each_features_bounds_and_certainty() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(&dir, "dated.geojson", DATED);
+    let report = json(&sortie(&["info", "--json", &file]));
+    let by_id = |id: &str| {
+        report["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    let week = by_id("week");
+    assert_eq!(week["date_start"], "2016-08-16");
+    assert_eq!(week["date_end"], "2016-08-22");
+    assert_eq!(week["date_certainty"], "uncertain");
+    let month = by_id("month");
+    assert_eq!(
+        (month["date_start"].as_str(), month["date_end"].as_str()),
+        (Some("2016-08-01"), Some("2016-08-31"))
+    );
+    let later = by_id("later");
+    assert_eq!(later["date_start"], "2016-09-01T06:30:00Z");
+    assert_eq!(later["date_certainty"], "certain");
+    let undated = by_id("undated");
+    assert!(undated["date_start"].is_null() && undated["date_certainty"].is_null());
+}
+
+#[test]
+fn info_lists_only_the_features_in_a_range() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(&dir, "dated.geojson", DATED);
+    let ids = |args: &[&str]| -> Vec<String> {
+        let mut all = vec!["info", "--json", file.as_str()];
+        all.extend_from_slice(args);
+        let out = sortie(&all);
+        assert_eq!(out.status.code(), Some(0));
+        json(&out)["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let week = ["--from", "2016-08-15", "--to", "2016-08-20"];
+    assert_eq!(ids(&week), ["day", "month", "week"]);
+    let mut definite = week.to_vec();
+    definite.push("--definite");
+    assert_eq!(ids(&definite), ["day"]);
+    assert_eq!(ids(&["--from", "2016-08-23"]), ["month", "later"]);
+    assert_eq!(ids(&["--to", "2016-07"]), Vec::<String>::new());
+    assert_eq!(
+        ids(&["--from", "2016-08", "--to", "2016-08", "--definite"]),
+        ["day", "month", "week"]
+    );
+
+    let out = sortie(&["info", &file, "--from", "2016-08-15", "--to", "2016-08-20"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("3 of 5 features in range"), "{text}");
+    assert!(
+        text.contains("16 August 2016 – 22 August 2016 (uncertain)"),
+        "{text}"
+    );
+    assert!(!text.contains("undated"), "{text}");
+
+    let bad = sortie(&["info", &file, "--from", "August"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("\"August\""));
+}

@@ -25,7 +25,7 @@ fn check_invariants(result: Result<Dataset, LoadError>) {
             // Every feature reads again in full, as the details panel does.
             assert_eq!(d.full_features().count(), d.len());
             let _ = d.summary();
-            let _ = sortie::cli::info_json(&d);
+            let _ = sortie::cli::info_json(&d, None);
         }
         Err(e) => assert!(!e.to_string().is_empty()),
     }

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 
 use super::build::{member_path, path_of};
 use super::geojson::Step::{self, Index, Key};
-use super::{Dataset, Diagnostic, DiagnosticKind, DateExpr, Feature, Source};
+use super::{Dataset, DateExpr, Diagnostic, DiagnosticKind, Feature, Source};
 
 /// Where a source record is defined: its JSON path and, for a feature's, where the feature
 /// starts.

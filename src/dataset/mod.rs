@@ -13,6 +13,7 @@ mod search;
 mod store;
 mod style;
 pub mod time;
+mod timeline;
 
 use std::fmt;
 use std::path::PathBuf;
@@ -25,8 +26,9 @@ pub use open::{LoadProgress, load_path, load_path_with, parse_bytes, parse_bytes
 pub use registry::{FeatureTexts, SourceUse};
 pub use search::SearchIndex;
 pub use store::Look;
-pub use time::{Certainty, DAY_S, DateExpr, When};
 pub use style::{MarkerSize, Rgb, SPEC_FILL, SPEC_MARKER_COLOR, SPEC_STROKE, SimpleStyle};
+pub use time::{Certainty, DAY_S, DateExpr, When};
+pub use timeline::{BinUnit, Bits, InRange, RangeMode, TimeFilter, TimeIndex};
 
 use crate::geometry::geodesic::RouteMetrics;
 

@@ -201,7 +201,9 @@ impl DateExpr {
             let start = end_of(a, text)?;
             let end = end_of(b, text)?;
             if !matches!(start, End::At(_)) && !matches!(end, End::At(_)) {
-                return Err(format!("{text:?}: an interval needs a date at one end at least"));
+                return Err(format!(
+                    "{text:?}: an interval needs a date at one end at least"
+                ));
             }
             Shape::Between(start, end)
         } else {
@@ -291,11 +293,10 @@ impl DateExpr {
             Shape::Between(a, b) => describe_between(*a, *b),
             Shape::Other(edtf) => {
                 let w = self.when();
-                let between = match (w.start_iso(), w.end_iso()) {
+                match (w.start_iso(), w.end_iso()) {
                     (Some(a), Some(b)) => format!("one of {edtf} (between {a} and {b})"),
                     _ => format!("one of {edtf}"),
-                };
-                between
+                }
             }
         }
     }
@@ -440,7 +441,10 @@ impl Point {
             Self::Day(d) => describe_date(d),
             Self::Time(t, with_seconds) => {
                 let clock = if *with_seconds {
-                    format!("{:02}:{:02}:{:02}", t.time.hour, t.time.minute, t.time.second)
+                    format!(
+                        "{:02}:{:02}:{:02}",
+                        t.time.hour, t.time.minute, t.time.second
+                    )
                 } else {
                     format!("{:02}:{:02}", t.time.hour, t.time.minute)
                 };
@@ -516,7 +520,10 @@ fn describe_date(d: &edtf_core::Date) -> String {
         describe_masked(d)
     } else {
         let year = d.year.value().map_or_else(|| d.to_string(), year_text);
-        match (d.month.and_then(|m| m.value()), d.day.and_then(|m| m.value())) {
+        match (
+            d.month.and_then(|m| m.value()),
+            d.day.and_then(|m| m.value()),
+        ) {
             (Some(m), Some(day)) => format!("{day} {} {year}", month_name(m)),
             (Some(m), None) if m <= 12 => format!("{} {year}", month_name(m)),
             (Some(m), None) => match season_name(m) {
@@ -542,15 +549,17 @@ fn describe_masked(d: &edtf_core::Date) -> String {
     let day_masked = d.day.is_some_and(|x| x.has_unspecified());
     let month_masked = d.month.is_some_and(|x| x.has_unspecified());
     match (d.year.value(), month) {
-        (Some(y), Some(m)) if day_masked && m <= 12 => {
-            if d.day.is_some_and(|x| x.digits.iter().all(Option::is_none)) {
-                return format!("sometime in {} {}", month_name(m), year_text(y));
-            }
+        (Some(y), Some(m))
+            if day_masked
+                && m <= 12
+                && d.day.is_some_and(|x| x.digits.iter().all(Option::is_none)) =>
+        {
+            return format!("sometime in {} {}", month_name(m), year_text(y));
         }
-        (Some(y), None) if month_masked => {
-            if d.day.is_none_or(|x| x.digits.iter().all(Option::is_none)) {
-                return format!("sometime in {}", year_text(y));
-            }
+        (Some(y), None)
+            if month_masked && d.day.is_none_or(|x| x.digits.iter().all(Option::is_none)) =>
+        {
+            return format!("sometime in {}", year_text(y));
         }
         (None, None) if d.month.is_none() => {
             if let edtf_core::YearKind::Standard {

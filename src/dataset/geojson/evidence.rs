@@ -642,7 +642,9 @@ impl<'t> Visitor<'t> for SourceSeed<'_, 't> {
                 && let Some(s) = slot.as_deref()
                 && let Err(message) = DateExpr::parse(s)
             {
-                r.warn(raw, path_of_field, || format!("{message}; shown as written"))?;
+                r.warn(raw, path_of_field, || {
+                    format!("{message}; shown as written")
+                })?;
             }
         }
         if located {

@@ -306,7 +306,10 @@ impl<'t> Parts<'t> {
                 .then(|| Box::new(Self::route_info(std::mem::take(&mut self.route)))),
             source_ids,
             cited_elsewhere,
-            when: When::of_feature(self.date.as_ref().map(|d| d.1), self.date_end.as_ref().map(|d| d.1)),
+            when: When::of_feature(
+                self.date.as_ref().map(|d| d.1),
+                self.date_end.as_ref().map(|d| d.1),
+            ),
         }
     }
 
@@ -347,7 +350,9 @@ impl<'t> Parts<'t> {
                 self.date_end.as_ref().map(|d| d.1),
             ),
             date: self.date.and_then(|(text, _)| DateExpr::parse(&text).ok()),
-            date_end: self.date_end.and_then(|(text, _)| DateExpr::parse(&text).ok()),
+            date_end: self
+                .date_end
+                .and_then(|(text, _)| DateExpr::parse(&text).ok()),
             location_precision: self.location_precision,
             claims: self
                 .claims

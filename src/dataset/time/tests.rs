@@ -9,13 +9,23 @@ const TABLE: &[(&str, Option<&str>, Option<&str>, Certainty)] = {
     use Certainty::*;
     &[
         // Level 0: dates.
-        ("1985-04-12", Some("1985-04-12"), Some("1985-04-12"), Certain),
+        (
+            "1985-04-12",
+            Some("1985-04-12"),
+            Some("1985-04-12"),
+            Certain,
+        ),
         ("1985-04", Some("1985-04-01"), Some("1985-04-30"), Certain),
         ("1985", Some("1985-01-01"), Some("1985-12-31"), Certain),
         // Leap years and month ends.
         ("2016-02", Some("2016-02-01"), Some("2016-02-29"), Certain),
         ("2015-02", Some("2015-02-01"), Some("2015-02-28"), Certain),
-        ("2000-02-29", Some("2000-02-29"), Some("2000-02-29"), Certain),
+        (
+            "2000-02-29",
+            Some("2000-02-29"),
+            Some("2000-02-29"),
+            Certain,
+        ),
         ("2016-12", Some("2016-12-01"), Some("2016-12-31"), Certain),
         // Level 0: date-times.
         (
@@ -57,32 +67,112 @@ const TABLE: &[(&str, Option<&str>, Option<&str>, Certainty)] = {
         ),
         // Level 0: intervals.
         ("1964/2008", Some("1964-01-01"), Some("2008-12-31"), Certain),
-        ("2004-06/2006-08", Some("2004-06-01"), Some("2006-08-31"), Certain),
-        ("2004-02-01/2005-02-08", Some("2004-02-01"), Some("2005-02-08"), Certain),
-        ("2004-02-01/2005-02", Some("2004-02-01"), Some("2005-02-28"), Certain),
-        ("2004-02-01/2005", Some("2004-02-01"), Some("2005-12-31"), Certain),
-        ("2005/2006-02", Some("2005-01-01"), Some("2006-02-28"), Certain),
-        ("2016-08-16/2016-08-22", Some("2016-08-16"), Some("2016-08-22"), Certain),
-        ("2016-08/2016-09", Some("2016-08-01"), Some("2016-09-30"), Certain),
+        (
+            "2004-06/2006-08",
+            Some("2004-06-01"),
+            Some("2006-08-31"),
+            Certain,
+        ),
+        (
+            "2004-02-01/2005-02-08",
+            Some("2004-02-01"),
+            Some("2005-02-08"),
+            Certain,
+        ),
+        (
+            "2004-02-01/2005-02",
+            Some("2004-02-01"),
+            Some("2005-02-28"),
+            Certain,
+        ),
+        (
+            "2004-02-01/2005",
+            Some("2004-02-01"),
+            Some("2005-12-31"),
+            Certain,
+        ),
+        (
+            "2005/2006-02",
+            Some("2005-01-01"),
+            Some("2006-02-28"),
+            Certain,
+        ),
+        (
+            "2016-08-16/2016-08-22",
+            Some("2016-08-16"),
+            Some("2016-08-22"),
+            Certain,
+        ),
+        (
+            "2016-08/2016-09",
+            Some("2016-08-01"),
+            Some("2016-09-30"),
+            Certain,
+        ),
         // Level 1: letter-prefixed years.
-        ("Y170000002", Some("170000002-01-01"), Some("170000002-12-31"), Certain),
+        (
+            "Y170000002",
+            Some("170000002-01-01"),
+            Some("170000002-12-31"),
+            Certain,
+        ),
         // Level 1: seasons (the crate's northern-hemisphere table).
         ("2001-21", Some("2001-03-01"), Some("2001-05-31"), Certain),
         // Level 1: qualifiers. Uncertain keeps its bounds; approximate widens by one unit.
         ("1984?", Some("1984-01-01"), Some("1984-12-31"), Uncertain),
-        ("2004-06~", Some("2004-05-01"), Some("2004-07-31"), Approximate),
-        ("2004-06-11%", Some("2004-06-10"), Some("2004-06-12"), UncertainApproximate),
-        ("2016-08-16?", Some("2016-08-16"), Some("2016-08-16"), Uncertain),
-        ("2016-08~", Some("2016-07-01"), Some("2016-09-30"), Approximate),
+        (
+            "2004-06~",
+            Some("2004-05-01"),
+            Some("2004-07-31"),
+            Approximate,
+        ),
+        (
+            "2004-06-11%",
+            Some("2004-06-10"),
+            Some("2004-06-12"),
+            UncertainApproximate,
+        ),
+        (
+            "2016-08-16?",
+            Some("2016-08-16"),
+            Some("2016-08-16"),
+            Uncertain,
+        ),
+        (
+            "2016-08~",
+            Some("2016-07-01"),
+            Some("2016-09-30"),
+            Approximate,
+        ),
         ("2016~", Some("2015-01-01"), Some("2017-12-31"), Approximate),
-        ("2016-03-31~", Some("2016-03-30"), Some("2016-04-01"), Approximate),
+        (
+            "2016-03-31~",
+            Some("2016-03-30"),
+            Some("2016-04-01"),
+            Approximate,
+        ),
         // Level 1: unspecified digits.
         ("201X", Some("2010-01-01"), Some("2019-12-31"), Certain),
         ("20XX", Some("2000-01-01"), Some("2099-12-31"), Certain),
         ("2004-XX", Some("2004-01-01"), Some("2004-12-31"), Certain),
-        ("1985-04-XX", Some("1985-04-01"), Some("1985-04-30"), Certain),
-        ("1985-XX-XX", Some("1985-01-01"), Some("1985-12-31"), Certain),
-        ("2016-02-XX", Some("2016-02-01"), Some("2016-02-29"), Certain),
+        (
+            "1985-04-XX",
+            Some("1985-04-01"),
+            Some("1985-04-30"),
+            Certain,
+        ),
+        (
+            "1985-XX-XX",
+            Some("1985-01-01"),
+            Some("1985-12-31"),
+            Certain,
+        ),
+        (
+            "2016-02-XX",
+            Some("2016-02-01"),
+            Some("2016-02-29"),
+            Certain,
+        ),
         // Level 1: open and unknown ends.
         ("1985-04-12/..", Some("1985-04-12"), None, Certain),
         ("1985-04-12/", Some("1985-04-12"), None, Certain),
@@ -92,9 +182,24 @@ const TABLE: &[(&str, Option<&str>, Option<&str>, Certainty)] = {
         ("2016-08-16/..", Some("2016-08-16"), None, Certain),
         ("/2016-08-22", None, Some("2016-08-22"), Certain),
         // Level 1: qualified interval ends.
-        ("1984~/2004-06", Some("1983-01-01"), Some("2004-06-30"), Approximate),
-        ("1984/2004-06~", Some("1984-01-01"), Some("2004-07-31"), Approximate),
-        ("1984?/2004%", Some("1984-01-01"), Some("2005-12-31"), UncertainApproximate),
+        (
+            "1984~/2004-06",
+            Some("1983-01-01"),
+            Some("2004-06-30"),
+            Approximate,
+        ),
+        (
+            "1984/2004-06~",
+            Some("1984-01-01"),
+            Some("2004-07-31"),
+            Approximate,
+        ),
+        (
+            "1984?/2004%",
+            Some("1984-01-01"),
+            Some("2005-12-31"),
+            UncertainApproximate,
+        ),
         // Older files: fractions of a second.
         (
             "2016-08-16T05:00:00.250Z",
@@ -167,7 +272,10 @@ fn dates_read_as_people_write_them() {
     assert_eq!(d("2016-08-16/.."), "from 16 August 2016 on");
     assert_eq!(d("/2016-08-22"), "until 22 August 2016 (start unknown)");
     assert_eq!(d("2016-08-16T06:30Z"), "16 August 2016, 06:30 UTC");
-    assert_eq!(d("2016-08-16T09:30+03:00"), "16 August 2016, 09:30 UTC+03:00");
+    assert_eq!(
+        d("2016-08-16T09:30+03:00"),
+        "16 August 2016, 09:30 UTC+03:00"
+    );
     assert_eq!(d("2001-21"), "spring 2001");
     let (a, b) = (
         DateExpr::parse("2016-08-16").unwrap_or_else(|e| panic!("{e}")),
@@ -179,17 +287,29 @@ fn dates_read_as_people_write_them() {
 
 #[test]
 fn date_and_date_end_make_one_span() {
-    let w = |s: &str| DateExpr::parse(s).map(|d| d.when()).unwrap_or_else(|e| panic!("{e}"));
-    let span = w("2016-08").until(w("2016-08-18?")).unwrap_or_else(|| panic!("a span"));
+    let w = |s: &str| {
+        DateExpr::parse(s)
+            .map(|d| d.when())
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
+    let span = w("2016-08")
+        .until(w("2016-08-18?"))
+        .unwrap_or_else(|| panic!("a span"));
     assert_eq!(span.start_iso().as_deref(), Some("2016-08-01"));
-    assert_eq!(span.end_iso().as_deref(), Some("2016-08-18"), "it ends by date_end");
+    assert_eq!(
+        span.end_iso().as_deref(),
+        Some("2016-08-18"),
+        "it ends by date_end"
+    );
     assert_eq!(span.certainty, Certainty::Uncertain);
     assert_eq!(w("2016-08-18").until(w("2016-08-01")), None);
 }
 
 #[test]
 fn overlap_and_containment() {
-    let w = DateExpr::parse("2016-08").map(|d| d.when()).unwrap_or_else(|e| panic!("{e}"));
+    let w = DateExpr::parse("2016-08")
+        .map(|d| d.when())
+        .unwrap_or_else(|e| panic!("{e}"));
     let day = |y, m, d| day_start(y, m, d).unwrap_or_else(|| panic!("a day"));
     assert!(w.overlaps(day(2016, 8, 31), day(2016, 9, 10)));
     assert!(!w.overlaps(day(2016, 9, 1), day(2016, 9, 10)));

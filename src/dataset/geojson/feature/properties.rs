@@ -314,9 +314,15 @@ fn scalar<'t, E: de::Error>(
             Some((Ok(date), s)) => {
                 let when = date.when();
                 let (slot, other) = if which == Scalar::Date {
-                    (&mut parts.date, parts.date_end.as_ref().map(|d| (when, d.1)))
+                    (
+                        &mut parts.date,
+                        parts.date_end.as_ref().map(|d| (when, d.1)),
+                    )
                 } else {
-                    (&mut parts.date_end, parts.date.as_ref().map(|d| (d.1, when)))
+                    (
+                        &mut parts.date_end,
+                        parts.date.as_ref().map(|d| (d.1, when)),
+                    )
                 };
                 *slot = Some((s, when));
                 if let Some((start, end)) = other
