@@ -114,6 +114,7 @@ fn with_app<R>(spec: SynthSpec, f: impl FnOnce(&mut SortieApp, &egui::Context) -
                 Settings {
                     dark_mode: false,
                     basemap: Basemap::None,
+                    show_timeline: true,
                 },
             );
             apps.push((spec, app, egui::Context::default()));

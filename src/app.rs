@@ -10,9 +10,12 @@ use egui::{Key, Ui};
 use std::sync::Arc;
 
 use crate::dataset::AirspaceRow;
-use crate::dataset::{Dataset, LoadError, LoadProgress, SourceUse, load_path_with, parse_str};
+use crate::dataset::{
+    Dataset, InRange, LoadError, LoadProgress, SourceUse, TimeFilter, TimeIndex, load_path_with,
+    parse_str,
+};
 use crate::map::draw::Emphasis;
-use crate::map::{Basemap, MapInput, MapLayers, MapView};
+use crate::map::{Basemap, MapInput, MapLayers, MapView, RangeLayers};
 use crate::routes::airspace::AirspaceIndex;
 use crate::theme::Palette;
 use crate::ui;
@@ -38,6 +41,8 @@ pub struct Settings {
     pub dark_mode: bool,
     /// Tiles under the map.
     pub basemap: Basemap,
+    /// The timeline shown (when the dataset has dates), and the map filtered by it.
+    pub show_timeline: bool,
 }
 
 impl Default for Settings {
@@ -45,6 +50,7 @@ impl Default for Settings {
         Self {
             dark_mode: false,
             basemap: Basemap::Offline,
+            show_timeline: true,
         }
     }
 }
@@ -85,6 +91,18 @@ pub enum Action {
     SelectSource(Option<usize>),
     /// Show the source with this id in the Sources tab, selected.
     ShowSource(String),
+    /// Show or hide the timeline (and filter the map by it, or not).
+    SetTimeline(bool),
+}
+
+/// Up to this many features, a new time range is applied within the frame; beyond, on
+/// another thread, while the map shows the previous range.
+const RANGE_AT_ONCE: usize = 100_000;
+
+/// A time range being applied on another thread.
+struct RangeJob {
+    filter: TimeFilter,
+    result: Receiver<(Arc<RangeLayers>, Arc<InRange>)>,
 }
 
 /// Up to this many features, the sources are read at once, in a frame (well under 50 ms);
@@ -141,6 +159,7 @@ struct Loaded {
     dataset: Dataset,
     layers: MapLayers,
     list: ui::list::FeatureList,
+    time: Arc<TimeIndex>,
 }
 
 /// Sortie's window.
@@ -182,22 +201,36 @@ pub struct SortieApp {
     theme_applied: Option<bool>,
     /// Airspace being computed for the dataset on screen.
     airspace_job: Option<(Receiver<RouteAirspace>, Arc<std::sync::atomic::AtomicBool>)>,
+    /// The timeline, when the dataset has dates.
+    pub timeline: Option<ui::timeline::Timeline>,
+    /// The time range the map and the list show (`None`: every feature), and its result.
+    applied_range: Option<(TimeFilter, Arc<InRange>)>,
+    /// A time range being applied in the background.
+    range_job: Option<RangeJob>,
 }
 
-/// The map layers and the list's search index of a dataset, built side by side.
-fn views_of(dataset: &Dataset) -> (MapLayers, ui::list::FeatureList) {
+/// The map layers, the list's search index and the time index of a dataset, built side
+/// by side.
+fn views_of(dataset: &Dataset) -> (MapLayers, ui::list::FeatureList, Arc<TimeIndex>) {
     std::thread::scope(|scope| {
-        let list = scope.spawn(|| ui::list::FeatureList::new(dataset));
+        let list = scope.spawn(|| {
+            let list = ui::list::FeatureList::new(dataset);
+            (list, Arc::new(TimeIndex::new(dataset)))
+        });
         let layers = MapLayers::new(dataset);
-        (layers, crate::parallel::joined(list.join()))
+        let (list, time) = crate::parallel::joined(list.join());
+        (layers, list, time)
     })
 }
 
 impl SortieApp {
     /// An app showing `dataset`.
     pub fn new(dataset: Dataset, settings: Settings) -> Self {
-        let (layers, list) = views_of(&dataset);
+        let (layers, list, time) = views_of(&dataset);
         Self {
+            timeline: ui::timeline::Timeline::new(time),
+            applied_range: None,
+            range_job: None,
             dataset,
             layers,
             map: MapView::new(),
@@ -302,7 +335,7 @@ impl SortieApp {
                 // Indexes are built here too; airspace follows in the background once the
                 // dataset is on screen.
                 let result = load_path_with(&job_path, &job_progress).and_then(|dataset| {
-                    let (layers, list) = views_of(&dataset);
+                    let (layers, list, time) = views_of(&dataset);
                     if job_progress.is_cancelled() {
                         return Err(LoadError::Cancelled);
                     }
@@ -310,6 +343,7 @@ impl SortieApp {
                         dataset,
                         layers,
                         list,
+                        time,
                     })
                 });
                 tx.send(result).ok();
@@ -333,7 +367,11 @@ impl SortieApp {
             dataset,
             layers,
             list,
+            time,
         } = loaded;
+        self.timeline = ui::timeline::Timeline::new(time);
+        self.applied_range = None;
+        self.range_job = None;
         self.list = list;
         self.dataset = dataset;
         self.layers = layers;
@@ -522,6 +560,106 @@ impl SortieApp {
         self.pending_source = None;
     }
 
+    /// The time range the timeline asks for, if it filters the map.
+    fn wanted_range(&self) -> Option<TimeFilter> {
+        self.timeline
+            .as_ref()
+            .filter(|_| self.settings.show_timeline)
+            .map(ui::timeline::Timeline::filter)
+    }
+
+    /// Brings the map and the list to the timeline's range: within the frame for a small
+    /// dataset, else on another thread (the latest range wins; the map shows the previous
+    /// one meanwhile).
+    fn sync_range(&mut self, ctx: &egui::Context) {
+        if let Some(job) = &self.range_job {
+            match job.result.try_recv() {
+                Ok((layers, in_range)) => {
+                    let filter = job.filter;
+                    self.range_job = None;
+                    self.show_range(Some((filter, layers, in_range)));
+                }
+                Err(TryRecvError::Empty) => {
+                    ctx.request_repaint_after(std::time::Duration::from_millis(10));
+                }
+                Err(TryRecvError::Disconnected) => self.range_job = None,
+            }
+        }
+        let wanted = self.wanted_range();
+        let current = self.applied_range.as_ref().map(|(f, _)| *f);
+        let running = self.range_job.as_ref().map(|j| j.filter);
+        if wanted == current || (wanted.is_some() && wanted == running) {
+            return;
+        }
+        let (Some(filter), Some(timeline)) = (wanted, &self.timeline) else {
+            self.range_job = None;
+            self.show_range(None);
+            return;
+        };
+        if running.is_some() {
+            // Collected when it finishes; the next range starts then.
+            return;
+        }
+        let index = Arc::clone(timeline.index());
+        let build = self.layers.range_builder();
+        let compute = move || {
+            let in_range = Arc::new(index.filter(filter));
+            (Arc::new(build(Arc::clone(&in_range))), in_range)
+        };
+        if self.dataset.len() <= RANGE_AT_ONCE {
+            let (layers, in_range) = compute();
+            self.show_range(Some((filter, layers, in_range)));
+            return;
+        }
+        let (tx, rx) = channel();
+        let repaint = ctx.clone();
+        let spawned = std::thread::Builder::new()
+            .name("sortie-range".to_owned())
+            .spawn(move || {
+                tx.send(compute()).ok();
+                repaint.request_repaint();
+            });
+        if spawned.is_ok() {
+            self.range_job = Some(RangeJob { filter, result: rx });
+        }
+    }
+
+    fn show_range(&mut self, range: Option<(TimeFilter, Arc<RangeLayers>, Arc<InRange>)>) {
+        match range {
+            Some((filter, layers, in_range)) => {
+                self.layers.set_range(Some(layers));
+                self.list.set_range(Some(Arc::clone(&in_range)));
+                self.applied_range = Some((filter, in_range));
+            }
+            None => {
+                self.layers.set_range(None);
+                self.list.set_range(None);
+                self.applied_range = None;
+            }
+        }
+    }
+
+    /// Waits for the time range being applied (tests and benchmarks).
+    pub fn wait_for_range(&mut self) {
+        let ctx = egui::Context::default();
+        while let Some(job) = &self.range_job {
+            if let Ok((layers, in_range)) = job.result.recv() {
+                let filter = job.filter;
+                self.range_job = None;
+                self.show_range(Some((filter, layers, in_range)));
+            } else {
+                self.range_job = None;
+            }
+            self.sync_range(&ctx);
+        }
+        self.list.wait_for_search();
+    }
+
+    /// How many features the map and the list show, when the timeline filters them.
+    pub fn in_range_count(&self) -> Option<usize> {
+        self.applied_range.as_ref().map(|(_, r)| r.count)
+    }
+
     fn apply(&mut self, action: Action) {
         match action {
             Action::Select(selection) => {
@@ -551,6 +689,7 @@ impl SortieApp {
             Action::ToggleWarnings => self.show_warnings = !self.show_warnings,
             Action::SetDarkMode(dark) => self.settings.dark_mode = dark,
             Action::SetBasemap(basemap) => self.settings.basemap = basemap,
+            Action::SetTimeline(shown) => self.settings.show_timeline = shown,
             Action::ShowTab(tab) => {
                 self.left_tab = tab;
                 self.pending_source = None;
@@ -614,9 +753,19 @@ impl SortieApp {
                 zoom: self.map.memory.zoom(),
                 loading: self.load_fraction(),
                 basemap_problem: self.map.basemap_status(&self.settings.basemap),
+                in_range: self.in_range_count(),
             };
             ui::status::status_bar_ui(ui, &self.dataset, &info, &mut actions);
         });
+        if self.settings.show_timeline
+            && let Some(timeline) = &mut self.timeline
+        {
+            let focus = self.hovered.or(self.selection);
+            let in_range = self.applied_range.as_ref().map(|(_, r)| r.as_ref());
+            egui::Panel::bottom("timeline").show(ui, |ui| {
+                timeline.timeline_ui(ui, &self.dataset, focus, in_range, &palette);
+            });
+        }
         let mut list_hover = None;
         egui::Panel::left("features")
             .resizable(true)
@@ -713,6 +862,7 @@ impl SortieApp {
         for action in actions {
             self.apply(action);
         }
+        self.sync_range(&ctx);
     }
 }
 

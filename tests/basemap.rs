@@ -105,6 +105,7 @@ fn middle_east(dark: bool) -> egui_kittest::Harness<'static, SortieApp> {
         Settings {
             dark_mode: dark,
             basemap: Basemap::Offline,
+            show_timeline: false,
         },
     );
     app.map.skip_fit();

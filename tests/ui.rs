@@ -152,9 +152,15 @@ fn arrow_keys_walk_the_list_in_order() {
 fn the_search_box_filters_the_list() {
     let mut h = harness(app());
     h.run();
-    h.get_by_role(egui::accesskit::Role::TextInput).focus();
+    // The search box: the text field in the left panel (the timeline has two more).
+    h.get_all_by_role(egui::accesskit::Role::TextInput)
+        .find(|n| n.rect().left() < 300.0)
+        .expect("the search box")
+        .focus();
     h.run();
-    h.get_by_role(egui::accesskit::Role::TextInput)
+    h.get_all_by_role(egui::accesskit::Role::TextInput)
+        .find(|n| n.rect().left() < 300.0)
+        .expect("the search box")
         .type_text("deir");
     h.run();
     assert!(h.query_by_label("Mosul").is_none());

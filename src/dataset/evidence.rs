@@ -1,8 +1,9 @@
 //! Evidence checks: what a fact-checker asks of a dataset's sources, checked the way the
 //! loader checks geometry. A feature that rests on no source, a claim with no author or no
 //! source, a source with neither address nor publisher, one id defined twice with different
-//! content, a registry source nothing cites, a source published after the claim that cites
-//! it. Each finding is a warning of kind [`DiagnosticKind::Evidence`], naming the feature,
+//! content, a registry source nothing cites, a source published after the report or inference
+//! that cites it (a party's statement is reported after it is made, so it is not held to
+//! that). Each finding is a warning of kind [`DiagnosticKind::Evidence`], naming the feature,
 //! the claim and the property (and the line where the feature starts).
 //!
 //! Run by `sortie check` over every feature read in full (on every core), not at each load.
@@ -12,7 +13,7 @@ use std::collections::HashMap;
 
 use super::build::{member_path, path_of};
 use super::geojson::Step::{self, Index, Key};
-use super::{Dataset, DateExpr, Diagnostic, DiagnosticKind, Feature, Source};
+use super::{ClaimStatus, Dataset, DateExpr, Diagnostic, DiagnosticKind, Feature, Source};
 
 /// Where a source record is defined: its JSON path and, for a feature's, where the feature
 /// starts.
@@ -233,7 +234,24 @@ fn feature_warnings(dataset: &Dataset, f: &Feature, collection: bool) -> Vec<Dia
                 here(format!("properties.claims[{c}].sources"), &at_claim),
             ));
         }
-        let Some(said) = claim.date.as_deref().and_then(|d| DateExpr::parse(d).ok()) else {
+        // A party's statement (claimed, confirmed, disputed, denied) is reported after it is
+        // made, so its sources may well be later; a report or the editors' inference cannot
+        // come before the sources it rests on.
+        let statement = matches!(
+            claim.status,
+            Some(
+                ClaimStatus::Claimed
+                    | ClaimStatus::Confirmed
+                    | ClaimStatus::Disputed
+                    | ClaimStatus::Denied
+            )
+        );
+        let Some(said) = claim
+            .date
+            .as_deref()
+            .filter(|_| !statement)
+            .and_then(|d| DateExpr::parse(d).ok())
+        else {
             continue;
         };
         let citation_at = file_indices(&claim.other, "sources", claim.citations.len());

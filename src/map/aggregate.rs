@@ -153,11 +153,64 @@ fn cell_span(min: Unit, max: Unit, level: u8) -> ((u32, u32), (u32, u32)) {
     ((c0, c1), (r0, r1))
 }
 
+/// A point as the aggregates need it: the Morton key of its finest cell, its feature, its
+/// position.
+pub type KeyedPoint = (u32, u32, Unit);
+
+/// What the aggregates are built from, kept sorted so that they can be built again in one
+/// pass for a subset of the features (those in a time range).
+#[derive(Clone, Debug, Default)]
+pub struct AggregateInputs {
+    /// Points sorted by (key, feature).
+    pub(super) points: Vec<KeyedPoint>,
+    /// (finest density cell, line feature), sorted by cell.
+    pub(super) lines: Vec<(u32, u32)>,
+}
+
+impl AggregateInputs {
+    /// Keys every point and every line feature's cells.
+    pub fn new<'a>(
+        points: impl IntoIterator<Item = (Unit, u32)>,
+        lines: impl IntoIterator<Item = (u32, &'a [Vec<Unit>])>,
+    ) -> Self {
+        Self {
+            points: ClusterPyramid::keyed(points),
+            lines: DensityPyramid::keyed(lines),
+        }
+    }
+
+    /// Both pyramids, of every feature.
+    pub fn pyramids(&self) -> (ClusterPyramid, DensityPyramid) {
+        (
+            ClusterPyramid::from_keyed(self.points.iter().copied()),
+            DensityPyramid::from_cells(self.lines.iter().map(|&(key, _)| key)),
+        )
+    }
+
+    /// Both pyramids, of the features `keep` says.
+    pub fn pyramids_of(&self, keep: impl Fn(u32) -> bool) -> (ClusterPyramid, DensityPyramid) {
+        (
+            ClusterPyramid::from_keyed(self.points.iter().copied().filter(|p| keep(p.1))),
+            DensityPyramid::from_cells(
+                self.lines
+                    .iter()
+                    .filter(|&&(_, f)| keep(f))
+                    .map(|&(key, _)| key),
+            ),
+        )
+    }
+}
+
 impl ClusterPyramid {
     /// Builds every level from points and the index of the feature each belongs to.
     pub fn new(points: impl IntoIterator<Item = (Unit, u32)>) -> Self {
+        Self::from_keyed(Self::keyed(points))
+    }
+
+    /// Points keyed by their finest cell, sorted.
+    pub(super) fn keyed(points: impl IntoIterator<Item = (Unit, u32)>) -> Vec<KeyedPoint> {
         let top = CLUSTER_MAX_LEVEL;
-        let mut keyed: Vec<(u32, u32, Unit)> = points
+        let mut keyed: Vec<KeyedPoint> = points
             .into_iter()
             .map(|(u, feature)| {
                 let (c, r) = cell_of(u, top);
@@ -165,6 +218,12 @@ impl ClusterPyramid {
             })
             .collect();
         keyed.sort_unstable_by_key(|&(key, feature, _)| (key, feature));
+        keyed
+    }
+
+    /// Builds every level from keyed points in key order.
+    pub(super) fn from_keyed(keyed: impl IntoIterator<Item = KeyedPoint>) -> Self {
+        let top = CLUSTER_MAX_LEVEL;
         // Sums kept in f64 while merging; positions stored as f32 (a few metres).
         struct Acc {
             key: u32,
@@ -248,11 +307,20 @@ impl ClusterPyramid {
 impl DensityPyramid {
     /// Builds every level from lines, each given as the polylines of one feature.
     pub fn new<'a>(features: impl IntoIterator<Item = &'a [Vec<Unit>]>) -> Self {
+        let keyed = Self::keyed(features.into_iter().map(|lines| (0, lines)));
+        Self::from_cells(keyed.into_iter().map(|(key, _)| key))
+    }
+
+    /// The finest cells each line feature passes through, once per feature: (cell,
+    /// feature), sorted by cell.
+    pub(super) fn keyed<'a>(
+        features: impl IntoIterator<Item = (u32, &'a [Vec<Unit>])>,
+    ) -> Vec<(u32, u32)> {
         let top = DENSITY_MAX_LEVEL;
         let cells_per_unit = f64::from(1u32 << top);
-        let mut keys: Vec<u32> = Vec::new();
+        let mut keys: Vec<(u32, u32)> = Vec::new();
         let mut mine: Vec<u32> = Vec::new();
-        for lines in features {
+        for (feature, lines) in features {
             mine.clear();
             for line in lines {
                 for pair in line.windows(2) {
@@ -279,9 +347,15 @@ impl DensityPyramid {
             }
             mine.sort_unstable();
             mine.dedup();
-            keys.extend_from_slice(&mine);
+            keys.extend(mine.iter().map(|&k| (k, feature)));
         }
         keys.sort_unstable();
+        keys
+    }
+
+    /// Builds every level from the finest cells of the lines, in cell order.
+    pub(super) fn from_cells(keys: impl IntoIterator<Item = u32>) -> Self {
+        let top = DENSITY_MAX_LEVEL;
         let mut finest: Vec<DensityCell> = Vec::new();
         for key in keys {
             match finest.last_mut() {

@@ -15,6 +15,9 @@ const EARTH_CIRCUMFERENCE_M: f64 = 40_075_016.686;
 /// Most labels drawn in one frame.
 const MAX_LABELS: usize = 400;
 
+/// The opacity of features only possibly in the timeline's range.
+pub const FADED_OPACITY: f32 = 0.38;
+
 /// What to emphasise.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Emphasis<'a> {
@@ -114,13 +117,25 @@ pub fn paint_features(
     if let Some((level, cells, max)) = &plan.density {
         paint_density(painter, view, *level, cells, *max);
     }
+    // Features only possibly in the timeline's range are drawn faded.
+    let mut faded = painter.clone();
+    faded.multiply_opacity(FADED_OPACITY);
+    let painter_for = |i: usize| {
+        if layers.is_partly_in_range(i) {
+            &faded
+        } else {
+            painter
+        }
+    };
     for (feature, shape) in &items {
         for rings in shape.polygons {
+            let painter = painter_for(feature.index);
             paint_polygon(painter, view, feature, rings, emphasis, palette);
         }
     }
     for (feature, shape) in &items {
         for line in shape.lines {
+            let painter = painter_for(feature.index);
             paint_line(painter, view, dataset, feature, line, emphasis, palette);
         }
     }
@@ -138,7 +153,14 @@ pub fn paint_features(
             if !view.rect.expand(20.0).contains(center) {
                 continue;
             }
-            paint_marker(painter, view, feature, center, emphasis, palette);
+            paint_marker(
+                painter_for(feature.index),
+                view,
+                feature,
+                center,
+                emphasis,
+                palette,
+            );
             let radius = marker_radius_px(feature);
             obstacles.push(Rect::from_center_size(center, Vec2::splat(radius * 2.0)));
             labels.push(LabelCandidate {

@@ -9,10 +9,12 @@ use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{AABB, Envelope as _, RTree};
 
 use super::aggregate::{
-    CLUSTER_MAX_LEVEL, Cluster, ClusterPyramid, DENSITY_MAX_LEVEL, DensityCell, DensityPyramid,
-    cell_bounds, level_for_zoom,
+    AggregateInputs, CLUSTER_MAX_LEVEL, Cluster, ClusterPyramid, DENSITY_MAX_LEVEL, DensityCell,
+    DensityPyramid, cell_bounds, level_for_zoom,
 };
-use crate::dataset::{Dataset, FeatureKind};
+use std::sync::Arc;
+
+use crate::dataset::{Dataset, FeatureKind, InRange};
 use crate::geometry::even_odd_contains;
 use crate::geometry::geodesic::geodesic_track;
 use crate::geometry::mercator::{self, Unit};
@@ -186,7 +188,21 @@ pub struct MapLayers {
     polygons: RTree<Boxed<(u32, u32)>>,
     clusters: ClusterPyramid,
     density: DensityPyramid,
+    /// What the aggregates are built from, for building them again for a time range.
+    inputs: Arc<AggregateInputs>,
     bounds: Option<AABB<Unit>>,
+    /// The time range shown, when the timeline filters the map.
+    range: Option<Arc<RangeLayers>>,
+}
+
+/// The map for a time range: the features shown, those only possibly in it, and the
+/// aggregates of the features shown. Built off the UI thread by [`MapLayers::range_builder`].
+#[derive(Debug)]
+pub struct RangeLayers {
+    /// Which features the range shows.
+    pub in_range: Arc<InRange>,
+    clusters: ClusterPyramid,
+    density: DensityPyramid,
 }
 
 impl MapLayers {
@@ -263,39 +279,46 @@ impl MapLayers {
             started.elapsed()
         );
         // The indexes and aggregates are independent: each on its own thread.
-        let (points, clusters, runs, (lines, density), polygons, bounds) =
-            std::thread::scope(|scope| {
-                let clusters = scope.spawn(|| {
-                    let clusters =
-                        ClusterPyramid::new(points.iter().map(|p| (*p.geom(), p.data.0)));
-                    (RTree::bulk_load(points), clusters)
-                });
-                let runs = scope.spawn(|| RTree::bulk_load(runs));
-                let lines = scope.spawn(|| {
-                    let density = DensityPyramid::new(
-                        drawn
-                            .iter()
-                            .map(Drawn::view)
-                            .filter(|s| !s.lines.is_empty())
-                            .map(|s| s.lines),
-                    );
-                    (RTree::bulk_load(lines), density)
-                });
-                let polygons = RTree::bulk_load(polygons);
-                let bounds = drawn
-                    .iter()
-                    .filter_map(|d| d.view().bounds())
-                    .reduce(|a, b| a.merged(&b));
-                let (points, clusters) = joined(clusters.join());
-                (
-                    points,
-                    clusters,
-                    joined(runs.join()),
-                    joined(lines.join()),
-                    polygons,
-                    bounds,
-                )
+        let (
+            points,
+            (clusters, keyed_points),
+            runs,
+            (lines, (density, keyed_lines)),
+            polygons,
+            bounds,
+        ) = std::thread::scope(|scope| {
+            let clusters = scope.spawn(|| {
+                let keyed = ClusterPyramid::keyed(points.iter().map(|p| (*p.geom(), p.data.0)));
+                let clusters = ClusterPyramid::from_keyed(keyed.iter().copied());
+                (RTree::bulk_load(points), (clusters, keyed))
             });
+            let runs = scope.spawn(|| RTree::bulk_load(runs));
+            let lines = scope.spawn(|| {
+                let keyed = DensityPyramid::keyed(
+                    drawn
+                        .iter()
+                        .enumerate()
+                        .map(|(i, d)| (as_u32(i), d.view().lines))
+                        .filter(|(_, lines)| !lines.is_empty()),
+                );
+                let density = DensityPyramid::from_cells(keyed.iter().map(|&(key, _)| key));
+                (RTree::bulk_load(lines), (density, keyed))
+            });
+            let polygons = RTree::bulk_load(polygons);
+            let bounds = drawn
+                .iter()
+                .filter_map(|d| d.view().bounds())
+                .reduce(|a, b| a.merged(&b));
+            let (points, clusters) = joined(clusters.join());
+            (
+                points,
+                clusters,
+                joined(runs.join()),
+                joined(lines.join()),
+                polygons,
+                bounds,
+            )
+        });
         log::debug!("layers: indexed in {:.2?}", started.elapsed());
         Self {
             drawn,
@@ -305,8 +328,61 @@ impl MapLayers {
             polygons,
             clusters,
             density,
+            inputs: Arc::new(AggregateInputs {
+                points: keyed_points,
+                lines: keyed_lines,
+            }),
             bounds,
+            range: None,
         }
+    }
+
+    /// Builds the layers of a time range, on whichever thread calls it.
+    pub fn range_builder(&self) -> impl Fn(Arc<InRange>) -> RangeLayers + Send + 'static {
+        let inputs = Arc::clone(&self.inputs);
+        move |in_range| {
+            let (clusters, density) = inputs.pyramids_of(|f| in_range.shown.get(f as usize));
+            RangeLayers {
+                in_range,
+                clusters,
+                density,
+            }
+        }
+    }
+
+    /// Draws only the features of a time range (or, with `None`, every feature).
+    pub fn set_range(&mut self, range: Option<Arc<RangeLayers>>) {
+        self.range = range;
+    }
+
+    /// The time range drawn, if any.
+    pub fn range(&self) -> Option<&RangeLayers> {
+        self.range.as_deref()
+    }
+
+    /// Whether feature `index` is drawn: in the time range, or every feature without one.
+    #[inline]
+    pub fn is_shown(&self, index: usize) -> bool {
+        self.range
+            .as_ref()
+            .is_none_or(|r| r.in_range.shown.get(index))
+    }
+
+    /// Whether feature `index` is drawn only because it may fall in the time range (its
+    /// span reaches outside it).
+    #[inline]
+    pub fn is_partly_in_range(&self, index: usize) -> bool {
+        self.range
+            .as_ref()
+            .is_some_and(|r| r.in_range.partly.get(index))
+    }
+
+    fn cluster_pyramid(&self) -> &ClusterPyramid {
+        self.range.as_ref().map_or(&self.clusters, |r| &r.clusters)
+    }
+
+    fn density_pyramid(&self) -> &DensityPyramid {
+        self.range.as_ref().map_or(&self.density, |r| &r.density)
     }
 
     /// The extent of every drawn feature, in unit Mercator.
@@ -314,9 +390,9 @@ impl MapLayers {
         self.bounds.map(|b| (b.lower(), b.upper()))
     }
 
-    /// The point clusters, every level.
+    /// The point clusters, every level (of the time range's features, when one is set).
     pub fn clusters(&self) -> &ClusterPyramid {
-        &self.clusters
+        self.cluster_pyramid()
     }
 
     /// Indices of features whose geometry's boxes meet `rect` (unit Mercator), sorted.
@@ -361,11 +437,14 @@ impl MapLayers {
             .take(POINT_LIMIT + 1)
             .map(|g| g.data)
             .collect();
+        // Whether to cluster is decided on every point in view, so that the work stays
+        // bounded; a time range then counts only its own features in the clusters.
         if points.len() > POINT_LIMIT {
             let level = level_for_zoom(zoom, CLUSTER_CELL_PX_LOG2, CLUSTER_MAX_LEVEL);
-            plan.clusters = Some((level, self.clusters.in_rect(level, min, max)));
+            plan.clusters = Some((level, self.cluster_pyramid().in_rect(level, min, max)));
         } else {
             plan.points = points;
+            plan.points.retain(|&(f, _)| self.is_shown(f as usize));
         }
         let lines: Vec<u32> = self
             .lines
@@ -375,15 +454,18 @@ impl MapLayers {
             .collect();
         if lines.len() > LINE_LIMIT {
             let level = level_for_zoom(zoom, DENSITY_CELL_PX_LOG2, DENSITY_MAX_LEVEL);
-            let max_count = self.density.level(level).1;
-            plan.density = Some((level, self.density.in_rect(level, min, max), max_count));
+            let density = self.density_pyramid();
+            let max_count = density.level(level).1;
+            plan.density = Some((level, density.in_rect(level, min, max), max_count));
         } else {
             plan.lines = lines;
+            plan.lines.retain(|&f| self.is_shown(f as usize));
         }
         plan.polygons = self
             .polygons
             .locate_in_envelope_intersecting(&aabb)
             .map(|g| g.data.0)
+            .filter(|&f| self.is_shown(f as usize))
             .collect();
         plan.polygons.sort_unstable();
         plan.polygons.dedup();
@@ -460,6 +542,9 @@ impl MapLayers {
         let mut best_point: Option<(f32, usize)> = None;
         for entry in self.points.locate_in_envelope(&aabb).filter(|_| points) {
             let i = entry.data.0 as usize;
+            if !self.is_shown(i) {
+                continue;
+            }
             let d = view.to_screen(*entry.geom()).distance(pointer);
             if d <= reach(i) && best_point.is_none_or(|(bd, bi)| (d, i) < (bd, bi)) {
                 best_point = Some((d, i));
@@ -475,6 +560,9 @@ impl MapLayers {
             .filter(|_| lines)
         {
             let (i, Run { line, start, end }) = (entry.data.0 as usize, entry.data.1);
+            if !self.is_shown(i) {
+                continue;
+            }
             let Some(run) = self
                 .shape(i)
                 .and_then(|s| s.lines.get(line as usize))
@@ -493,6 +581,7 @@ impl MapLayers {
         let unit = view.to_unit(pointer);
         self.polygons
             .locate_all_at_point(&unit)
+            .filter(|entry| self.is_shown(entry.data.0 as usize))
             .filter(|entry| {
                 self.shape(entry.data.0 as usize)
                     .and_then(|s| s.polygons.get(entry.data.1 as usize))

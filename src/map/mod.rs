@@ -16,7 +16,7 @@ use walkers::{HttpOptions, HttpTiles, Map, MapMemory, PmTiles, Position, lon_lat
 use crate::basemap::tiles::OfflineTiles;
 use crate::basemap::{Reachability, ReachabilityProbe};
 
-pub use layers::{FramePlan, Hit, MapLayers};
+pub use layers::{FramePlan, Hit, MapLayers, RangeLayers};
 
 use crate::dataset::Dataset;
 use crate::geometry::mercator;
@@ -94,6 +94,9 @@ pub struct MapView {
     /// The transform of the last frame drawn, for tests and for fitting.
     pub last_transform: Option<ScreenTransform>,
     fit_pending: bool,
+    /// After a fit, the size it was made for and for how many more frames a change of size
+    /// (panels finding their size on the first frames) fits again.
+    fitted_for: Option<(Vec2, u8)>,
     /// When the first frame was drawn, and how long after it the offline basemap had every
     /// tile in view ready.
     first_frame: Option<std::time::Instant>,
@@ -204,6 +207,7 @@ impl MapView {
             pmtiles: None,
             last_transform: None,
             fit_pending: true,
+            fitted_for: None,
             first_frame: None,
             basemap_ready_after: None,
             tints: std::collections::HashMap::new(),
@@ -213,6 +217,7 @@ impl MapView {
     /// Keeps the centre and zoom as set, instead of fitting the dataset on the first frame.
     pub fn skip_fit(&mut self) {
         self.fit_pending = false;
+        self.fitted_for = None;
     }
 
     /// Fits every feature on the next frame (when the map's size is known).
@@ -373,9 +378,20 @@ impl MapView {
             dark,
             tinted_countries,
         } = *input;
+        let size = ui.available_size();
+        if let Some((fitted, frames)) = self.fitted_for.take()
+            && frames > 0
+        {
+            if fitted != size {
+                self.fit_pending = true;
+            } else {
+                self.fitted_for = Some((fitted, frames - 1));
+            }
+        }
         if self.fit_pending {
-            self.fit(layers, ui.available_size());
+            self.fit(layers, size);
             self.fit_pending = false;
+            self.fitted_for = Some((size, 3));
         }
         self.sync_sources(ui.ctx(), basemap, dark);
         // A slot below the tiles for the background and graticule, filled once the frame's

@@ -147,7 +147,7 @@ fn feature_details_ui(
         ui.add_space(10.0);
         ui.strong(format!("Claims ({})", feature.claims.len()));
         ui.separator();
-        for claim in &feature.claims {
+        for claim in claims_in_date_order(&feature.claims) {
             claim_ui(ui, &sources, claim, actions);
             ui.add_space(6.0);
         }
@@ -443,6 +443,25 @@ pub(super) fn badge_ui(ui: &mut Ui, text: &str, color: Color32) {
     ui.label(text);
 }
 
+/// Claims as a history: the dated ones by when they were made (the latest possible day,
+/// then the earliest), then the undated, each group in file order.
+fn claims_in_date_order(claims: &[crate::dataset::Claim]) -> Vec<&crate::dataset::Claim> {
+    let when = |c: &crate::dataset::Claim| {
+        c.date
+            .as_deref()
+            .and_then(|d| crate::dataset::DateExpr::parse(d).ok())
+            .map(|d| d.when())
+            .map(|w| (w.end, w.start))
+    };
+    let mut ordered: Vec<&crate::dataset::Claim> = claims.iter().collect();
+    // A stable sort keeps the file's order among equals.
+    ordered.sort_by_cached_key(|c| {
+        let w = when(c);
+        (w.is_none(), w)
+    });
+    ordered
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -461,5 +480,37 @@ mod tests {
         ] {
             assert!(!is_web_url(bad), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn claims_read_as_a_history() {
+        let claim = |text: &str, date: Option<&str>| crate::dataset::Claim {
+            text: text.to_owned(),
+            date: date.map(str::to_owned),
+            ..crate::dataset::Claim::default()
+        };
+        let claims = [
+            claim("withdrawn", Some("2016-08-22")),
+            claim("undated", None),
+            claim("claimed", Some("2016-08-16")),
+            claim("unreadable", Some("soon")),
+            claim("disputed", Some("2016-08-17")),
+            claim("by the 16th", Some("/2016-08-16")),
+        ];
+        let order: Vec<&str> = claims_in_date_order(&claims)
+            .iter()
+            .map(|c| c.text.as_str())
+            .collect();
+        assert_eq!(
+            order,
+            [
+                "by the 16th",
+                "claimed",
+                "disputed",
+                "withdrawn",
+                "undated",
+                "unreadable"
+            ]
+        );
     }
 }

@@ -9,7 +9,7 @@ use std::sync::mpsc::{Receiver, TryRecvError, channel};
 use egui::Ui;
 
 use crate::app::Action;
-use crate::dataset::{Dataset, FeatureKind, SearchIndex};
+use crate::dataset::{Dataset, FeatureKind, InRange, SearchIndex};
 use crate::theme;
 
 /// One row of the list.
@@ -22,8 +22,9 @@ enum Row {
 /// Lists longer than this are searched on a background thread; shorter ones at once.
 pub const BACKGROUND_SEARCH_FROM: usize = 50_000;
 
-/// What the rows are built for: the query and the folded groups.
-type RowsKey = (String, BTreeSet<FeatureKind>);
+/// What the rows are built for: the query, the folded groups and the time range (a count
+/// of ranges set).
+type RowsKey = (String, BTreeSet<FeatureKind>, u64);
 
 /// The rows for a query, and how many features matched.
 struct Built {
@@ -48,6 +49,10 @@ pub struct FeatureList {
     job: Option<SearchJob>,
     folded: BTreeSet<FeatureKind>,
     scroll_to: Option<usize>,
+    /// The timeline's range: only its features are listed.
+    range: Option<Arc<InRange>>,
+    /// Counts the ranges set, to tell rows of one range from another's.
+    range_generation: u64,
 }
 
 impl FeatureList {
@@ -59,9 +64,9 @@ impl FeatureList {
 
     /// A list over the features of a search index built beforehand.
     pub fn with_index(index: Arc<SearchIndex>) -> Self {
-        let key: RowsKey = (String::new(), BTreeSet::new());
-        let built = build_rows(&index, key, &AtomicBool::new(false)).unwrap_or(Built {
-            key: (String::new(), BTreeSet::new()),
+        let key: RowsKey = (String::new(), BTreeSet::new(), 0);
+        let built = build_rows(&index, key, None, &AtomicBool::new(false)).unwrap_or(Built {
+            key: (String::new(), BTreeSet::new(), 0),
             rows: Vec::new(),
             matches: 0,
         });
@@ -72,7 +77,16 @@ impl FeatureList {
             job: None,
             folded: BTreeSet::new(),
             scroll_to: None,
+            range: None,
+            range_generation: 0,
         }
+    }
+
+    /// Lists only the features of a time range (or, with `None`, every feature).
+    pub fn set_range(&mut self, range: Option<Arc<InRange>>) {
+        self.range = range;
+        self.range_generation += 1;
+        self.rebuild(None);
     }
 
     /// Whether a search is still running in the background.
@@ -84,7 +98,11 @@ impl FeatureList {
     /// else by starting (or collecting) a background search. Until it is done the previous
     /// rows stay on screen.
     fn rebuild(&mut self, ctx: Option<&egui::Context>) {
-        let key: RowsKey = (self.query.trim().to_owned(), self.folded.clone());
+        let key: RowsKey = (
+            self.query.trim().to_owned(),
+            self.folded.clone(),
+            self.range_generation,
+        );
         if let Some(job) = &self.job {
             match job.result.try_recv() {
                 Ok(built) => {
@@ -102,23 +120,29 @@ impl FeatureList {
             return;
         }
         if self.index.len() < BACKGROUND_SEARCH_FROM {
-            if let Some(built) = build_rows(&self.index, key, &AtomicBool::new(false)) {
+            if let Some(built) = build_rows(
+                &self.index,
+                key,
+                self.range.as_deref(),
+                &AtomicBool::new(false),
+            ) {
                 self.built = built;
             }
             return;
         }
         let (tx, rx) = channel();
         let cancelled = Arc::new(AtomicBool::new(false));
-        let (index, job_cancelled, job_key, ctx) = (
+        let (index, job_cancelled, job_key, ctx, range) = (
             self.index.clone(),
             cancelled.clone(),
             key.clone(),
             ctx.cloned(),
+            self.range.clone(),
         );
         let spawned = std::thread::Builder::new()
             .name("sortie-search".to_owned())
             .spawn(move || {
-                if let Some(built) = build_rows(&index, job_key, &job_cancelled) {
+                if let Some(built) = build_rows(&index, job_key, range.as_deref(), &job_cancelled) {
                     tx.send(built).ok();
                     if let Some(ctx) = ctx {
                         ctx.request_repaint();
@@ -291,8 +315,16 @@ impl FeatureList {
 
 /// The rows for a query: a header per kind with its count, then its matches unless the
 /// kind is folded. `None` when cancelled.
-fn build_rows(index: &SearchIndex, key: RowsKey, cancelled: &AtomicBool) -> Option<Built> {
-    let found = index.matches(&key.0, cancelled)?;
+fn build_rows(
+    index: &SearchIndex,
+    key: RowsKey,
+    range: Option<&InRange>,
+    cancelled: &AtomicBool,
+) -> Option<Built> {
+    let mut found = index.matches(&key.0, cancelled)?;
+    if let Some(range) = range {
+        found.retain(|&i| range.shown.get(i));
+    }
     let mut groups: Vec<(FeatureKind, Vec<usize>)> =
         FeatureKind::ALL.iter().map(|&k| (k, Vec::new())).collect();
     for i in found.iter().copied() {

@@ -41,6 +41,10 @@ pub fn menu_bar_ui(ui: &mut Ui, settings: &Settings, actions: &mut Vec<Action>) 
             {
                 actions.push(Action::Zoom(-1.0));
             }
+            let mut timeline = settings.show_timeline;
+            if ui.checkbox(&mut timeline, "Timeline").on_hover_text("Show the timeline along the bottom, and filter the map and the list by its range").clicked() {
+                actions.push(Action::SetTimeline(timeline));
+            }
             ui.separator();
             ui.label("Basemap");
             for basemap in [Basemap::Offline, Basemap::OpenStreetMap, Basemap::None] {

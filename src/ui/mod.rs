@@ -7,3 +7,4 @@ pub mod list;
 pub mod menu;
 pub mod sources;
 pub mod status;
+pub mod timeline;

@@ -17,6 +17,8 @@ pub struct StatusInfo {
     pub loading: Option<f32>,
     /// Something wrong with the basemap (e.g. OpenStreetMap unreachable).
     pub basemap_problem: Option<String>,
+    /// The timeline filters the map: how many features are in its range.
+    pub in_range: Option<usize>,
 }
 
 /// Feature count, warnings, basemap problems, the position under the pointer, the zoom.
@@ -26,16 +28,22 @@ pub fn status_bar_ui(ui: &mut Ui, dataset: &Dataset, info: &StatusInfo, actions:
         zoom,
         loading,
         basemap_problem,
+        in_range,
     } = info;
     ui.horizontal(|ui| {
         let routes = dataset.route_count();
         let features = dataset.len();
         let s = |n: usize| if n == 1 { "" } else { "s" };
-        ui.label(format!(
-            "{features} feature{} · {routes} route{}",
-            s(features),
-            s(routes)
-        ));
+        match in_range {
+            Some(shown) => ui
+                .label(format!("{shown} of {features} features in range"))
+                .on_hover_text(format!("{routes} route{} in the dataset", s(routes))),
+            None => ui.label(format!(
+                "{features} feature{} · {routes} route{}",
+                s(features),
+                s(routes)
+            )),
+        };
         ui.separator();
         let warnings = dataset.warnings.len();
         let text = format!(

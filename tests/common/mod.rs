@@ -11,12 +11,17 @@ pub const SIZE: [f32; 2] = [1400.0, 900.0];
 
 /// The app on the bundled dataset with no tiles (tests never touch the network).
 pub fn app() -> SortieApp {
-    let dataset = bundled_dataset().expect("the bundled dataset loads");
+    app_with(bundled_dataset().expect("the bundled dataset loads"))
+}
+
+/// The app on `dataset` with no tiles, the timeline shown.
+pub fn app_with(dataset: sortie::dataset::Dataset) -> SortieApp {
     SortieApp::new(
         dataset,
         Settings {
             dark_mode: false,
             basemap: Basemap::None,
+            show_timeline: true,
         },
     )
 }
