@@ -12,7 +12,7 @@ use std::time::Duration;
 use criterion::{Criterion, criterion_group, criterion_main};
 use egui::{Pos2, Rect, pos2, vec2};
 use sortie::app::{Settings, SortieApp};
-use sortie::dataset::{Dataset, load_path};
+use sortie::dataset::{BinUnit, Dataset, RangeMode, TimeFilter, TimeIndex, load_path};
 use sortie::geometry::mercator;
 use sortie::geometry::screen::ScreenTransform;
 use sortie::map::{Basemap, MapLayers};
@@ -34,7 +34,8 @@ const SMALL: SynthSpec = SynthSpec {
 fn file(spec: SynthSpec) -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
     let path = dir.join(format!(
-        "synth-{}-{}-{}.geojson",
+        // v2: dates of mixed precision.
+        "synth-v2-{}-{}-{}.geojson",
         spec.points, spec.routes, spec.seed
     ));
     if !path.exists() {
@@ -69,15 +70,13 @@ fn load(c: &mut Criterion) {
         b.iter(|| load_path(&path).expect("loads").len());
     });
     // All the window needs before it shows the dataset: the model, the map layers
-    // (projected, routes densified, R-trees, clusters, density) and the list's search index.
+    // (projected, routes densified, R-trees, clusters, density), the list's search index and
+    // the time index, built by the window's own function.
     group.bench_function("points_1000000_ready_to_draw", |b| {
         b.iter(|| {
             let d = load_path(&path).expect("loads");
-            let (layers, list) = std::thread::scope(|scope| {
-                let list = scope.spawn(|| sortie::ui::list::FeatureList::new(&d));
-                (MapLayers::new(&d), list.join().expect("the list"))
-            });
-            (d.len(), layers.len(), list.match_count())
+            let (layers, list, time) = sortie::app::views_of(&d);
+            (d.len(), layers.len(), list.match_count(), time.dated())
         });
     });
     if std::process::Command::new("ogrinfo")
@@ -158,8 +157,93 @@ fn frame_bench(c: &mut Criterion, name: &str, spec: SynthSpec) {
     group.finish();
 }
 
+/// A frame while the timeline plays: the range moves on every few frames and is applied
+/// on another thread, as in the window.
+fn timeline_frame_bench(c: &mut Criterion) {
+    let mut group = c.benchmark_group("frame");
+    group.sample_size(10);
+    group.bench_function("sortie/points_1000000/timeline_playing", |b| {
+        with_app(BIG, |app, ctx| {
+            app.map.request_fit();
+            if let Some(timeline) = app.timeline.as_mut() {
+                timeline.range = (day(2016, 6, 1), day(2016, 7, 1));
+                timeline.speed = 8.0;
+                timeline.playing = true;
+            }
+            run_frame(app, ctx);
+            app.wait_for_range();
+            b.iter(|| run_frame(app, ctx));
+            if let Some(timeline) = app.timeline.as_mut() {
+                timeline.playing = false;
+            }
+        });
+    });
+    group.finish();
+}
+
+fn day(y: i64, m: u8, d: u8) -> i64 {
+    sortie::dataset::time::day_start(y, m, d).expect("a day")
+}
+
+/// The timeline on a million dated points and 100,000 routes: a new range (the bits the map
+/// and the list test against; then the clusters and line density of the features in it),
+/// and the histogram for a new zoom of the axis.
+fn timeline(c: &mut Criterion) {
+    let (dataset, layers) = loaded(BIG);
+    let mut group = c.benchmark_group("timeline");
+    group.sample_size(10);
+    group.bench_function("index/points_1000000", |b| {
+        b.iter(|| TimeIndex::new(dataset).dated())
+    });
+    let index = TimeIndex::new(dataset);
+    let june = TimeFilter {
+        from: day(2016, 6, 1),
+        to: day(2016, 7, 1),
+        mode: RangeMode::Possible,
+        show_undated: true,
+    };
+    let in_range = index.filter(june);
+    assert!(
+        in_range.count > 50_000 && in_range.count < 300_000,
+        "{}",
+        in_range.count
+    );
+    group.sample_size(30);
+    group.bench_function("filter/points_1000000", |b| {
+        // Alternating ranges, as playback moves them.
+        let mut k = 0;
+        b.iter(|| {
+            k = (k + 1) % 12;
+            let from = day(2016, 1 + u8::try_from(k).unwrap(), 1);
+            index
+                .filter(TimeFilter {
+                    from,
+                    to: from + 30 * 86_400,
+                    ..june
+                })
+                .count
+        })
+    });
+    let build = layers.range_builder();
+    let shared = std::sync::Arc::new(in_range);
+    group.sample_size(10);
+    group.bench_function("range_layers/points_1000000", |b| {
+        b.iter(|| build(std::sync::Arc::clone(&shared)).in_range.count)
+    });
+    // A year on a 1,500-point axis: days (366 bins).
+    let (from, to) = (day(2016, 1, 1), day(2017, 1, 1));
+    let unit = BinUnit::for_span(from, to, 1_500 / 4);
+    assert_eq!(unit, BinUnit::Day);
+    group.sample_size(30);
+    group.bench_function("histogram/points_1000000", |b| {
+        b.iter(|| index.histogram(&unit.edges(from, to)).len())
+    });
+    group.finish();
+}
+
 fn frames(c: &mut Criterion) {
     frame_bench(c, "points_1000000", BIG);
+    timeline_frame_bench(c);
     frame_bench(c, "points_100000", SMALL);
     walkers_places_bench(c);
 }
@@ -265,5 +349,5 @@ fn pick(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, load, frames, pick);
+criterion_group!(benches, load, frames, pick, timeline);
 criterion_main!(benches);

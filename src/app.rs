@@ -210,8 +210,8 @@ pub struct SortieApp {
 }
 
 /// The map layers, the list's search index and the time index of a dataset, built side
-/// by side.
-fn views_of(dataset: &Dataset) -> (MapLayers, ui::list::FeatureList, Arc<TimeIndex>) {
+/// by side: all the window needs before it shows a dataset (the benchmarks time it).
+pub fn views_of(dataset: &Dataset) -> (MapLayers, ui::list::FeatureList, Arc<TimeIndex>) {
     std::thread::scope(|scope| {
         let list = scope.spawn(|| {
             let list = ui::list::FeatureList::new(dataset);

@@ -1,5 +1,6 @@
 //! Synthetic datasets for benchmarks and stress tests: points (bases, targets, places) and
-//! routes from bases to targets, each with a claim and its source, from a fixed seed. A
+//! routes from bases to targets, each with a claim and its source and a date of mixed
+//! precision in 2016 (days, months, uncertain days, intervals), from a fixed seed. A
 //! million points and a hundred thousand routes come to about 290 MB. A leaf: it writes
 //! GeoJSON text and knows nothing of the model that reads it.
 
@@ -85,7 +86,7 @@ pub fn write_dataset(spec: SynthSpec, out: &mut dyn Write) -> io::Result<()> {
         } else {
             "place"
         };
-        let day = 1 + rng.below(28);
+        let date = synth_date(&mut rng);
         let status = ["reported", "claimed", "confirmed", "disputed", "denied"][rng.below(5)];
         let sep = if i + 1 < spec.points || spec.routes > 0 {
             ","
@@ -95,7 +96,7 @@ pub fn write_dataset(spec: SynthSpec, out: &mut dyn Write) -> io::Result<()> {
         writeln!(
             out,
             "{{\"type\":\"Feature\",\"id\":\"p{i}\",\"geometry\":{{\"type\":\"Point\",\"coordinates\":[{lon:.5},{lat:.5}]}},\
-\"properties\":{{\"kind\":\"{kind}\",\"name\":\"{kind} {i}\",\"date\":\"2016-08-{day:02}\",\
+\"properties\":{{\"kind\":\"{kind}\",\"name\":\"{kind} {i}\",\"date\":\"{date}\",\
 \"claims\":[{{\"text\":\"Strike near {i}\",\"status\":\"{status}\",\"sources\":[\"a{i}\"]}}],\
 \"sources\":[{{\"id\":\"a{i}\",\"publisher\":\"P{s}\",\"url\":\"https://e.org/{i}\"}}]}}}}{sep}",
             s = i % 97,
@@ -112,10 +113,20 @@ pub fn write_dataset(spec: SynthSpec, out: &mut dyn Write) -> io::Result<()> {
         };
         let to = to.min(spec.points.saturating_sub(1));
         let sep = if j + 1 < spec.routes { "," } else { "" };
+        // Half the routes carry their own day; the others follow their ends.
+        let date = if rng.next_f64() < 0.5 {
+            format!(
+                "\"date\":\"2016-{:02}-{:02}\",",
+                1 + rng.below(12),
+                1 + rng.below(28)
+            )
+        } else {
+            String::new()
+        };
         writeln!(
             out,
             "{{\"type\":\"Feature\",\"id\":\"r{j}\",\"geometry\":{{\"type\":\"LineString\",\"coordinates\":[[{:.5},{:.5}],[{:.5},{:.5}]]}},\
-\"properties\":{{\"kind\":\"route\",\"name\":\"Route {j}\",\"from\":\"p{from}\",\"to\":\"p{to}\",\"schematic\":true,\"aircraft\":[\"Su-34\"],\
+\"properties\":{{\"kind\":\"route\",\"name\":\"Route {j}\",{date}\"from\":\"p{from}\",\"to\":\"p{to}\",\"schematic\":true,\"aircraft\":[\"Su-34\"],\
 \"claims\":[{{\"text\":\"Sortie {j}\",\"status\":\"claimed\",\"sources\":[\"q{j}\"]}}],\
 \"sources\":[{{\"id\":\"q{j}\",\"publisher\":\"Ministry {}\",\"url\":\"https://example.com/r/{j}\"}}]}}}}{sep}",
             a.0,
@@ -126,6 +137,28 @@ pub fn write_dataset(spec: SynthSpec, out: &mut dyn Write) -> io::Result<()> {
         )?;
     }
     writeln!(out, "]}}")
+}
+
+/// A date in 2016 of mixed precision, as investigators have them: mostly days, then months,
+/// uncertain days, intervals of a few days, approximate months.
+fn synth_date(rng: &mut Rng) -> String {
+    let month = 1 + rng.below(12);
+    let roll = rng.next_f64();
+    if roll < 0.60 {
+        format!("2016-{month:02}-{:02}", 1 + rng.below(28))
+    } else if roll < 0.75 {
+        format!("2016-{month:02}")
+    } else if roll < 0.85 {
+        format!("2016-{month:02}-{:02}?", 1 + rng.below(28))
+    } else if roll < 0.95 {
+        let day = 1 + rng.below(18);
+        format!(
+            "2016-{month:02}-{day:02}/2016-{month:02}-{:02}",
+            day + 1 + rng.below(10)
+        )
+    } else {
+        format!("2016-{month:02}~")
+    }
 }
 
 /// The dataset for `spec` as a string.

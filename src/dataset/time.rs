@@ -195,6 +195,26 @@ impl DateExpr {
     /// Reads an EDTF or ISO 8601 date. The error says what is wrong, for a warning.
     pub fn parse(text: &str) -> Result<Self, String> {
         let text = text.trim();
+        let (shape, _) = Self::read(text)?;
+        Ok(Self {
+            shape,
+            text: text.to_owned(),
+        })
+    }
+
+    /// Reads a date and resolves it, without keeping it (what a load needs). The usual
+    /// forms (a year, month or day, with a qualifier, or an interval of two) are read
+    /// directly; the rest by the EDTF parser. Both give the same answer (a property test
+    /// holds them to it).
+    pub fn when_of(text: &str) -> Result<When, String> {
+        let text = text.trim();
+        if let Some(when) = quick_when(text) {
+            return Ok(when);
+        }
+        Self::read(text).map(|(_, when)| when)
+    }
+
+    fn read(text: &str) -> Result<(Shape, When), String> {
         let shape = if text.starts_with(['[', '{']) {
             Shape::Other(Edtf::parse(text).map_err(|e| explain(text, &e))?)
         } else if let Some((a, b)) = text.split_once('/') {
@@ -209,15 +229,11 @@ impl DateExpr {
         } else {
             Shape::One(point(text, text)?)
         };
-        let expr = Self {
-            shape,
-            text: text.to_owned(),
-        };
-        let when = expr.when_checked()?;
+        let when = shape.when()?;
         if when.start >= when.end {
             return Err(format!("{text:?} ends before it starts"));
         }
-        Ok(expr)
+        Ok((shape, when))
     }
 
     /// The date as written (trimmed).
@@ -232,7 +248,7 @@ impl DateExpr {
 
     /// The span the date may fall in, and how sure it is.
     pub fn when(&self) -> When {
-        self.when_checked().unwrap_or(When {
+        self.shape.when().unwrap_or(When {
             start: i64::MIN,
             end: i64::MAX,
             certainty: Certainty::Certain,
@@ -240,8 +256,35 @@ impl DateExpr {
         })
     }
 
-    fn when_checked(&self) -> Result<When, String> {
+    /// The date written for people: "16 August 2016", "August 2016", "16 August 2016
+    /// (uncertain)", "16–22 August 2016", "sometime in the 2010s".
+    pub fn describe(&self) -> String {
         match &self.shape {
+            Shape::One(p) => p.describe(),
+            Shape::Between(a, b) => describe_between(*a, *b),
+            Shape::Other(edtf) => {
+                let w = self.when();
+                match (w.start_iso(), w.end_iso()) {
+                    (Some(a), Some(b)) => format!("one of {edtf} (between {a} and {b})"),
+                    _ => format!("one of {edtf}"),
+                }
+            }
+        }
+    }
+
+    /// A feature's `date` and `date_end` written for people as one span.
+    pub fn describe_until(&self, end: &Self) -> String {
+        match (&self.shape, &end.shape) {
+            (Shape::One(a), Shape::One(b)) if a == b => a.describe(),
+            (Shape::One(a), Shape::One(b)) => describe_between(End::At(*a), End::At(*b)),
+            _ => format!("{} – {}", self.describe(), end.describe()),
+        }
+    }
+}
+
+impl Shape {
+    fn when(&self) -> Result<When, String> {
+        match self {
             Shape::One(p) => p.when(),
             Shape::Between(a, b) => {
                 let (start, c1, t1) = match a {
@@ -284,37 +327,82 @@ impl DateExpr {
             }
         }
     }
-
-    /// The date written for people: "16 August 2016", "August 2016", "16 August 2016
-    /// (uncertain)", "16–22 August 2016", "sometime in the 2010s".
-    pub fn describe(&self) -> String {
-        match &self.shape {
-            Shape::One(p) => p.describe(),
-            Shape::Between(a, b) => describe_between(*a, *b),
-            Shape::Other(edtf) => {
-                let w = self.when();
-                match (w.start_iso(), w.end_iso()) {
-                    (Some(a), Some(b)) => format!("one of {edtf} (between {a} and {b})"),
-                    _ => format!("one of {edtf}"),
-                }
-            }
-        }
-    }
-
-    /// A feature's `date` and `date_end` written for people as one span.
-    pub fn describe_until(&self, end: &Self) -> String {
-        match (&self.shape, &end.shape) {
-            (Shape::One(a), Shape::One(b)) if a == b => a.describe(),
-            (Shape::One(a), Shape::One(b)) => describe_between(End::At(*a), End::At(*b)),
-            _ => format!("{} – {}", self.describe(), end.describe()),
-        }
-    }
 }
 
 impl fmt::Display for DateExpr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.describe())
     }
+}
+
+/// A year, month or day (`2016`, `2016-08`, `2016-08-16`) with an optional `?`, `~` or `%`,
+/// or an interval of two such, resolved without the EDTF parser; `None` for anything else
+/// (which the parser then reads, or refuses).
+fn quick_when(text: &str) -> Option<When> {
+    if let Some((a, b)) = text.split_once('/') {
+        let (a, b) = (quick_when(a)?, quick_when(b)?);
+        return (b.end > a.start).then(|| When {
+            start: a.start,
+            end: b.end,
+            certainty: a.certainty.and(b.certainty),
+            timed: false,
+        });
+    }
+    let bytes = text.as_bytes();
+    let (body, certainty) = match bytes.last()? {
+        b'?' => (&bytes[..bytes.len() - 1], Certainty::Uncertain),
+        b'~' => (&bytes[..bytes.len() - 1], Certainty::Approximate),
+        b'%' => (&bytes[..bytes.len() - 1], Certainty::UncertainApproximate),
+        _ => (bytes, Certainty::Certain),
+    };
+    let digits = |b: &[u8]| -> Option<i64> {
+        b.iter().try_fold(0i64, |v, &d| {
+            d.is_ascii_digit().then(|| v * 10 + i64::from(d - b'0'))
+        })
+    };
+    let two = |b: &[u8]| digits(b).and_then(|v| u8::try_from(v).ok());
+    let (year, month, day) = match body.len() {
+        4 => (digits(body)?, None, None),
+        7 if body[4] == b'-' => (digits(&body[..4])?, Some(two(&body[5..7])?), None),
+        10 if body[4] == b'-' && body[7] == b'-' => (
+            digits(&body[..4])?,
+            Some(two(&body[5..7])?),
+            Some(two(&body[8..10])?),
+        ),
+        _ => return None,
+    };
+    if month.is_some_and(|m| !(1..=12).contains(&m))
+        || day.is_some_and(|d| d == 0 || d > days_in_month(year, month.unwrap_or(1)))
+    {
+        return None;
+    }
+    let approximate = matches!(
+        certainty,
+        Certainty::Approximate | Certainty::UncertainApproximate
+    );
+    let mut first = (year, month.unwrap_or(1), day.unwrap_or(1));
+    let mut last = match (month, day) {
+        (Some(m), Some(d)) => (year, m, d),
+        (Some(m), None) => (year, m, days_in_month(year, m)),
+        _ => (year, 12, 31),
+    };
+    if approximate {
+        if day.is_some() {
+            first = civil_from_days(days_from_civil(first).ok()? - 1);
+            last = civil_from_days(days_from_civil(last).ok()? + 1);
+        } else {
+            let months = if month.is_some() { 1 } else { 12 };
+            first = add_months(first, -months);
+            let after = civil_from_days(days_from_civil(last).ok()? + 1);
+            last = civil_from_days(days_from_civil(add_months(after, months)).ok()? - 1);
+        }
+    }
+    Some(When {
+        start: days_from_civil(first).ok()? * DAY_S,
+        end: (days_from_civil(last).ok()? + 1) * DAY_S,
+        certainty,
+        timed: false,
+    })
 }
 
 fn explain(text: &str, e: &edtf_core::ParseError) -> String {

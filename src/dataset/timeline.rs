@@ -120,27 +120,27 @@ impl TimeIndex {
         let mut spans = Vec::new();
         let mut undated = Vec::new();
         let mut routes = Vec::new();
-        for f in dataset.iter() {
-            let i = u32::try_from(f.index).unwrap_or(u32::MAX);
-            match f.when {
-                Some(w) => spans.push((w.start, w.end, i)),
-                None => {
-                    let ends = f
-                        .route
-                        .filter(|_| f.kind == FeatureKind::Route)
-                        .and_then(|r| {
-                            let a = dataset.index_of(r.from.as_deref()?)?;
-                            let b = dataset.index_of(r.to.as_deref()?)?;
-                            Some((u32::try_from(a).ok()?, u32::try_from(b).ok()?))
-                        });
-                    match ends {
-                        Some((a, b)) => routes.push((i, a, b)),
-                        None => undated.push(i),
-                    }
-                }
+        for index in 0..dataset.len() {
+            let i = u32::try_from(index).unwrap_or(u32::MAX);
+            if let Some(w) = dataset.when(index) {
+                spans.push((w.start, w.end, i));
+                continue;
+            }
+            let ends = dataset
+                .get(index)
+                .filter(|f| f.kind == FeatureKind::Route)
+                .and_then(|f| {
+                    let r = f.route?;
+                    let a = dataset.index_of(r.from.as_deref()?)?;
+                    let b = dataset.index_of(r.to.as_deref()?)?;
+                    Some((u32::try_from(a).ok()?, u32::try_from(b).ok()?))
+                });
+            match ends {
+                Some((a, b)) => routes.push((i, a, b)),
+                None => undated.push(i),
             }
         }
-        spans.sort_unstable();
+        spans.sort_unstable_by_key(|s| s.0);
         let first = spans.iter().map(|s| s.0).find(|&s| s != i64::MIN);
         let last = spans.iter().map(|s| s.1).filter(|&e| e != i64::MAX).max();
         let extent = match (first, last) {
@@ -241,7 +241,8 @@ impl TimeIndex {
         let (Some(&lo), Some(&hi)) = (edges.first(), edges.last()) else {
             return Vec::new();
         };
-        let bin_of = |t: i64| edges.partition_point(|&e| e <= t).saturating_sub(1);
+        let lookup = BinLookup::new(edges);
+        let bin_of = |t: i64| lookup.bin_of(t);
         let before_end = self.spans.partition_point(|s| s.0 < hi);
         for &(start, end, _) in &self.spans[..before_end] {
             if end <= lo || start == i64::MIN || end == i64::MAX {
@@ -279,6 +280,57 @@ impl TimeIndex {
                 (w, running.max(0.0) as f32)
             })
             .collect()
+    }
+}
+
+/// Which bin an instant falls in, in constant time: by division when the bins are all of
+/// one length (hours, days), else through a table of the days the axis covers (months,
+/// years); by binary search only for an axis too long for a table.
+enum BinLookup<'e> {
+    Uniform { start: i64, width: i64, last: usize },
+    Days { start: i64, bins: Vec<u32> },
+    Search(&'e [i64]),
+}
+
+impl<'e> BinLookup<'e> {
+    /// Longest axis, in days, given a table.
+    const MAX_TABLE_DAYS: i64 = 200_000;
+
+    fn new(edges: &'e [i64]) -> Self {
+        let (Some(&start), Some(&end)) = (edges.first(), edges.last()) else {
+            return Self::Search(edges);
+        };
+        let last = edges.len().saturating_sub(2);
+        let width = edges.get(1).map_or(1, |e| e - start).max(1);
+        if edges.windows(2).all(|w| w[1] - w[0] == width) {
+            return Self::Uniform { start, width, last };
+        }
+        let days = (end - start) / DAY_S;
+        if start % DAY_S == 0 && edges.iter().all(|e| e % DAY_S == 0) && days <= Self::MAX_TABLE_DAYS
+        {
+            let mut bins = Vec::with_capacity(usize::try_from(days).unwrap_or(0));
+            for (k, w) in edges.windows(2).enumerate() {
+                let n = usize::try_from((w[1] - w[0]) / DAY_S).unwrap_or(0);
+                bins.extend(std::iter::repeat_n(u32::try_from(k).unwrap_or(u32::MAX), n));
+            }
+            return Self::Days { start, bins };
+        }
+        Self::Search(edges)
+    }
+
+    /// The bin of `t`, which lies on the axis.
+    #[inline]
+    fn bin_of(&self, t: i64) -> usize {
+        match self {
+            Self::Uniform { start, width, last } => {
+                usize::try_from((t - start) / width).unwrap_or(0).min(*last)
+            }
+            Self::Days { start, bins } => {
+                let day = usize::try_from((t - start) / DAY_S).unwrap_or(0);
+                bins.get(day).or(bins.last()).map_or(0, |&b| b as usize)
+            }
+            Self::Search(edges) => edges.partition_point(|&e| e <= t).saturating_sub(1),
+        }
     }
 }
 
@@ -472,5 +524,26 @@ mod tests {
                 day(2016, 4, 1)
             ]
         );
+    }
+
+    #[test]
+    fn bin_lookup_agrees_with_a_search() {
+        let mut rng = crate::synth::Rng::new(3);
+        for (unit, from, to) in [
+            (BinUnit::Hour, day(2016, 8, 1), day(2016, 8, 9)),
+            (BinUnit::Day, day(2016, 1, 1), day(2017, 1, 1)),
+            (BinUnit::Month, day(2015, 3, 10), day(2019, 2, 1)),
+            (BinUnit::Year, day(1990, 1, 1), day(2030, 1, 1)),
+        ] {
+            let edges = unit.edges(from, to);
+            let lookup = BinLookup::new(&edges);
+            let (lo, hi) = (edges[0], edges[edges.len() - 1]);
+            for _ in 0..5_000 {
+                #[allow(clippy::cast_possible_truncation, clippy::cast_precision_loss)]
+                let t = rng.range(lo as f64, hi as f64) as i64;
+                let expected = edges.partition_point(|&e| e <= t) - 1;
+                assert_eq!(lookup.bin_of(t), expected, "{unit:?} at {t}");
+            }
+        }
     }
 }

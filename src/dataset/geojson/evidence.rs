@@ -443,7 +443,7 @@ impl<'t> Visitor<'t> for ClaimsSeed<'_, 't> {
                             let kind = got.kind();
                             match got.into_str() {
                                 Some(d) => {
-                                    if let Err(message) = DateExpr::parse(&d) {
+                                    if let Err(message) = DateExpr::when_of(&d) {
                                         r.warn(
                                             at,
                                             || format!("{}.date", item()),
@@ -640,7 +640,7 @@ impl<'t> Visitor<'t> for SourceSeed<'_, 't> {
             }
             if matches!(key, "published" | "accessed")
                 && let Some(s) = slot.as_deref()
-                && let Err(message) = DateExpr::parse(s)
+                && let Err(message) = DateExpr::when_of(s)
             {
                 r.warn(raw, path_of_field, || {
                     format!("{message}; shown as written")

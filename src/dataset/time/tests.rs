@@ -344,6 +344,17 @@ mod properties {
         }
 
         #[test]
+        fn the_quick_reading_agrees_with_the_parser(
+            text in "(19|20)[0-9X]{2}(-[0-9X]{2}(-[0-9X]{2})?)?[?~%]?(/(19|20)[0-9]{2}(-[0-9]{2})?[?~%]?)?"
+        ) {
+            let full = DateExpr::parse(&text).map(|d| d.when());
+            prop_assert_eq!(DateExpr::when_of(&text), full.clone(), "{}", text);
+            if let Some(quick) = quick_when(&text) {
+                prop_assert_eq!(Ok(quick), full, "{}", text);
+            }
+        }
+
+        #[test]
         fn every_real_day_and_its_qualified_forms_parse(
             y in 1i64..9999, m in 1u8..=12, d in 1u8..=31, q in 0usize..4
         ) {

@@ -310,9 +310,8 @@ fn scalar<'t, E: de::Error>(
             },
             None => return r.wrong_type(raw, path, "a string", kind).map(|()| true),
         },
-        Scalar::Date | Scalar::DateEnd => match text.map(|s| (DateExpr::parse(&s), s)) {
-            Some((Ok(date), s)) => {
-                let when = date.when();
+        Scalar::Date | Scalar::DateEnd => match text.map(|s| (DateExpr::when_of(&s), s)) {
+            Some((Ok(when), s)) => {
                 let (slot, other) = if which == Scalar::Date {
                     (
                         &mut parts.date,
