@@ -207,6 +207,8 @@ pub struct SortieApp {
     applied_range: Option<(TimeFilter, Arc<InRange>)>,
     /// A time range being applied in the background.
     range_job: Option<RangeJob>,
+    /// A range was applied after the map was drawn: draw again.
+    repaint_for_range: bool,
 }
 
 /// The map layers, the list's search index and the time index of a dataset, built side
@@ -231,6 +233,7 @@ impl SortieApp {
             timeline: ui::timeline::Timeline::new(time),
             applied_range: None,
             range_job: None,
+            repaint_for_range: false,
             dataset,
             layers,
             map: MapView::new(),
@@ -625,6 +628,8 @@ impl SortieApp {
     }
 
     fn show_range(&mut self, range: Option<(TimeFilter, Arc<RangeLayers>, Arc<InRange>)>) {
+        // Drawn on the next frame, even if no input comes to ask for one.
+        self.repaint_for_range = true;
         match range {
             Some((filter, layers, in_range)) => {
                 self.layers.set_range(Some(layers));
@@ -863,6 +868,9 @@ impl SortieApp {
             self.apply(action);
         }
         self.sync_range(&ctx);
+        if std::mem::take(&mut self.repaint_for_range) {
+            ctx.request_repaint();
+        }
     }
 }
 

@@ -42,6 +42,8 @@ fn main() -> ExitCode {
     };
     match status {
         Ok(code) => ExitCode::from(code),
+        // The reader went away (`sortie info … | head`): nothing more to say.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: cannot write the output: {e}");
             ExitCode::from(cli::EXIT_UNREADABLE)

@@ -163,6 +163,12 @@ impl TimeIndex {
         self.spans.len()
     }
 
+    /// How many features have no date (undated routes between two features, which follow
+    /// their ends, left out).
+    pub fn undated(&self) -> usize {
+        self.undated.len()
+    }
+
     /// How many features there are in all.
     pub fn len(&self) -> usize {
         self.len
@@ -306,7 +312,9 @@ impl<'e> BinLookup<'e> {
             return Self::Uniform { start, width, last };
         }
         let days = (end - start) / DAY_S;
-        if start % DAY_S == 0 && edges.iter().all(|e| e % DAY_S == 0) && days <= Self::MAX_TABLE_DAYS
+        if start % DAY_S == 0
+            && edges.iter().all(|e| e % DAY_S == 0)
+            && days <= Self::MAX_TABLE_DAYS
         {
             let mut bins = Vec::with_capacity(usize::try_from(days).unwrap_or(0));
             for (k, w) in edges.windows(2).enumerate() {

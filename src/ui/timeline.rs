@@ -306,7 +306,7 @@ impl Timeline {
                     ),
                 ],
             );
-            let undated = self.index.len() - self.index.dated();
+            let undated = self.index.undated();
             ui.checkbox(&mut self.show_undated, format!("Undated ({undated})"))
                 .on_hover_text(
                     "Show the features that have no date (undated routes follow their ends)",
@@ -334,7 +334,9 @@ impl Timeline {
                         .text_color()
                         .gamma_multiply(crate::map::draw::FADED_OPACITY),
                 );
-                ui.weak("faded: may fall in the range (its dates reach outside it)");
+                ui.weak("faded: may fall in the range").on_hover_text(
+                    "Its dates reach outside the range: it may or may not have happened in it",
+                );
             }
         });
     }
