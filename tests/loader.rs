@@ -489,6 +489,20 @@ fn a_bad_date_and_an_unknown_claim_source_are_warnings() {
             .any(|w| w.property.as_deref() == Some("features[0].properties.date"))
     );
     assert!(d.warnings.iter().any(|w| w.message.contains("\"ghost\"")));
+    let date = d
+        .warnings
+        .iter()
+        .find(|w| w.property.as_deref() == Some("features[0].properties.date"))
+        .unwrap();
+    assert!(
+        date.line.is_some() && date.column.is_some(),
+        "the warning names line and column"
+    );
+    assert!(
+        date.message
+            .contains("\"16/08/2016\" is not a date Sortie reads")
+    );
+    assert_eq!(d.when(0), None, "the feature stays undated");
     assert!(
         d.feature(0)
             .unwrap()
