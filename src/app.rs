@@ -152,6 +152,10 @@ struct Loading {
     path: PathBuf,
     progress: Arc<LoadProgress>,
     result: Receiver<Result<Loaded, LoadError>>,
+    /// When the file was chosen.
+    chosen: std::time::Instant,
+    /// The longest frame drawn while it loaded (the UI thread's work in `show`).
+    slowest_frame: std::time::Duration,
 }
 
 /// A dataset and its map layers, built together off the UI thread.
@@ -209,6 +213,9 @@ pub struct SortieApp {
     range_job: Option<RangeJob>,
     /// A range was applied after the map was drawn: draw again.
     repaint_for_range: bool,
+    /// A dataset just replaced the one on screen: when its file was chosen and the slowest
+    /// frame while it loaded, logged once the frame showing it is drawn.
+    just_loaded: Option<(std::time::Instant, std::time::Duration)>,
 }
 
 /// The map layers, the list's search index and the time index of a dataset, built side
@@ -234,6 +241,7 @@ impl SortieApp {
             applied_range: None,
             range_job: None,
             repaint_for_range: false,
+            just_loaded: None,
             dataset,
             layers,
             map: MapView::new(),
@@ -357,6 +365,8 @@ impl SortieApp {
                     path,
                     progress,
                     result: rx,
+                    chosen: std::time::Instant::now(),
+                    slowest_frame: std::time::Duration::ZERO,
                 })
             }
             Err(e) => {
@@ -410,7 +420,7 @@ impl SortieApp {
         if let Some(Loading { path, result, .. }) = &self.loading {
             match result.try_recv() {
                 Ok(Ok(loaded)) => {
-                    self.loading = None;
+                    self.just_loaded = self.loading.take().map(|l| (l.chosen, l.slowest_frame));
                     self.replace_dataset(loaded);
                 }
                 Ok(Err(LoadError::Cancelled)) => self.loading = None,
@@ -728,6 +738,7 @@ impl SortieApp {
     /// Draws one frame into `ui` and applies what the user did. The eframe entry point
     /// calls this; tests call it through egui_kittest.
     pub fn show(&mut self, ui: &mut Ui) {
+        let frame_started = std::time::Instant::now();
         let ctx = ui.ctx().clone();
         self.poll_jobs(&ctx);
         self.read_sources(&ctx);
@@ -870,6 +881,27 @@ impl SortieApp {
         self.sync_range(&ctx);
         if std::mem::take(&mut self.repaint_for_range) {
             ctx.request_repaint();
+        }
+        self.log_load_timing(frame_started.elapsed());
+    }
+
+    /// While a file loads, keeps the longest frame; once the frame showing it is drawn,
+    /// logs how long the user waited (at `info`: `RUST_LOG=sortie=info`) and that frame.
+    fn log_load_timing(&mut self, frame: std::time::Duration) {
+        if let Some(loading) = &mut self.loading {
+            loading.slowest_frame = loading.slowest_frame.max(frame);
+        }
+        if let Some((chosen, slowest)) = self.just_loaded.take() {
+            log::info!(
+                "ready: {} features in {} ms after the file was chosen",
+                self.dataset.len(),
+                chosen.elapsed().as_millis()
+            );
+            log::debug!(
+                "load: slowest frame while loading {:.1} ms; the first frame with the dataset {:.1} ms",
+                slowest.as_secs_f64() * 1000.0,
+                frame.as_secs_f64() * 1000.0
+            );
         }
     }
 }

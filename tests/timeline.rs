@@ -163,3 +163,22 @@ fn a_dataset_without_dates_has_no_timeline() {
     assert!(h.query_by_label("Play").is_none());
     assert_eq!(h.state().in_range_count(), None);
 }
+
+#[test]
+fn hiding_the_timeline_shows_every_feature_again() {
+    let mut h = harness(app_on(&august()));
+    h.state_mut().timeline.as_mut().unwrap().range = (day(10), day(13));
+    h.run();
+    assert_eq!(drawn_and_listed(&mut h), (5, 5));
+    h.get_by_label("View").click();
+    h.run();
+    h.get_by_label("Timeline").click();
+    h.run();
+    assert!(
+        !h.state().settings.show_timeline,
+        "remembered in the settings"
+    );
+    assert!(h.query_by_label("Play").is_none(), "the panel is gone");
+    assert_eq!(drawn_and_listed(&mut h), (33, 33));
+    assert_eq!(h.state().in_range_count(), None);
+}
