@@ -224,6 +224,15 @@ fn timeline(c: &mut Criterion) {
                 .count
         })
     });
+    // The worst case: the last month, so that nearly every span starts before its end.
+    let december = TimeFilter {
+        from: day(2016, 12, 1),
+        to: day(2017, 1, 1),
+        ..june
+    };
+    group.bench_function("filter/points_1000000_last_month", |b| {
+        b.iter(|| index.filter(december).count)
+    });
     let build = layers.range_builder();
     let shared = std::sync::Arc::new(in_range);
     group.sample_size(10);

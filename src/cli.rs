@@ -99,20 +99,38 @@ fn parse_date(text: &str) -> Result<When, String> {
 }
 
 /// The range `info --from/--to [--definite]` asks for, if any.
-pub fn range_of(from: Option<When>, to: Option<When>, definite: bool) -> Option<TimeFilter> {
+///
+/// # Errors
+/// When `--from` comes after `--to`, or `--definite` has no range to apply to.
+pub fn range_of(
+    from: Option<When>,
+    to: Option<When>,
+    definite: bool,
+) -> Result<Option<TimeFilter>, String> {
     if from.is_none() && to.is_none() {
-        return None;
+        return if definite {
+            Err("--definite needs a range: give --from, --to or both".to_owned())
+        } else {
+            Ok(None)
+        };
     }
-    Some(TimeFilter {
-        from: from.map_or(i64::MIN, |w| w.start),
-        to: to.map_or(i64::MAX, |w| w.end),
+    let (start, end) = (
+        from.map_or(i64::MIN, |w| w.start),
+        to.map_or(i64::MAX, |w| w.end),
+    );
+    if start >= end {
+        return Err("--from is after --to: the range is empty".to_owned());
+    }
+    Ok(Some(TimeFilter {
+        from: start,
+        to: end,
         mode: if definite {
             RangeMode::Definite
         } else {
             RangeMode::Possible
         },
         show_undated: false,
-    })
+    }))
 }
 
 /// Exit status: the file loaded.

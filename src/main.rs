@@ -20,7 +20,13 @@ fn main() -> ExitCode {
             from,
             to,
             definite,
-        }) => cli::info(&file, json, cli::range_of(from, to, definite), &mut stdout),
+        }) => match cli::range_of(from, to, definite) {
+            Ok(range) => cli::info(&file, json, range, &mut stdout),
+            Err(message) => {
+                eprintln!("error: {message}");
+                return ExitCode::from(cli::EXIT_UNREADABLE);
+            }
+        },
         Some(Command::Synth {
             out,
             points,

@@ -415,6 +415,24 @@ fn info_lists_only_the_features_in_a_range() {
     );
     assert!(!text.contains("undated"), "{text}");
 
+    let wrong: [(&[&str], &str); 2] = [
+        (
+            &["--from", "2016-09", "--to", "2016-08"],
+            "--from is after --to",
+        ),
+        (&["--definite"], "--definite needs a range"),
+    ];
+    for (args, says) in wrong {
+        let mut all = vec!["info", file.as_str()];
+        all.extend_from_slice(args);
+        let out = sortie(&all);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains(says),
+            "{args:?}"
+        );
+    }
+
     let bad = sortie(&["info", &file, "--from", "August"]);
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("\"August\""));

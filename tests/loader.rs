@@ -715,3 +715,12 @@ fn a_registry_id_given_twice_is_one_source_cited_once() {
     assert_eq!(claim.other.len(), 1);
     assert_eq!(claim.other[0].0, "status");
 }
+
+#[test]
+fn a_feature_whose_date_does_not_read_stays_undated_whatever_its_date_end() {
+    let props = r#""kind":"target","date":"16/08/2016","date_end":"2016-08-20""#;
+    let d = load(&collection(&point("t", props, "[1,2]")));
+    assert_eq!(d.when(0), None);
+    assert_eq!(d.feature(0).unwrap().when, None);
+    assert_eq!(d.warnings.len(), 1, "the bad date: {:#?}", d.warnings);
+}

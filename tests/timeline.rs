@@ -182,3 +182,38 @@ fn hiding_the_timeline_shows_every_feature_again() {
     assert_eq!(drawn_and_listed(&mut h), (33, 33));
     assert_eq!(h.state().in_range_count(), None);
 }
+
+#[test]
+fn a_window_shorter_than_a_bin_keeps_its_length_when_stepped() {
+    let mut h = harness(app_on(&august()));
+    let half_day = 43_200;
+    h.state_mut().timeline.as_mut().unwrap().range = (day(16) + half_day / 2, day(16) + half_day);
+    h.run();
+    h.get_by_label("Step forward").click();
+    h.run();
+    let (from, to) = h.state().timeline.as_ref().unwrap().range;
+    assert_eq!(from, day(17), "the start moves to the next bin's edge");
+    assert_eq!(to - from, half_day / 2, "the window keeps its length");
+    h.get_by_label("Step back").click();
+    h.run();
+    let (from, to) = h.state().timeline.as_ref().unwrap().range;
+    assert_eq!((from, to - from), (day(16), half_day / 2));
+}
+
+#[test]
+fn an_open_date_does_not_make_a_range() {
+    let mut h = harness(app_on(&august()));
+    h.run();
+    let before = h.state().timeline.as_ref().unwrap().range;
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "From")
+        .focus();
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "From")
+        .type_text("../2016-08-10");
+    h.run();
+    assert!(h.query_by_label_contains("not a range").is_some());
+    h.key_press(egui::Key::Enter);
+    h.run();
+    assert_eq!(h.state().timeline.as_ref().unwrap().range, before);
+}

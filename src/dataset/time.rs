@@ -340,6 +340,9 @@ impl fmt::Display for DateExpr {
 /// (which the parser then reads, or refuses).
 fn quick_when(text: &str) -> Option<When> {
     if let Some((a, b)) = text.split_once('/') {
+        if b.contains('/') {
+            return None;
+        }
         let (a, b) = (quick_when(a)?, quick_when(b)?);
         return (b.end > a.start).then(|| When {
             start: a.start,
@@ -473,11 +476,15 @@ impl Point {
                     (last.year, last.month, last.day),
                 );
                 if d.is_approximate() {
+                    // One unit of the finest component written in full: `2016-08-XX~` is
+                    // a month's worth, widened by a month.
+                    let day_known = d.day.is_some_and(|x| !x.has_unspecified());
+                    let month_known = d.month.is_some_and(|x| !x.has_unspecified());
                     let months = match d.precision() {
-                        Precision::Day => 0,
-                        Precision::Month => 1,
+                        Precision::Day if day_known => 0,
+                        Precision::Day | Precision::Month if month_known => 1,
                         Precision::Season => 3,
-                        Precision::Year => 12,
+                        _ => 12,
                     };
                     if months == 0 {
                         first = civil_from_days(days_from_civil(first)? - 1);

@@ -92,6 +92,8 @@ pub struct InRange {
     pub shown: Bits,
     /// Those shown that only possibly fall in the range (their span reaches outside it).
     pub partly: Bits,
+    /// How many of those.
+    pub partly_count: usize,
     /// How many are shown.
     pub count: usize,
     /// Of which undated.
@@ -110,7 +112,9 @@ pub struct TimeIndex {
     /// Undated routes whose ends are features: shown when both ends are.
     routes: Vec<(u32, u32, u32)>,
     len: usize,
-    /// The finite extent: earliest finite start, latest finite end.
+    /// Dated features with an open or unknown end.
+    unbounded: usize,
+    /// The extent: see [`Self::extent`].
     extent: Option<(i64, i64)>,
 }
 
@@ -141,21 +145,44 @@ impl TimeIndex {
             }
         }
         spans.sort_unstable_by_key(|s| s.0);
-        let first = spans.iter().map(|s| s.0).find(|&s| s != i64::MIN);
-        let last = spans.iter().map(|s| s.1).filter(|&e| e != i64::MAX).max();
+        // The extent of the spans with two ends; an open span (a base in use "from 2015 on")
+        // would otherwise stretch the axis far from the events. Only when every span is
+        // open do their finite ends make the extent.
+        let bounded = |s: &&(i64, i64, u32)| s.0 != i64::MIN && s.1 != i64::MAX;
+        let (first, last) = if spans.iter().any(|s| bounded(&s)) {
+            (
+                spans.iter().filter(bounded).map(|s| s.0).next(),
+                spans.iter().filter(bounded).map(|s| s.1).max(),
+            )
+        } else {
+            (
+                spans.iter().map(|s| s.0).find(|&s| s != i64::MIN),
+                spans.iter().map(|s| s.1).filter(|&e| e != i64::MAX).max(),
+            )
+        };
         let extent = match (first, last) {
             (Some(a), Some(b)) if a < b => Some((a, b)),
             (Some(a), _) => Some((a, a + DAY_S)),
             (None, Some(b)) => Some((b - DAY_S, b)),
             (None, None) => None,
         };
+        let unbounded = spans
+            .iter()
+            .filter(|s| s.0 == i64::MIN || s.1 == i64::MAX)
+            .count();
         Self {
             spans,
             undated,
             routes,
             len: dataset.len(),
+            unbounded,
             extent,
         }
+    }
+
+    /// How many dated features have an open or unknown end (the histogram leaves them out).
+    pub fn unbounded(&self) -> usize {
+        self.unbounded
     }
 
     /// How many features are dated.
@@ -179,7 +206,8 @@ impl TimeIndex {
         self.len == 0
     }
 
-    /// The earliest finite start and the latest finite end of the dated features.
+    /// The earliest start and the latest end of the dated features with two ends (of the
+    /// finite ends when every span is open).
     pub fn extent(&self) -> Option<(i64, i64)> {
         self.extent
     }
@@ -229,6 +257,7 @@ impl TimeIndex {
         }
         InRange {
             count: shown.count(),
+            partly_count: partly.count(),
             shown,
             partly,
             undated,
@@ -387,8 +416,8 @@ impl BinUnit {
     pub fn floor(self, t: i64) -> i64 {
         let (y, m, _) = civil(t);
         match self {
-            Self::Hour => t.div_euclid(3_600) * 3_600,
-            Self::Day => t.div_euclid(DAY_S) * DAY_S,
+            Self::Hour => t - t.rem_euclid(3_600),
+            Self::Day => t - t.rem_euclid(DAY_S),
             Self::Month => day_start(y, m, 1).unwrap_or(t),
             Self::Year => day_start(y, 1, 1).unwrap_or(t),
             Self::Decade => day_start(y.div_euclid(10) * 10, 1, 1).unwrap_or(t),
@@ -399,14 +428,14 @@ impl BinUnit {
     pub fn next(self, t: i64) -> i64 {
         let (y, m, _) = civil(t);
         match self {
-            Self::Hour => t + 3_600,
-            Self::Day => t + DAY_S,
+            Self::Hour => t.saturating_add(3_600),
+            Self::Day => t.saturating_add(DAY_S),
             Self::Month => {
                 let (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
-                day_start(y, m, 1).unwrap_or(t + 31 * DAY_S)
+                day_start(y, m, 1).unwrap_or(t.saturating_add(31 * DAY_S))
             }
-            Self::Year => day_start(y + 1, 1, 1).unwrap_or(t + 366 * DAY_S),
-            Self::Decade => day_start(y + 10, 1, 1).unwrap_or(t + 3_653 * DAY_S),
+            Self::Year => day_start(y + 1, 1, 1).unwrap_or(t.saturating_add(366 * DAY_S)),
+            Self::Decade => day_start(y + 10, 1, 1).unwrap_or(t.saturating_add(3_653 * DAY_S)),
         }
     }
 

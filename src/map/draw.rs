@@ -106,7 +106,8 @@ pub fn paint_features(
             .filter(|&i| Some(i) != emphasis.selected && Some(i) != emphasis.hovered)
             .chain(emphasis.hovered)
             .chain(emphasis.selected.filter(|&i| Some(i) != emphasis.hovered))
-            .filter(|&i| layers.is_drawn(i)),
+            // Not even the selected feature is drawn outside the timeline's range.
+            .filter(|&i| layers.is_drawn(i) && layers.is_shown(i)),
     );
 
     let items: Vec<(FeatureRef<'_>, super::layers::ShapeRef<'_>)> = visible

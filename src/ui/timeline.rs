@@ -27,6 +27,10 @@ pub enum WindowMode {
 /// Playback speeds offered, in bins per second.
 const SPEEDS: [f32; 5] = [0.5, 1.0, 2.0, 4.0, 8.0];
 
+/// The widest axis, in seconds (about a thousand years), and the narrowest (six hours).
+const MAX_VIEW_S: f64 = 3.2e10;
+const MIN_VIEW_S: f64 = 21_600.0;
+
 /// The histogram's height, in points.
 const PLOT_HEIGHT_PX: f32 = 84.0;
 
@@ -117,11 +121,11 @@ impl Timeline {
             let to = unit.next(unit.floor(end - 1));
             self.range = (from, to);
             #[allow(clippy::cast_precision_loss)]
-            let pad = (to - from) as f64 * 0.04;
-            #[allow(clippy::cast_precision_loss)]
-            {
-                self.view = (from as f64 - pad, to as f64 + pad);
-            }
+            let (a, b) = (from as f64, to as f64);
+            let pad = (b - a) * 0.04;
+            // No wider than the widest zoom: a dataset spanning millennia shows its start.
+            let span = (b - a + 2.0 * pad).min(MAX_VIEW_S);
+            self.view = (a - pad, a - pad + span);
         }
     }
 
@@ -142,16 +146,26 @@ impl Timeline {
     /// its end when cumulative. Returns whether it moved.
     pub fn step(&mut self, unit: BinUnit, forward: bool) -> bool {
         let (from, to) = self.range;
+        // The next bin edge after `t` (or the one before it).
         let next = |t: i64| {
             if forward {
                 unit.next(unit.floor(t))
             } else {
                 let floor = unit.floor(t);
-                if floor < t { floor } else { unit.floor(t - 1) }
+                if floor < t {
+                    floor
+                } else {
+                    unit.floor(t.saturating_sub(1))
+                }
             }
         };
         let moved = match self.window {
-            WindowMode::Sliding => (next(from), next(to)),
+            // The start moves to the next edge, and the end by as much: the window keeps its
+            // length, however short.
+            WindowMode::Sliding => {
+                let start = next(from);
+                (start, to.saturating_add(start - from))
+            }
             WindowMode::Cumulative => {
                 let to = next(to);
                 if to <= from {
@@ -189,25 +203,35 @@ impl Timeline {
                     break;
                 }
                 let length = self.range.1 - self.range.0;
-                let from = unit.floor(start);
                 self.range = match self.window {
-                    WindowMode::Sliding => (from, from + length),
-                    WindowMode::Cumulative => (from, unit.next(from)),
+                    // The window starts again at the beginning of the data.
+                    WindowMode::Sliding => {
+                        let from = unit.floor(start);
+                        (from, from + length)
+                    }
+                    // The start the user chose stays; the end starts again one bin after it.
+                    WindowMode::Cumulative => {
+                        let from = self.range.0;
+                        (from, unit.next(unit.floor(from)))
+                    }
                 };
             } else {
                 self.step(unit, true);
             }
         }
-        // Keep the range in view.
+        // Keep the moving end in view: follow it when it leaves on the right; when the range
+        // starts again at the left, go back to its start. Never both, so the view is still.
         #[allow(clippy::cast_precision_loss)]
         let (from, to) = (self.range.0 as f64, self.range.1 as f64);
         let width = self.view.1 - self.view.0;
-        if to > self.view.1 || from < self.view.0 {
-            let shift = if to > self.view.1 {
-                to - self.view.1 + width * 0.05
-            } else {
-                from - self.view.0 - width * 0.05
-            };
+        let shift = if to > self.view.1 {
+            to - self.view.1 + width * 0.05
+        } else if to < self.view.0 {
+            from - self.view.0 - width * 0.05
+        } else {
+            0.0
+        };
+        if shift != 0.0 {
             self.view = (self.view.0 + shift, self.view.1 + shift);
         }
         ui.ctx().request_repaint();
@@ -323,7 +347,7 @@ impl Timeline {
             }
             if self.mode == RangeMode::Possible
                 && let Some(r) = in_range
-                && r.partly.count() > 0
+                && r.partly_count > 0
             {
                 ui.separator();
                 let (rect, _) = ui.allocate_exact_size(vec2(10.0, 10.0), Sense::hover());
@@ -366,8 +390,12 @@ impl Timeline {
             )
             .labelled_by(to_label.id);
         let parsed = (DateExpr::parse(&from), DateExpr::parse(&to));
+        // A range has two finite ends: an open date (`../2016-08-01`) does not make one.
         let valid = match &parsed {
-            (Ok(a), Ok(b)) => a.when().start < b.when().end,
+            (Ok(a), Ok(b)) => {
+                let (start, end) = (a.when().start, b.when().end);
+                start != i64::MIN && end != i64::MAX && start < end
+            }
             _ => false,
         };
         if a.has_focus() || b.has_focus() {
@@ -451,6 +479,7 @@ impl Timeline {
 
         // The bins: definite counts solid, spread shares lighter above.
         let range = self.range;
+        let unbounded = self.index.unbounded();
         let hist = self.histogram(unit, plot.width());
         let scale = if hist.max > 0.0 {
             (plot.height() - 6.0) / hist.max
@@ -489,17 +518,32 @@ impl Timeline {
             }
         }
 
-        // Axis labels, spaced at least 80 points apart.
-        let label_unit = BinUnit::ALL
-            .into_iter()
-            .filter(|u| *u >= hist.unit)
-            .find(|u| (u.typical_s() as f64 / (v1 - v0)) * f64::from(plot.width()) >= 80.0)
-            .unwrap_or(BinUnit::Decade);
+        // Axis labels at least 70 points apart: every k-th edge of the bins' unit (k from a
+        // round series: every 7th day), else the edges of a coarser unit.
+        let px_per = |u: BinUnit| (u.typical_s() as f64 / (v1 - v0)) * f64::from(plot.width());
+        let every = every_kth(hist.unit).iter().copied().find(|&k| {
+            #[allow(clippy::cast_precision_loss)]
+            let wide = px_per(hist.unit) * k as f64;
+            wide >= 70.0
+        });
+        let (label_unit, k) = match every {
+            Some(k) => (hist.unit, k),
+            None => (
+                BinUnit::ALL
+                    .into_iter()
+                    .filter(|u| *u > hist.unit)
+                    .find(|u| px_per(*u) >= 70.0)
+                    .unwrap_or(BinUnit::Decade),
+                1,
+            ),
+        };
         let font = FontId::proportional(11.0);
         let mut t = label_unit.floor(v0 as i64);
-        while (t as f64) < v1 {
+        let mut edges = 0;
+        while (t as f64) < v1 && edges < 2_000 {
+            edges += 1;
             let x = x_of(t as f64);
-            if x >= plot.left() {
+            if x >= plot.left() && is_kth(t, label_unit, k) {
                 painter.line_segment(
                     [
                         Pos2::new(x, plot.bottom()),
@@ -520,7 +564,14 @@ impl Timeline {
         painter.text(
             Pos2::new(plot.left() + 4.0, plot.top() + 3.0),
             Align2::LEFT_TOP,
-            format!("bins: {}", hist.unit.label()),
+            match unbounded {
+                0 => format!("bins: {}", hist.unit.label()),
+                n => format!(
+                    "bins: {} · {n} open-ended span{} not counted",
+                    hist.unit.label(),
+                    if n == 1 { "" } else { "s" }
+                ),
+            },
             font.clone(),
             visuals.weak_text_color(),
         );
@@ -561,7 +612,14 @@ impl Timeline {
                     );
                 }
                 for c in claims {
-                    let x = x_of(c.start as f64 / 2.0 + c.end as f64 / 2.0);
+                    // At the middle of the claim's date, or at its one finite end.
+                    let at = match (c.start, c.end) {
+                        (i64::MIN, i64::MAX) => continue,
+                        (i64::MIN, end) => end as f64,
+                        (start, i64::MAX) => start as f64,
+                        (start, end) => start as f64 / 2.0 + end as f64 / 2.0,
+                    };
+                    let x = x_of(at);
                     if (plot.left()..=plot.right()).contains(&x) {
                         painter.line_segment(
                             [Pos2::new(x, band_y - 7.0), Pos2::new(x, band_y + 7.0)],
@@ -656,7 +714,7 @@ impl Timeline {
             let factor = (-f64::from(scroll) * 0.003).exp() / f64::from(zoom);
             if (factor - 1.0).abs() > 1e-6 {
                 let at = t_of(p.x);
-                let span = ((v1 - v0) * factor).clamp(3_600.0 * 6.0, 3.2e10);
+                let span = ((v1 - v0) * factor).clamp(MIN_VIEW_S, MAX_VIEW_S);
                 let left = (at - v0) / (v1 - v0);
                 self.view = (at - span * left, at + span * (1.0 - left));
             }
@@ -678,6 +736,32 @@ fn choice_ui<T: Copy + PartialEq, const N: usize>(
         {
             *value = choice;
         }
+    }
+}
+
+/// How many of a unit one axis label may stand for, smallest first.
+fn every_kth(unit: BinUnit) -> &'static [i64] {
+    match unit {
+        BinUnit::Hour => &[1, 3, 6, 12],
+        BinUnit::Day => &[1, 2, 7, 14],
+        BinUnit::Month => &[1, 3, 6],
+        BinUnit::Year | BinUnit::Decade => &[1, 2, 5, 10],
+    }
+}
+
+/// Whether the unit starting at `t` is one to label when labelling every `k`-th: days 1,
+/// 8, 15… of a month, months 1, 4, 7, 10, years divisible by `k`.
+fn is_kth(t: i64, unit: BinUnit, k: i64) -> bool {
+    if k <= 1 {
+        return true;
+    }
+    let (y, m, d) = crate::dataset::time::civil(t);
+    match unit {
+        BinUnit::Hour => t.rem_euclid(DAY_S) / 3_600 % k == 0,
+        BinUnit::Day => (i64::from(d) - 1) % k == 0 && d <= 29,
+        BinUnit::Month => (i64::from(m) - 1) % k == 0,
+        BinUnit::Year => y.rem_euclid(k) == 0,
+        BinUnit::Decade => (y / 10).rem_euclid(k) == 0,
     }
 }
 

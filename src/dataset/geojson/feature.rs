@@ -202,6 +202,8 @@ pub(super) struct Parts<'t> {
     /// `date` and `date_end` as written, with their spans.
     pub date: Option<(Cow<'t, str>, When)>,
     pub date_end: Option<(Cow<'t, str>, When)>,
+    /// `date` is there but does not read: the feature stays undated, whatever `date_end`.
+    pub date_unreadable: bool,
     location_precision: Option<LocationPrecision>,
     /// Claims, read located; reading quickly, only the ids they cite are kept (`cited`).
     claims: Vec<ClaimParts<'t>>,
@@ -264,6 +266,18 @@ impl<'t> Parts<'t> {
         }
     }
 
+    /// When the feature may have happened: `date` to `date_end`; undated when `date` does
+    /// not read.
+    fn when(&self) -> Option<When> {
+        if self.date_unreadable {
+            return None;
+        }
+        When::of_feature(
+            self.date.as_ref().map(|d| d.1),
+            self.date_end.as_ref().map(|d| d.1),
+        )
+    }
+
     /// What the builder keeps of the feature whose text is `own`.
     pub fn into_record(mut self, own: &'t str) -> Record<'t> {
         self.take_record(own)
@@ -306,15 +320,13 @@ impl<'t> Parts<'t> {
                 .then(|| Box::new(Self::route_info(std::mem::take(&mut self.route)))),
             source_ids,
             cited_elsewhere,
-            when: When::of_feature(
-                self.date.as_ref().map(|d| d.1),
-                self.date_end.as_ref().map(|d| d.1),
-            ),
+            when: self.when(),
         }
     }
 
     /// The whole feature, owned, as the details panel shows it.
     pub fn into_feature(mut self, index: usize, location: Option<TextLocation>) -> Feature {
+        let when = self.when();
         let kind = self.kind.unwrap_or(FeatureKind::Other);
         let id = self
             .id
@@ -345,10 +357,7 @@ impl<'t> Parts<'t> {
             kind,
             name,
             description: self.description.map(Cow::into_owned),
-            when: When::of_feature(
-                self.date.as_ref().map(|d| d.1),
-                self.date_end.as_ref().map(|d| d.1),
-            ),
+            when,
             date: self.date.and_then(|(text, _)| DateExpr::parse(&text).ok()),
             date_end: self
                 .date_end

@@ -241,6 +241,11 @@ fn bad_dates_are_refused_with_a_reason() {
         "someday",
     ] {
         let got = DateExpr::parse(bad);
+        assert_eq!(
+            DateExpr::when_of(bad).is_ok(),
+            got.is_ok(),
+            "the quick reading agrees on {bad:?}"
+        );
         // `1985-04-12T23:20` is ISO 8601 to the minute, which Sortie reads.
         if bad == "1985-04-12T23:20" {
             assert!(got.is_ok(), "{bad:?}");

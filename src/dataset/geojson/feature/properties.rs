@@ -338,6 +338,9 @@ fn scalar<'t, E: de::Error>(
                 r.warn(raw, path, || {
                     format!("{message}; the feature is kept undated")
                 })?;
+                if which == Scalar::Date {
+                    parts.date_unreadable = true;
+                }
                 return Ok(true);
             }
             None => {
