@@ -1,0 +1,124 @@
+//! The timeline's range applied to the map and the list: within the frame for a small
+//! dataset, else on another thread, the latest range winning.
+
+use std::sync::Arc;
+use std::sync::mpsc::{TryRecvError, channel};
+
+use super::SortieApp;
+use crate::dataset::{InRange, TimeFilter};
+use crate::map::RangeLayers;
+use crate::ui;
+
+/// Up to this many features, a new time range is applied within the frame; beyond, on
+/// another thread, while the map shows the previous range.
+const RANGE_AT_ONCE: usize = 100_000;
+
+/// A time range being applied on another thread.
+pub(super) struct RangeJob {
+    filter: TimeFilter,
+    result: std::sync::mpsc::Receiver<(Arc<RangeLayers>, Arc<InRange>)>,
+}
+
+impl SortieApp {
+    /// The time range the timeline asks for, if it filters the map.
+    fn wanted_range(&self) -> Option<TimeFilter> {
+        self.timeline
+            .as_ref()
+            .filter(|_| self.settings.show_timeline)
+            .map(ui::timeline::Timeline::filter)
+    }
+
+    /// Brings the map and the list to the timeline's range: within the frame for a small
+    /// dataset, else on another thread (the latest range wins; the map shows the previous
+    /// one meanwhile).
+    pub(super) fn sync_range(&mut self, ctx: &egui::Context) {
+        if let Some(job) = &self.range_job {
+            match job.result.try_recv() {
+                Ok((layers, in_range)) => {
+                    let filter = job.filter;
+                    self.range_job = None;
+                    self.show_range(Some((filter, layers, in_range)));
+                }
+                Err(TryRecvError::Empty) => {
+                    ctx.request_repaint_after(std::time::Duration::from_millis(10));
+                }
+                Err(TryRecvError::Disconnected) => self.range_job = None,
+            }
+        }
+        let wanted = self.wanted_range();
+        let current = self.applied_range.as_ref().map(|(f, _)| *f);
+        let running = self.range_job.as_ref().map(|j| j.filter);
+        if wanted == current || (wanted.is_some() && wanted == running) {
+            return;
+        }
+        let (Some(filter), Some(timeline)) = (wanted, &self.timeline) else {
+            self.range_job = None;
+            self.show_range(None);
+            return;
+        };
+        if running.is_some() {
+            // Collected when it finishes; the next range starts then.
+            return;
+        }
+        let index = Arc::clone(timeline.index());
+        let build = self.layers.range_builder();
+        let compute = move || {
+            let in_range = Arc::new(index.filter(filter));
+            (Arc::new(build(Arc::clone(&in_range))), in_range)
+        };
+        if self.dataset.len() <= RANGE_AT_ONCE {
+            let (layers, in_range) = compute();
+            self.show_range(Some((filter, layers, in_range)));
+            return;
+        }
+        let (tx, rx) = channel();
+        let repaint = ctx.clone();
+        let spawned = std::thread::Builder::new()
+            .name("sortie-range".to_owned())
+            .spawn(move || {
+                tx.send(compute()).ok();
+                repaint.request_repaint();
+            });
+        if spawned.is_ok() {
+            self.range_job = Some(RangeJob { filter, result: rx });
+        }
+    }
+
+    fn show_range(&mut self, range: Option<(TimeFilter, Arc<RangeLayers>, Arc<InRange>)>) {
+        // Drawn on the next frame, even if no input comes to ask for one.
+        self.repaint_for_range = true;
+        match range {
+            Some((filter, layers, in_range)) => {
+                self.layers.set_range(Some(layers));
+                self.list.set_range(Some(Arc::clone(&in_range)));
+                self.applied_range = Some((filter, in_range));
+            }
+            None => {
+                self.layers.set_range(None);
+                self.list.set_range(None);
+                self.applied_range = None;
+            }
+        }
+    }
+
+    /// Waits for the time range being applied (tests and benchmarks).
+    pub fn wait_for_range(&mut self) {
+        let ctx = egui::Context::default();
+        while let Some(job) = &self.range_job {
+            if let Ok((layers, in_range)) = job.result.recv() {
+                let filter = job.filter;
+                self.range_job = None;
+                self.show_range(Some((filter, layers, in_range)));
+            } else {
+                self.range_job = None;
+            }
+            self.sync_range(&ctx);
+        }
+        self.list.wait_for_search();
+    }
+
+    /// How many features the map and the list show, when the timeline filters them.
+    pub fn in_range_count(&self) -> Option<usize> {
+        self.applied_range.as_ref().map(|(_, r)| r.count)
+    }
+}
