@@ -290,11 +290,15 @@ impl SortieApp {
             .spawn(move || {
                 let index = AirspaceIndex::shared();
                 let mut rows = Vec::with_capacity(routes.len());
-                for (i, v) in routes {
+                // In blocks, on every core, so that a new dataset stops it soon.
+                for block in routes.chunks(1_024) {
                     if job_cancelled.load(std::sync::atomic::Ordering::Relaxed) {
                         return;
                     }
-                    rows.push((i, index.airspace(&v)));
+                    let vertices: Vec<&[geo_types::Point<f64>]> =
+                        block.iter().map(|(_, v)| v.as_slice()).collect();
+                    let found = index.airspace_of_routes(&vertices);
+                    rows.extend(block.iter().map(|(i, _)| *i).zip(found));
                 }
                 tx.send(rows).ok();
             });
