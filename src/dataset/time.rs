@@ -782,12 +782,6 @@ fn add_months((y, m, d): (i64, u8, u8), months: i64) -> (i64, u8, u8) {
     (year, month, d.min(days_in_month(year, month)))
 }
 
-/// The day count of a Unix-seconds instant, for people: "16 August 2016".
-pub fn day_text(at: i64) -> String {
-    let (y, m, d) = civil_from_days(at.div_euclid(DAY_S));
-    format!("{d} {} {}", month_name(m), year_text(y))
-}
-
 /// The instant at the start of day `y-m-d`, if it is a real day.
 pub fn day_start(y: i64, m: u8, d: u8) -> Option<i64> {
     if !(1..=12).contains(&m) || d == 0 || d > days_in_month(y, m) {
