@@ -453,7 +453,7 @@ fn info_table(
     writeln!(out)?;
     writeln!(
         out,
-        "{:<26} {:<7} {:<40} {:>10} {:>10} {:<18} {:>7}",
+        "{:<26} {:<7} {:<40} {:>10} {:>10} {:<32} {:>7}",
         "ID", "KIND", "NAME", "LON", "LAT", "DATE", "SOURCES"
     )?;
     let all = listed(dataset, in_range);
@@ -470,10 +470,12 @@ fn info_table(
         };
         writeln!(
             out,
-            "{:<26} {:<7} {:<40} {lon:>10} {lat:>10} {date:<18} {:>7}",
+            "{:<26} {:<7} {:<40} {lon:>10} {lat:>10} {:<32} {:>7}",
             clip(&f.id, 26),
             f.kind.as_str(),
             clip(&f.name, 40),
+            // Never clipped: a date's qualifier is part of it.
+            date,
             dataset.sources_of(f).len()
         )?;
     }
