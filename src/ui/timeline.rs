@@ -37,13 +37,14 @@ const PLOT_HEIGHT_PX: f32 = 84.0;
 /// Bins are at least this wide, in points.
 const MIN_BIN_PX: f32 = 4.0;
 
-/// The histogram for one axis view.
+/// The histogram over an axis view and a view's width on each side of it, so that panning
+/// reuses it until the view leaves what it covers.
 struct Histogram {
-    key: (i64, i64, usize),
     unit: BinUnit,
+    /// The stretch of time it covers.
+    covered: (i64, i64),
     edges: Vec<i64>,
     bins: Vec<(u32, f32)>,
-    max: f32,
 }
 
 /// The timeline's state.
@@ -417,29 +418,31 @@ impl Timeline {
         }
     }
 
-    fn histogram(&mut self, unit: BinUnit, width: f32) -> &Histogram {
+    /// The histogram for the view in bins of `unit`: the one kept, while the view stays
+    /// in what it covers; else counted again over the view and a view's width each side.
+    fn histogram(&mut self, unit: BinUnit) -> &Histogram {
         let (a, b) = self.view_i64();
-        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-        let key = (a, b, width as usize);
-        if self.histogram.as_ref().is_none_or(|h| h.key != key) {
-            let edges = unit.edges(a, b);
+        let fresh = self
+            .histogram
+            .as_ref()
+            .is_none_or(|h| h.unit != unit || a < h.covered.0 || b > h.covered.1);
+        if fresh {
+            let width = b.saturating_sub(a);
+            let covered = (a.saturating_sub(width), b.saturating_add(width));
+            let edges = unit.edges(covered.0, covered.1);
             let bins = self.index.histogram(&edges);
-            #[allow(clippy::cast_precision_loss)]
-            let max = bins.iter().map(|&(w, s)| w as f32 + s).fold(0.0, f32::max);
             self.histogram = Some(Histogram {
-                key,
                 unit,
+                covered,
                 edges,
                 bins,
-                max,
             });
         }
         self.histogram.get_or_insert_with(|| Histogram {
-            key,
             unit,
+            covered: (a, b),
             edges: Vec::new(),
             bins: Vec::new(),
-            max: 0.0,
         })
     }
 
@@ -480,9 +483,18 @@ impl Timeline {
         // The bins: definite counts solid, spread shares lighter above.
         let range = self.range;
         let unbounded = self.index.unbounded();
-        let hist = self.histogram(unit, plot.width());
-        let scale = if hist.max > 0.0 {
-            (plot.height() - 6.0) / hist.max
+        let hist = self.histogram(unit);
+        // Scaled to the tallest bin in view.
+        #[allow(clippy::cast_precision_loss)]
+        let max = hist
+            .bins
+            .iter()
+            .zip(hist.edges.windows(2))
+            .filter(|(_, e)| (e[1] as f64) > v0 && (e[0] as f64) < v1)
+            .map(|(&(w, s), _)| w as f32 + s)
+            .fold(0.0, f32::max);
+        let scale = if max > 0.0 {
+            (plot.height() - 6.0) / max
         } else {
             0.0
         };
