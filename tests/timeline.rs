@@ -97,9 +97,16 @@ fn possible_and_definite_give_different_counts() {
         3 + 1 + 1,
         "three days, the month, undated"
     );
+    h.run();
+    assert!(
+        h.query_by_label("5 of 33 features in range").is_some(),
+        "the status bar counts them"
+    );
     h.get_by_label("Definite").click();
     h.run();
     assert_eq!(drawn_and_listed(&mut h).0, 3 + 1, "the month no longer");
+    h.run();
+    assert!(h.query_by_label("4 of 33 features in range").is_some());
     h.get_by_label("Possible").click();
     h.run();
     assert_eq!(drawn_and_listed(&mut h).0, 5);
