@@ -29,6 +29,8 @@ pub(crate) struct Built {
     pub registry: Vec<super::Source>,
     /// Whether the file was a collection (paths then start with `features[i]`).
     pub collection: bool,
+    /// Byte offsets of the text's line starts, when the reader built them for its warnings.
+    pub lines: Option<Vec<usize>>,
 }
 
 impl Built {
@@ -67,7 +69,9 @@ impl Built {
             source_uses: std::sync::OnceLock::new(),
             registry_locations: std::sync::OnceLock::new(),
             summary: std::sync::OnceLock::new(),
-            lines: std::sync::OnceLock::new(),
+            lines: self
+                .lines
+                .map_or_else(std::sync::OnceLock::new, std::sync::OnceLock::from),
             collection: self.collection,
         };
         if dataset.part.cited.is_empty() {

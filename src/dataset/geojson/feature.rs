@@ -11,7 +11,6 @@
 //! [`properties`], geometry in `geometry.rs`, claims and sources in `evidence.rs`.
 
 use std::borrow::Cow;
-use std::cell::OnceCell;
 use std::fmt;
 
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
@@ -43,8 +42,9 @@ pub(super) struct Reader<'t> {
     pub located: bool,
     /// Reading a feature again for display: no warnings.
     pub quiet: bool,
-    /// Byte offsets of line starts, built on the first warning.
-    lines: OnceCell<Vec<usize>>,
+    /// Byte offsets of line starts, built on the first warning by whichever reader of the
+    /// load warns first, and shared by all of them (and then by the dataset).
+    lines: std::sync::Arc<std::sync::OnceLock<Vec<usize>>>,
     /// What was found wrong, in order.
     pub warnings: Vec<Diagnostic>,
     /// The feature's index in the file.
@@ -62,7 +62,7 @@ impl<'t> Reader<'t> {
             text: "",
             located: false,
             quiet: true,
-            lines: OnceCell::new(),
+            lines: std::sync::Arc::default(),
             warnings: Vec::new(),
             index: 0,
             prefix: String::new(),
@@ -78,6 +78,30 @@ impl<'t> Reader<'t> {
             quiet: false,
             ..Self::quick()
         }
+    }
+
+    /// A located reader over `text` whose line index is shared with the other readers of
+    /// the same text.
+    pub fn located_sharing(
+        text: &'t str,
+        lines: &std::sync::Arc<std::sync::OnceLock<Vec<usize>>>,
+    ) -> Self {
+        Self {
+            lines: std::sync::Arc::clone(lines),
+            ..Self::located(text)
+        }
+    }
+
+    /// The shared line index (empty until a warning builds it).
+    pub fn lines(&self) -> &std::sync::Arc<std::sync::OnceLock<Vec<usize>>> {
+        &self.lines
+    }
+
+    /// The line index, if a warning built it and no other reader still shares it.
+    pub fn take_lines(&mut self) -> Option<Vec<usize>> {
+        std::sync::Arc::try_unwrap(std::mem::take(&mut self.lines))
+            .ok()
+            .and_then(std::sync::OnceLock::into_inner)
     }
 
     /// Line and column of a raw slice of the text.

@@ -85,7 +85,8 @@ pub(super) fn read(
         None => carefully(text, origin, progress, &mut loader)?,
     };
     log::debug!("features read in {:.2?}", started.elapsed());
-    let deferred = finish(&mut part, text, collection).map_err(|d| invalid(origin, *d))?;
+    let deferred =
+        finish(&mut part, text, collection, loader.lines()).map_err(|d| invalid(origin, *d))?;
     loader.warnings.extend(deferred);
     let mut foreign_members = Vec::new();
     let mut aircraft_cruise_kmh = Vec::new();
@@ -99,6 +100,9 @@ pub(super) fn read(
             registry = source_registry(&mut loader, raw);
         }
     }
+    // The line index the warnings built, handed on to the dataset (which numbers lines in
+    // the same text) rather than built again there.
+    let lines = loader.take_lines();
     Ok(Built {
         part,
         warnings: loader.warnings,
@@ -106,6 +110,7 @@ pub(super) fn read(
         aircraft_cruise_kmh,
         registry,
         collection,
+        lines,
     })
 }
 
@@ -225,12 +230,13 @@ fn finish(
     part: &mut Part,
     text: &str,
     collection: bool,
+    lines: &std::sync::Arc<std::sync::OnceLock<Vec<usize>>>,
 ) -> Result<Vec<Diagnostic>, Box<Diagnostic>> {
     let deferred = std::mem::take(&mut part.deferred);
     log::debug!("{} features to read again, located", deferred.len());
     let cores = &part.cores;
     let read = crate::parallel::map_ranges(deferred.len(), 256, |range| {
-        let mut reader = Reader::located(text);
+        let mut reader = Reader::located_sharing(text, lines);
         range
             .filter_map(|k| deferred.get(k).copied())
             .map(|index| {
@@ -238,14 +244,16 @@ fn finish(
                 let own = cores.get(i).map_or("", |c| span(text, c));
                 reader.index = i;
                 reader.prefix = path_of(i, collection);
-                let parts = read_located(&mut reader, own);
-                (index, own, parts, std::mem::take(&mut reader.warnings))
+                // Only what the builder keeps, taken here: the claims, sources and kept
+                // values of a few hundred thousand features would otherwise wait in memory.
+                let record = read_located(&mut reader, own).map(|p| p.into_record(own));
+                (index, record, std::mem::take(&mut reader.warnings))
             })
             .collect()
     });
     let mut warnings = Vec::new();
-    for (index, own, parts, feature_warnings) in read {
-        part.set_record(index, text, parts?.into_record(own));
+    for (index, record, feature_warnings) in read {
+        part.set_record(index, text, record?);
         warnings.extend(feature_warnings);
     }
     part.name_anonymous();
