@@ -38,14 +38,6 @@ impl Bits {
         }
     }
 
-    /// Clears bit `i`.
-    #[inline]
-    pub fn clear(&mut self, i: usize) {
-        if let Some(w) = self.words.get_mut(i / 64) {
-            *w &= !(1 << (i % 64));
-        }
-    }
-
     /// How many bits are set.
     pub fn count(&self) -> usize {
         self.words.iter().map(|w| w.count_ones() as usize).sum()
@@ -96,8 +88,6 @@ pub struct InRange {
     pub partly_count: usize,
     /// How many are shown.
     pub count: usize,
-    /// Of which undated.
-    pub undated: usize,
     /// The filter that made it.
     pub filter: Option<TimeFilter>,
 }
@@ -196,16 +186,6 @@ impl TimeIndex {
         self.undated.len()
     }
 
-    /// How many features there are in all.
-    pub fn len(&self) -> usize {
-        self.len
-    }
-
-    /// Whether the dataset has no features.
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-
     /// The earliest start and the latest end of the dated features with two ends (of the
     /// finite ends when every span is open).
     pub fn extent(&self) -> Option<(i64, i64)> {
@@ -240,12 +220,10 @@ impl TimeIndex {
                 RangeMode::Definite => {}
             }
         }
-        let mut undated = 0;
         if show_undated {
             for &i in &self.undated {
                 shown.set(i as usize);
             }
-            undated = self.undated.len();
         }
         for &(route, a, b) in &self.routes {
             if shown.get(a as usize) && shown.get(b as usize) {
@@ -260,7 +238,6 @@ impl TimeIndex {
             partly_count: partly.count(),
             shown,
             partly,
-            undated,
             filter: Some(filter),
         }
     }

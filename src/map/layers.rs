@@ -355,11 +355,6 @@ impl MapLayers {
         self.range = range;
     }
 
-    /// The time range drawn, if any.
-    pub fn range(&self) -> Option<&RangeLayers> {
-        self.range.as_deref()
-    }
-
     /// Whether feature `index` is drawn: in the time range, or every feature without one.
     #[inline]
     pub fn is_shown(&self, index: usize) -> bool {
