@@ -1,4 +1,5 @@
-//! The command line: `sortie [FILE]`, `sortie check FILE`, `sortie info FILE`.
+//! The command line: `sortie [FILE]`, `sortie check FILE`, `sortie info FILE`,
+//! `sortie convert IN OUT`, `sortie synth OUT`.
 //!
 //! `check` and `info` use the same library calls as the window and write to any
 //! [`Write`], so tests read what a user would see. On top of the house, beside the app;
@@ -68,6 +69,24 @@ pub enum Command {
         /// The seed.
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// What to write: `geojson` (Sortie's dataset format), or `acled-csv` (an export in
+        /// ACLED's current 31 columns, one row per point; no routes).
+        #[arg(long, default_value = "geojson", value_parser = ["geojson", "acled-csv"])]
+        format: String,
+    },
+    /// Convert a file Sortie reads (GeoJSON, ACLED or UCDP CSV, any CSV with coordinates,
+    /// KML, KMZ) to GeoJSON (dataset format v1), KML or KMZ.
+    ///
+    /// The output is written to a temporary file and renamed into place: a failed write
+    /// leaves an existing OUT untouched. Exit status as for `check`.
+    Convert {
+        /// The file to read.
+        input: PathBuf,
+        /// The file to write.
+        output: PathBuf,
+        /// The output format (default: from OUT's extension).
+        #[arg(long, value_parser = ["geojson", "kml", "kmz"])]
+        format: Option<String>,
     },
     /// Print a file's features and routes as a table.
     ///
@@ -203,12 +222,15 @@ pub fn check(path: &Path, as_json: bool, strict: bool, out: &mut dyn Write) -> s
 pub fn synth(
     path: &Path,
     spec: crate::synth::SynthSpec,
+    acled: bool,
     out: &mut dyn Write,
 ) -> std::io::Result<u8> {
-    let written = std::fs::File::create(path).and_then(|file| {
-        let mut writer = std::io::BufWriter::with_capacity(1 << 20, file);
-        crate::synth::write_dataset(spec, &mut writer)?;
-        writer.flush()
+    let written = crate::dataset::formats::write_atomically(path, |writer| {
+        if acled {
+            crate::synth::write_acled_csv(spec, writer)
+        } else {
+            crate::synth::write_dataset(spec, writer)
+        }
     });
     match written {
         Ok(()) => {
@@ -223,7 +245,62 @@ pub fn synth(
             Ok(EXIT_OK)
         }
         Err(e) => {
-            writeln!(out, "error: cannot write {}: {e}", path.display())?;
+            writeln!(out, "error: {e}")?;
+            Ok(EXIT_UNREADABLE)
+        }
+    }
+}
+
+/// Runs `convert`: reads `input` in whatever format it is, writes `output` in `format` (or
+/// the one its extension names); returns the exit status.
+///
+/// # Errors
+/// Only when writing to `out` fails.
+pub fn convert(
+    input: &Path,
+    output: &Path,
+    format: Option<&str>,
+    out: &mut dyn Write,
+) -> std::io::Result<u8> {
+    use crate::dataset::formats::{ExportFormat, export};
+    let Some(format) = format
+        .and_then(ExportFormat::parse)
+        .or_else(|| ExportFormat::of_path(output))
+    else {
+        writeln!(
+            out,
+            "error: cannot tell the format to write from {:?}: name it .geojson, .kml or .kmz, \
+             or pass --format",
+            output.display().to_string()
+        )?;
+        return Ok(EXIT_UNREADABLE);
+    };
+    let dataset = match load_path(input) {
+        Ok(dataset) => dataset,
+        Err(e) => {
+            writeln!(out, "error: {e}")?;
+            return Ok(exit_status(&Err(e)));
+        }
+    };
+    for warning in &dataset.warnings {
+        writeln!(out, "{}:{warning}", input.display())?;
+    }
+    let started = std::time::Instant::now();
+    match export(&dataset, output, format) {
+        Ok(()) => {
+            let bytes = std::fs::metadata(output).map_or(0, |m| m.len());
+            writeln!(
+                out,
+                "{}: {} features from {} written as {format} ({bytes} bytes) in {:.2?}",
+                output.display(),
+                dataset.len(),
+                dataset.format(),
+                started.elapsed()
+            )?;
+            Ok(EXIT_OK)
+        }
+        Err(e) => {
+            writeln!(out, "error: {e}")?;
             Ok(EXIT_UNREADABLE)
         }
     }

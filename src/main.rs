@@ -32,6 +32,7 @@ fn main() -> ExitCode {
             points,
             routes,
             seed,
+            format,
         }) => cli::synth(
             &out,
             sortie::synth::SynthSpec {
@@ -39,8 +40,14 @@ fn main() -> ExitCode {
                 routes,
                 seed,
             },
+            format == "acled-csv",
             &mut stdout,
         ),
+        Some(Command::Convert {
+            input,
+            output,
+            format,
+        }) => cli::convert(&input, &output, format.as_deref(), &mut stdout),
         None => {
             drop(stdout);
             return run_window(cli.file, cli.basemap);

@@ -70,13 +70,7 @@ impl Palette {
 
 /// The colour a kind is drawn in when the file gives none.
 pub fn kind_color(kind: FeatureKind) -> Color32 {
-    match kind {
-        FeatureKind::Base => Color32::from_rgb(0x1f, 0x5f, 0xbf),
-        FeatureKind::Target => Color32::from_rgb(0xd0, 0x2b, 0x2b),
-        FeatureKind::Place => Color32::from_rgb(0x6b, 0x72, 0x80),
-        FeatureKind::Route => Color32::from_rgb(0xe0, 0x5a, 0x00),
-        FeatureKind::Other => rgb(crate::dataset::SPEC_MARKER_COLOR),
-    }
+    rgb(crate::dataset::kind_rgb(kind))
 }
 
 /// A dataset colour as an egui colour.

@@ -437,3 +437,94 @@ fn info_lists_only_the_features_in_a_range() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("\"August\""));
 }
+
+fn fixture(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/import")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+#[test]
+fn check_and_info_read_every_format() {
+    for (name, features) in [
+        ("acled_current.csv", 4),
+        ("ucdp_ged.csv", 3),
+        ("spreadsheet_semicolon.csv", 3),
+        ("strikes.kmz", 5),
+    ] {
+        let out = sortie(&["check", &fixture(name)]);
+        assert_eq!(out.status.code(), Some(0), "{name}");
+        let report = json(&sortie(&["info", "--json", &fixture(name)]));
+        assert_eq!(
+            report["features"].as_array().map(Vec::len),
+            Some(features),
+            "{name}"
+        );
+    }
+    let out = sortie(&["check", &fixture("acled_current.csv")]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("acled_current.csv:6:1: latitude: row skipped"),
+        "{text}"
+    );
+    let out = sortie(&["check", &fixture("no_coordinates.csv")]);
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn convert_writes_kml_kmz_and_geojson() {
+    let dir = tempfile::tempdir().unwrap();
+    let kml = dir.path().join("h.kml").display().to_string();
+    let out = sortie(&["convert", &bundled().display().to_string(), &kml]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("18 features from GeoJSON written as KML")
+    );
+    let back = dir.path().join("back.json").display().to_string();
+    let out = sortie(&["convert", &kml, &back]);
+    assert_eq!(out.status.code(), Some(0));
+    let report = json(&sortie(&["check", "--json", "--strict", &back]));
+    assert_eq!(report["ok"], true, "{report}");
+    // --format wins over the extension.
+    let zipped = dir.path().join("h.data").display().to_string();
+    let out = sortie(&[
+        "convert",
+        "--format",
+        "kmz",
+        &fixture("acled_2019.csv"),
+        &zipped,
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(std::fs::read(&zipped).unwrap().starts_with(b"PK\x03\x04"));
+}
+
+#[test]
+fn convert_refuses_what_it_cannot_do_and_leaves_no_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let unknown = dir.path().join("h.shp").display().to_string();
+    let out = sortie(&["convert", &bundled().display().to_string(), &unknown]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("--format"));
+    let bad_dir = dir.path().join("missing/h.kml").display().to_string();
+    let out = sortie(&["convert", &bundled().display().to_string(), &bad_dir]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("cannot write"));
+    let out = sortie(&[
+        "convert",
+        &fixture("truncated.kml"),
+        &dir.path().join("t.geojson").display().to_string(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        0,
+        "nothing written"
+    );
+}

@@ -31,6 +31,20 @@ fn check_invariants(result: Result<Dataset, LoadError>) {
     }
 }
 
+/// The import fixtures, to mutate.
+const IMPORTS: [(&str, &[u8]); 7] = [
+    ("a.csv", include_bytes!("fixtures/import/acled_current.csv")),
+    ("a.csv", include_bytes!("fixtures/import/acled_pre2019.csv")),
+    ("u.csv", include_bytes!("fixtures/import/ucdp_ged.csv")),
+    (
+        "s.csv",
+        include_bytes!("fixtures/import/spreadsheet_semicolon.csv"),
+    ),
+    ("w.csv", include_bytes!("fixtures/import/wkt.csv")),
+    ("s.kml", include_bytes!("fixtures/import/strikes.kml")),
+    ("s.kmz", include_bytes!("fixtures/import/strikes.kmz")),
+];
+
 /// A small valid file with every kind of member, to mutate.
 const SEED: &str = r##"{"type":"FeatureCollection","features":[
 {"type":"Feature","id":"b","properties":{"kind":"base","name":"B","date":"2016-08-16","marker-color":"#123",
@@ -118,6 +132,38 @@ proptest! {
     #[test]
     fn mutated_valid_files_never_panic(edits in prop::collection::vec(edit(), 1..6)) {
         check_invariants(parse_bytes(&apply(SEED.as_bytes().to_vec(), &edits), None));
+    }
+
+    #[test]
+    fn mutated_imports_never_panic(
+        which in 0..IMPORTS.len(),
+        edits in prop::collection::vec(edit(), 1..6),
+    ) {
+        let (name, bytes) = IMPORTS[which];
+        let path = std::path::Path::new(name);
+        check_invariants(parse_bytes(&apply(bytes.to_vec(), &edits), Some(path)));
+    }
+
+    #[test]
+    fn arbitrary_csv_shaped_text_never_panics(
+        header in prop::sample::select(vec![
+            "lat,lon,name,date\n",
+            "Name;Lat;Lon;Date\n",
+            "wkt\tname\n",
+            "event_id_cnty,event_date,time_precision,latitude,longitude,source,notes\n",
+            "id,relid,date_prec,where_prec,latitude,longitude,date_start,date_end,source_office\n",
+        ]),
+        body in r#"[0-9a-zA-Z,;\t"\n\r\. \-/()]{0,300}"#,
+    ) {
+        check_invariants(parse_bytes(format!("{header}{body}").as_bytes(), None));
+    }
+
+    #[test]
+    fn arbitrary_kml_shaped_text_never_panics(
+        body in r#"(<Placemark>|</Placemark>|<Point>|</Point>|<coordinates>|</coordinates>|<Folder>|</Folder>|<name>|</name>|<TimeSpan><begin>|</begin>|<Data name="x"><value>|</value></Data>|<MultiGeometry>|</MultiGeometry>|<LinearRing>|</LinearRing>|<Polygon>|</Polygon>|[0-9,\. \-]{1,12}|&amp;|&#|x){0,40}"#,
+    ) {
+        let text = format!("<kml><Document>{body}</Document></kml>");
+        check_invariants(parse_bytes(text.as_bytes(), None));
     }
 
     #[test]

@@ -395,3 +395,41 @@ fn a_citation_links_to_its_sources_view() {
     assert!(state.highlighted.contains(&index_of(state, "nojeh")));
     assert!(h.query_by_label_contains("What rests on it").is_some());
 }
+
+/// A file dropped from the desktop, as the window's integration hands it to egui.
+#[derive(Debug)]
+struct Dropped(std::path::PathBuf);
+
+impl egui::DroppedFile for Dropped {
+    fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+#[test]
+fn dropping_an_acled_csv_on_the_window_loads_it() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/import/acled_current.csv");
+    let mut h = harness(app());
+    h.run();
+    h.input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(Dropped(path)));
+    h.step();
+    wait_for_load(&mut h);
+    let dataset = &h.state().dataset;
+    assert_eq!(dataset.title, "acled_current.csv");
+    assert_eq!(dataset.len(), 4);
+    assert!(h.query_by_label("Deir ez-Zor: Air/drone strike").is_some());
+    assert!(h.query_by_label("Idlib: Peaceful protest").is_some());
+    // The row that could not be read is reported, with its line.
+    assert!(
+        h.state().dataset.warnings.iter().any(|w| w.line == Some(6)),
+        "{:?}",
+        h.state().dataset.warnings
+    );
+}

@@ -96,6 +96,10 @@ pub enum Action {
     ShowSource(String),
     /// Show or hide the timeline (and filter the map by it, or not).
     SetTimeline(bool),
+    /// Show the native Save dialog to export the dataset.
+    ShowExportDialog,
+    /// Write the dataset to a file, in the format its extension names (GeoJSON when none).
+    Export(PathBuf),
 }
 
 /// Up to this many features, the sources are read at once, in a frame (well under 50 ms);
@@ -138,6 +142,7 @@ type RouteAirspace = Vec<(usize, Vec<AirspaceRow>)>;
 enum DialogPurpose {
     OpenDataset,
     PickPmTiles,
+    ExportData,
 }
 
 /// A file being loaded in the background.
@@ -194,6 +199,8 @@ pub struct SortieApp {
     pointer_lon_lat: Option<(f64, f64)>,
     loading: Option<Loading>,
     dialog: Option<(DialogPurpose, Receiver<Option<PathBuf>>)>,
+    /// An export being written: its outcome, worded for the message bar.
+    export_job: Option<Receiver<Result<String, String>>>,
     title_shown: Option<String>,
     theme_applied: Option<bool>,
     /// Airspace being computed for the dataset on screen.
@@ -253,6 +260,7 @@ impl SortieApp {
             pointer_lon_lat: None,
             loading: None,
             dialog: None,
+            export_job: None,
             title_shown: None,
             theme_applied: None,
             airspace_job: None,
@@ -400,8 +408,55 @@ impl SortieApp {
         self.map.request_fit();
     }
 
+    /// Writes the dataset to `path` on another thread (a million features take seconds as
+    /// KML); the outcome is shown in the message bar when done.
+    fn export(&mut self, path: PathBuf) {
+        use crate::dataset::formats::{ExportFormat, export};
+        let (path, format) = match ExportFormat::of_path(&path) {
+            Some(format) => (path, format),
+            None => (path.with_extension("geojson"), ExportFormat::GeoJson),
+        };
+        let dataset = self.dataset.clone();
+        let (tx, rx) = channel();
+        let job_path = path.clone();
+        let spawned = std::thread::Builder::new()
+            .name("sortie-export".to_owned())
+            .spawn(move || {
+                let started = std::time::Instant::now();
+                let outcome = export(&dataset, &job_path, format).map(|()| {
+                    format!(
+                        "Exported {} features to {} as {format} in {:.1} s.",
+                        dataset.len(),
+                        job_path.display(),
+                        started.elapsed().as_secs_f64()
+                    )
+                });
+                tx.send(outcome.map_err(|e| format!("Could not export: {e}")))
+                    .ok();
+            });
+        match spawned {
+            Ok(_) => {
+                self.message = Some(format!("Exporting to {}…", path.display()));
+                self.export_job = Some(rx);
+            }
+            Err(e) => self.message = Some(format!("Could not start the export: {e}")),
+        }
+    }
+
     /// Polls background jobs (file loading, airspace, the file dialogs).
     fn poll_jobs(&mut self, ctx: &egui::Context) {
+        if let Some(rx) = &self.export_job {
+            match rx.try_recv() {
+                Ok(outcome) => {
+                    self.message = Some(outcome.unwrap_or_else(|e| e));
+                    self.export_job = None;
+                }
+                Err(TryRecvError::Empty) => {
+                    ctx.request_repaint_after(std::time::Duration::from_millis(100))
+                }
+                Err(TryRecvError::Disconnected) => self.export_job = None,
+            }
+        }
         if let Some((rx, _)) = &self.airspace_job {
             match rx.try_recv() {
                 Ok(rows) => {
@@ -444,6 +499,7 @@ impl SortieApp {
                         DialogPurpose::PickPmTiles => {
                             self.settings.basemap = Basemap::PmTiles(path)
                         }
+                        DialogPurpose::ExportData => self.apply(Action::Export(path)),
                     }
                 }
                 Ok(None) | Err(TryRecvError::Disconnected) => self.dialog = None,
@@ -460,19 +516,41 @@ impl SortieApp {
             return;
         }
         let (tx, rx) = channel();
+        let stem = self
+            .dataset
+            .path
+            .as_deref()
+            .and_then(std::path::Path::file_stem)
+            .map_or_else(
+                || "dataset".to_owned(),
+                |s| s.to_string_lossy().into_owned(),
+            );
         let spawned = std::thread::Builder::new()
             .name("sortie-file-dialog".to_owned())
             .spawn(move || {
-                let dialog = match purpose {
+                let picked = match purpose {
                     DialogPurpose::OpenDataset => rfd::FileDialog::new()
-                        .set_title("Open a GeoJSON dataset")
-                        .add_filter("GeoJSON", &["geojson", "json"]),
+                        .set_title("Open a dataset")
+                        .add_filter(
+                            "Datasets (GeoJSON, CSV, KML, KMZ)",
+                            &["geojson", "json", "csv", "tsv", "txt", "kml", "kmz"],
+                        )
+                        .add_filter("All files", &["*"])
+                        .pick_file(),
                     DialogPurpose::PickPmTiles => rfd::FileDialog::new()
                         .set_title("Choose a raster PMTiles basemap")
-                        .add_filter("PMTiles", &["pmtiles"]),
+                        .add_filter("PMTiles", &["pmtiles"])
+                        .add_filter("All files", &["*"])
+                        .pick_file(),
+                    DialogPurpose::ExportData => rfd::FileDialog::new()
+                        .set_title("Export data")
+                        .set_file_name(format!("{stem}.geojson"))
+                        .add_filter("GeoJSON (every property and source)", &["geojson"])
+                        .add_filter("KML (Google Earth)", &["kml"])
+                        .add_filter("KMZ (zipped KML)", &["kmz"])
+                        .save_file(),
                 };
-                tx.send(dialog.add_filter("All files", &["*"]).pick_file())
-                    .ok();
+                tx.send(picked).ok();
             });
         match spawned {
             Ok(_) => self.dialog = Some((purpose, rx)),
@@ -495,6 +573,9 @@ impl SortieApp {
             }
             if i.modifiers.command && i.key_pressed(Key::O) {
                 actions.push(Action::ShowOpenDialog);
+            }
+            if i.modifiers.command && i.modifiers.shift && i.key_pressed(Key::S) {
+                actions.push(Action::ShowExportDialog);
             }
             if !typing && !i.modifiers.command {
                 if i.key_pressed(Key::F) {
@@ -596,6 +677,8 @@ impl SortieApp {
             Action::Open(path) => self.open(path),
             Action::CancelLoad => self.cancel_load(),
             Action::DismissMessage => self.message = None,
+            Action::ShowExportDialog => self.show_file_dialog(DialogPurpose::ExportData),
+            Action::Export(path) => self.export(path),
             Action::ToggleWarnings => self.show_warnings = !self.show_warnings,
             Action::SetDarkMode(dark) => self.settings.dark_mode = dark,
             Action::SetBasemap(basemap) => self.settings.basemap = basemap,

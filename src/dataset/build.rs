@@ -42,7 +42,7 @@ impl Built {
         text: std::sync::Arc<String>,
         text_start: usize,
     ) -> Dataset {
-        let mut kind_counts = [0usize; 5];
+        let mut kind_counts = [0usize; 6];
         for core in &self.part.cores {
             if let Some(k) = FeatureKind::ALL.iter().position(|&k| k == core.kind)
                 && let Some(n) = kind_counts.get_mut(k)
@@ -73,6 +73,8 @@ impl Built {
                 .lines
                 .map_or_else(std::sync::OnceLock::new, std::sync::OnceLock::from),
             collection: self.collection,
+            format: super::formats::Format::GeoJson,
+            origin_lines: None,
         };
         if dataset.part.cited.is_empty() {
             // No claim cites another feature's source: nothing will look one up.

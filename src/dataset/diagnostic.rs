@@ -159,7 +159,7 @@ pub enum LoadError {
     #[error("loading was cancelled")]
     Cancelled,
     /// The file was read but is not valid GeoJSON.
-    #[error("{}{diagnostic}", origin_prefix(origin.as_deref()))]
+    #[error("{}{diagnostic}", origin_prefix(origin.as_deref(), diagnostic.line.is_some()))]
     Invalid {
         /// The file, when the text came from one.
         origin: Option<PathBuf>,
@@ -168,8 +168,9 @@ pub enum LoadError {
     },
 }
 
-fn origin_prefix(origin: Option<&Path>) -> String {
-    origin.map_or_else(String::new, |path| format!("{}:", path.display()))
+fn origin_prefix(origin: Option<&Path>, located: bool) -> String {
+    let gap = if located { "" } else { " " };
+    origin.map_or_else(String::new, |path| format!("{}:{gap}", path.display()))
 }
 
 impl LoadError {

@@ -6,6 +6,7 @@
 mod build;
 mod diagnostic;
 mod evidence;
+pub mod formats;
 mod geojson;
 mod open;
 mod registry;
@@ -26,7 +27,9 @@ pub use open::{LoadProgress, load_path, load_path_with, parse_bytes, parse_bytes
 pub use registry::{FeatureTexts, SourceUse};
 pub use search::SearchIndex;
 pub use store::Look;
-pub use style::{MarkerSize, Rgb, SPEC_FILL, SPEC_MARKER_COLOR, SPEC_STROKE, SimpleStyle};
+pub use style::{
+    MarkerSize, Rgb, SPEC_FILL, SPEC_MARKER_COLOR, SPEC_STROKE, SimpleStyle, kind_rgb,
+};
 pub use time::{Certainty, DAY_S, DateExpr, When};
 pub use timeline::{BinUnit, Bits, InRange, RangeMode, TimeFilter, TimeIndex};
 
@@ -41,6 +44,9 @@ pub enum FeatureKind {
     Target,
     /// A place named for context.
     Place,
+    /// An event of a conflict-event dataset (ACLED, UCDP) other than a strike on a place:
+    /// a battle, a protest, an explosion.
+    Event,
     /// A flight from a base to a target.
     Route,
     /// A feature with no Sortie kind (plain GeoJSON).
@@ -49,9 +55,10 @@ pub enum FeatureKind {
 
 impl FeatureKind {
     /// Every kind, in the order lists show them.
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 6] = [
         Self::Base,
         Self::Target,
+        Self::Event,
         Self::Route,
         Self::Place,
         Self::Other,
@@ -63,6 +70,7 @@ impl FeatureKind {
             "base" => Some(Self::Base),
             "target" => Some(Self::Target),
             "place" => Some(Self::Place),
+            "event" => Some(Self::Event),
             "route" => Some(Self::Route),
             _ => None,
         }
@@ -74,6 +82,7 @@ impl FeatureKind {
             Self::Base => "base",
             Self::Target => "target",
             Self::Place => "place",
+            Self::Event => "event",
             Self::Route => "route",
             Self::Other => "other",
         }
@@ -85,6 +94,7 @@ impl FeatureKind {
             Self::Base => "Bases",
             Self::Target => "Targets",
             Self::Place => "Places",
+            Self::Event => "Events",
             Self::Route => "Routes",
             Self::Other => "Other features",
         }
@@ -469,7 +479,7 @@ pub struct Dataset {
     /// The first feature with each id.
     ids: store::IdTable,
     /// Features of each kind, in [`FeatureKind::ALL`] order.
-    kind_counts: [usize; 5],
+    kind_counts: [usize; 6],
     /// [`Self::registry_location`]s, found on first use.
     registry_locations: std::sync::OnceLock<Vec<(usize, TextLocation)>>,
     /// [`Self::source_uses`], computed on first use.
@@ -480,6 +490,11 @@ pub struct Dataset {
     lines: std::sync::OnceLock<Vec<usize>>,
     /// Whether the file was a FeatureCollection (paths then start with `features[i]`).
     collection: bool,
+    /// The format of the file read.
+    format: formats::Format,
+    /// For a file read in another format than GeoJSON: the line of the file each feature
+    /// came from (the text is then the document it was read into).
+    origin_lines: Option<std::sync::Arc<Vec<u32>>>,
 }
 
 impl Dataset {
@@ -503,6 +518,48 @@ impl Dataset {
         self.body()
             .get(start..start.saturating_add(core.len as usize))
             .unwrap_or("")
+    }
+
+    /// The format of the file the dataset was read from.
+    pub fn format(&self) -> formats::Format {
+        self.format
+    }
+
+    /// The dataset as a dataset format v1 (GeoJSON) document: the file's text for GeoJSON,
+    /// the document it was read into for other formats.
+    pub fn geojson_text(&self) -> &str {
+        self.body()
+    }
+
+    /// Feature `index`'s GeoJSON text (the Feature object, or the bare geometry of a file
+    /// that is one).
+    pub fn feature_json(&self, index: usize) -> Option<&str> {
+        self.part
+            .cores
+            .get(index)
+            .map(|core| self.feature_text(core))
+    }
+
+    /// Records that the dataset was read from a file in `format`, whose feature `i` came
+    /// from line `lines[i]`; warnings about a feature then name that line.
+    pub(crate) fn set_origin(&mut self, format: formats::Format, lines: Vec<u32>) {
+        self.format = format;
+        for warning in &mut self.warnings {
+            if let Some(i) = warning.feature_index {
+                warning.line = lines.get(i).map(|&l| l as usize);
+                warning.column = None;
+            }
+        }
+        self.origin_lines = Some(std::sync::Arc::new(lines));
+    }
+
+    /// The line of the file read that feature `index` came from, for a file not in GeoJSON.
+    fn origin_location(&self, index: usize) -> Option<TextLocation> {
+        let lines = self.origin_lines.as_ref()?;
+        Some(TextLocation {
+            line: lines.get(index).map_or(1, |&l| l as usize),
+            column: 1,
+        })
     }
 
     /// Feature `index` as a frame sees it.
@@ -558,7 +615,10 @@ impl Dataset {
     pub fn feature(&self, index: usize) -> Option<Feature> {
         let core = self.part.cores.get(index)?;
         let mut feature = geojson::read_full(self.body(), core, index, self.collection)?;
-        feature.location = Some(self.location_of(usize::try_from(core.start).ok()?));
+        feature.location = Some(
+            self.origin_location(index)
+                .unwrap_or_else(|| self.location_of(usize::try_from(core.start).unwrap_or(0))),
+        );
         feature.route = self.part.routes.get(core.route as usize).cloned();
         Some(feature)
     }
@@ -567,6 +627,9 @@ impl Dataset {
     /// feature, inside the file's top-level object), to point a message at a claim or a
     /// source rather than at the feature. `None` when the path leads nowhere.
     pub fn location_in(&self, index: Option<usize>, path: &[Step<'_>]) -> Option<TextLocation> {
+        if self.origin_lines.is_some() {
+            return index.and_then(|i| self.origin_location(i));
+        }
         let start = match index {
             Some(i) => usize::try_from(self.part.cores.get(i)?.start).ok()?,
             None => 0,
@@ -587,6 +650,9 @@ impl Dataset {
     /// that are no source object are not in the registry) and its line and column. The file
     /// is read for them once.
     pub fn registry_location(&self, i: usize) -> Option<(usize, TextLocation)> {
+        if self.origin_lines.is_some() {
+            return None;
+        }
         self.registry_locations
             .get_or_init(|| {
                 let body = self.body();
@@ -619,6 +685,9 @@ impl Dataset {
 
     /// Line and column where feature `index` starts in the file.
     pub(crate) fn feature_location(&self, index: usize) -> TextLocation {
+        if let Some(location) = self.origin_location(index) {
+            return location;
+        }
         let start = self
             .part
             .cores

@@ -8,11 +8,12 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use super::{Dataset, Diagnostic, LoadError, TextLocation};
 
-/// Reads and parses a GeoJSON file.
+/// Reads a dataset file in any format Sortie reads (GeoJSON, ACLED and UCDP exports, CSV
+/// with coordinates, KML, KMZ), recognised from its content.
 ///
 /// # Errors
-/// [`LoadError::Read`] when the file cannot be read, [`LoadError::Invalid`] when it is not
-/// GeoJSON (with line and column, or the JSON path at fault).
+/// [`LoadError::Read`] when the file cannot be read, [`LoadError::Invalid`] when it cannot
+/// be read in its format (with line and column, or the JSON path at fault).
 pub fn load_path(path: &Path) -> Result<Dataset, LoadError> {
     load_path_with(path, &LoadProgress::default())
 }
@@ -147,6 +148,10 @@ fn parse_owned(
     origin: Option<&Path>,
     progress: &LoadProgress,
 ) -> Result<Dataset, LoadError> {
+    let format = super::formats::detect(&bytes, origin);
+    if format != super::formats::Format::GeoJson {
+        return parse_imported(format, bytes, origin, progress);
+    }
     let mut warnings = Vec::new();
     let text_start = if bytes.starts_with(b"\xEF\xBB\xBF") {
         warnings.push(
@@ -181,6 +186,29 @@ fn parse_owned(
         "loaded {} features: parsed in {parsed_at:.2?}, indexed in {:.2?}",
         dataset.len(),
         started.elapsed() - parsed_at
+    );
+    Ok(dataset)
+}
+
+/// Reads a file in another format than GeoJSON: into a dataset format v1 document, which is
+/// then read as GeoJSON; messages name the file's own lines.
+fn parse_imported(
+    format: super::formats::Format,
+    bytes: Vec<u8>,
+    origin: Option<&Path>,
+    progress: &LoadProgress,
+) -> Result<Dataset, LoadError> {
+    let started = std::time::Instant::now();
+    let imported = super::formats::import(format, bytes, origin, progress)?;
+    let converted_at = started.elapsed();
+    let text = std::sync::Arc::new(imported.text);
+    let parsed = super::geojson::read(&text, origin, imported.warnings, progress)?;
+    let mut dataset = parsed.into_dataset(origin, std::sync::Arc::clone(&text), 0);
+    dataset.set_origin(format, imported.lines);
+    log::debug!(
+        "read {} features of {format}: converted in {converted_at:.2?}, loaded in {:.2?}",
+        dataset.len(),
+        started.elapsed() - converted_at
     );
     Ok(dataset)
 }

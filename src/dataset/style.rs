@@ -1,5 +1,6 @@
 //! simplestyle-spec 1.1.0 properties (`marker-color`, `stroke`, …) as typed values.
 
+use super::FeatureKind;
 use std::fmt;
 
 /// An sRGB colour from a `#RGB` or `#RRGGBB` string (the `#` is optional, per the spec).
@@ -86,6 +87,19 @@ pub struct SimpleStyle {
 
 /// The spec's default `marker-color` (#7e7e7e).
 pub const SPEC_MARKER_COLOR: Rgb = Rgb([0x7e, 0x7e, 0x7e]);
+
+/// The colour a feature of `kind` takes when the file gives none (on screen, in figures and
+/// in exported KML).
+pub fn kind_rgb(kind: FeatureKind) -> Rgb {
+    match kind {
+        FeatureKind::Base => Rgb([0x1f, 0x5f, 0xbf]),
+        FeatureKind::Target => Rgb([0xd0, 0x2b, 0x2b]),
+        FeatureKind::Event => Rgb([0x8e, 0x44, 0xad]),
+        FeatureKind::Place => Rgb([0x6b, 0x72, 0x80]),
+        FeatureKind::Route => Rgb([0xe0, 0x5a, 0x00]),
+        FeatureKind::Other => SPEC_MARKER_COLOR,
+    }
+}
 /// The spec's default `stroke` (#555555).
 pub const SPEC_STROKE: Rgb = Rgb([0x55, 0x55, 0x55]);
 /// The spec's default `fill` (#555555).

@@ -570,7 +570,8 @@ impl Point {
     }
 }
 
-const MONTHS: [&str; 12] = [
+/// The months' English names, January first.
+pub const MONTHS: [&str; 12] = [
     "January",
     "February",
     "March",

@@ -264,9 +264,10 @@ fn priority(feature: &FeatureRef<'_>, emphasis: Emphasis<'_>) -> u8 {
         match feature.kind {
             FeatureKind::Base => 2,
             FeatureKind::Target => 3,
-            FeatureKind::Place => 4,
-            FeatureKind::Other => 5,
-            FeatureKind::Route => 6,
+            FeatureKind::Event => 4,
+            FeatureKind::Place => 5,
+            FeatureKind::Other => 6,
+            FeatureKind::Route => 7,
         }
     }
 }
@@ -469,6 +470,16 @@ fn paint_marker(
             // A filled disc with a ring inside: a target.
             painter.circle(c, r, fill, outline);
             painter.circle_stroke(c, r * 0.45, Stroke::new(1.5, palette.marker_outline));
+        }
+        FeatureKind::Event => {
+            // A diamond: an event that is not a strike on a place.
+            let pts = vec![
+                c + vec2(0.0, -r * 1.15),
+                c + vec2(r * 1.15, 0.0),
+                c + vec2(0.0, r * 1.15),
+                c + vec2(-r * 1.15, 0.0),
+            ];
+            painter.add(Shape::convex_polygon(pts, fill, outline));
         }
         FeatureKind::Place => {
             let half = r * 0.8;

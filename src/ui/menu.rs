@@ -16,6 +16,14 @@ pub fn menu_bar_ui(ui: &mut Ui, settings: &Settings, actions: &mut Vec<Action>) 
                 actions.push(Action::ShowOpenDialog);
                 ui.close();
             }
+            if ui
+                .add(egui::Button::new("Export data…").shortcut_text("Ctrl+Shift+S"))
+                .on_hover_text("Write what is loaded as GeoJSON (every property and source), or as KML or KMZ for Google Earth")
+                .clicked()
+            {
+                actions.push(Action::ShowExportDialog);
+                ui.close();
+            }
             ui.separator();
             if ui.button("Quit").clicked() {
                 ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);

@@ -1,0 +1,440 @@
+//! What every CSV reader shares: text decoding, the delimiter, the header, the columns by
+//! name, and reading the rows on every core (the `csv` crate parses; the file is cut only
+//! between records).
+
+use std::path::Path;
+use std::sync::atomic::Ordering;
+
+use super::emit::{Emitted, Pos};
+use crate::dataset::open::{LoadProgress, invalid};
+use crate::dataset::time::{civil, day_start};
+use crate::dataset::{DAY_S, Diagnostic, LoadError, TextLocation};
+
+/// A CSV file ready to read: its text (decoded), delimiter and header.
+#[derive(Debug)]
+pub(crate) struct Table<'t> {
+    /// The text after the header line.
+    pub body: &'t str,
+    /// 1-based line the body starts at.
+    pub body_line: u32,
+    pub delimiter: u8,
+    /// The columns' names as written.
+    pub header: Vec<String>,
+    /// The names lower-cased and trimmed, to look columns up by.
+    pub keys: Vec<String>,
+}
+
+impl<'t> Table<'t> {
+    /// Reads the header of `text` (a byte-order mark already removed).
+    ///
+    /// # Errors
+    /// When there is no header line or it does not read as CSV.
+    pub fn new(text: &'t str, origin: Option<&Path>) -> Result<Self, LoadError> {
+        let first_end = header_end(text);
+        let first = text.get(..first_end).unwrap_or(text);
+        let delimiter = sniff(first);
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(delimiter)
+            .from_reader(first.as_bytes());
+        let header: Vec<String> = match reader.records().next() {
+            Some(Ok(record)) => record.iter().map(str::to_owned).collect(),
+            Some(Err(e)) => {
+                return Err(invalid(
+                    origin,
+                    Diagnostic::new(format!("the header line does not read as CSV: {e}"))
+                        .at(TextLocation { line: 1, column: 1 }),
+                ));
+            }
+            None => return Err(invalid(origin, Diagnostic::new("the file is empty"))),
+        };
+        let body = text.get(first_end..).unwrap_or("");
+        let body = body
+            .strip_prefix("\r\n")
+            .or(body.strip_prefix('\n'))
+            .unwrap_or(body);
+        let body_line = 1
+            + u32::try_from(memchr::memchr_iter(b'\n', first.as_bytes()).count()).unwrap_or(0)
+            + 1;
+        let keys = header
+            .iter()
+            .map(|h| h.trim().to_ascii_lowercase())
+            .collect();
+        Ok(Self {
+            body,
+            body_line,
+            delimiter,
+            header,
+            keys,
+        })
+    }
+
+    /// The index of the first column whose name (any case) is one of `names`.
+    pub fn column(&self, names: &[&str]) -> Option<usize> {
+        names
+            .iter()
+            .find_map(|name| self.keys.iter().position(|k| k == name))
+    }
+
+    /// Reads every row with `row` on every core, in file order.
+    ///
+    /// # Errors
+    /// Only [`LoadError::Cancelled`].
+    pub fn read_rows<R>(&self, progress: &LoadProgress, row: R) -> Result<Emitted, LoadError>
+    where
+        R: Fn(&csv::StringRecord, u32, &mut Emitted) + Sync,
+    {
+        progress.total.store(self.body.len(), Ordering::Relaxed);
+        let pieces = split(
+            self.body,
+            crate::parallel::threads_for(self.body.len(), 1 << 22),
+        );
+        let row = &row;
+        let read = |(text, first_line): (&str, u32)| -> Result<Emitted, LoadError> {
+            let mut out = Emitted::default();
+            let mut reader = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .delimiter(self.delimiter)
+                .from_reader(text.as_bytes());
+            let mut record = csv::StringRecord::new();
+            let mut done = 0;
+            // The csv crate counts records, not the line breaks inside quoted fields: lines
+            // are counted here from the records' byte offsets.
+            let (mut counted_to, mut line_at) = (0usize, first_line);
+            let mut line_of = |byte: usize| {
+                // A record's position may be the line break ending the record before (after
+                // a `\r`) or blank lines skipped: its first line is that of its first byte.
+                let mut byte = byte.min(text.len());
+                while let Some(b'\r' | b'\n') = text.as_bytes().get(byte) {
+                    byte += 1;
+                }
+                if byte > counted_to {
+                    let breaks = memchr::memchr_iter(b'\n', &text.as_bytes()[counted_to..byte]);
+                    line_at += u32::try_from(breaks.count()).unwrap_or(0);
+                    counted_to = byte;
+                }
+                line_at
+            };
+            loop {
+                match reader.read_record(&mut record) {
+                    Ok(false) => break,
+                    Ok(true) => {
+                        let at = record.position().map_or(0, csv::Position::byte);
+
+                        let line = line_of(usize::try_from(at).unwrap_or(0));
+                        if record.iter().all(|c| c.trim().is_empty()) {
+                            continue;
+                        }
+                        row(&record, line, &mut out);
+                    }
+                    Err(e) => {
+                        let at = e.position().map_or(0, csv::Position::byte);
+                        let line = line_of(usize::try_from(at).unwrap_or(0));
+                        out.warn(line, None, format!("the row does not read as CSV: {e}"));
+                    }
+                }
+                if out.lines.len() % 4096 == 0 {
+                    let at = usize::try_from(reader.position().byte()).unwrap_or(0);
+                    progress.done.fetch_add(at - done, Ordering::Relaxed);
+                    done = at;
+                    if progress.is_cancelled() {
+                        return Err(LoadError::Cancelled);
+                    }
+                }
+            }
+            Ok(out)
+        };
+        let pieces: Vec<(&str, u32)> = pieces
+            .into_iter()
+            .map(|(text, line)| (text, line + self.body_line - 1))
+            .collect();
+        let results: Vec<Result<Emitted, LoadError>> = if pieces.len() <= 1 {
+            pieces.into_iter().map(read).collect()
+        } else {
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = pieces
+                    .into_iter()
+                    .map(|piece| scope.spawn(move || read(piece)))
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| crate::parallel::joined(h.join()))
+                    .collect()
+            })
+        };
+        let mut all = Emitted::default();
+        for result in results {
+            all.append(result?);
+        }
+        Ok(all)
+    }
+}
+
+/// Where the header line ends: the first line break outside quotes.
+fn header_end(text: &str) -> usize {
+    let mut quoted = false;
+    for (i, b) in text.bytes().enumerate() {
+        match b {
+            b'"' => quoted = !quoted,
+            b'\n' | b'\r' if !quoted => return i,
+            _ => {}
+        }
+    }
+    text.len()
+}
+
+/// The delimiter of a header line: the most frequent of `,`, `;` and tab outside quotes
+/// (`,` when none occurs).
+pub(crate) fn sniff(line: &str) -> u8 {
+    let mut counts = [0usize; 3];
+    let mut quoted = false;
+    for b in line.bytes() {
+        match b {
+            b'"' => quoted = !quoted,
+            b',' if !quoted => counts[0] += 1,
+            b';' if !quoted => counts[1] += 1,
+            b'\t' if !quoted => counts[2] += 1,
+            _ => {}
+        }
+    }
+    let best = (0..3).max_by_key(|&i| (counts[i], 3 - i)).unwrap_or(0);
+    [b',', b';', b'\t'][best]
+}
+
+/// `body` cut into about `n` pieces at line breaks outside quotes (an even number of `"`
+/// before them: CSV escapes a quote by doubling it), each with its first line (1-based,
+/// counted in `body`).
+fn split(body: &str, n: usize) -> Vec<(&str, u32)> {
+    let bytes = body.as_bytes();
+    if n <= 1 || bytes.len() < 1 << 16 {
+        return vec![(body, 1)];
+    }
+    let step = bytes.len() / n;
+    let mut pieces = Vec::with_capacity(n);
+    let (mut start, mut line, mut quotes) = (0usize, 1u32, 0usize);
+    for k in 1..n {
+        let target = (k * step).max(start);
+        quotes += memchr::memchr_iter(b'"', &bytes[start..target]).count();
+        let mut at = target;
+        let mut cut = None;
+        while let Some(i) = memchr::memchr2(b'\n', b'"', &bytes[at..]) {
+            let i = at + i;
+            if bytes[i] == b'"' {
+                quotes += 1;
+            } else if quotes % 2 == 0 {
+                cut = Some(i + 1);
+                break;
+            }
+            at = i + 1;
+        }
+        let Some(cut) = cut else { break };
+        let piece = &body[start..cut];
+        pieces.push((piece, line));
+        line += u32::try_from(memchr::memchr_iter(b'\n', piece.as_bytes()).count()).unwrap_or(0);
+        // The quotes between the target and the cut were counted; those before the
+        // target in this piece too. Start the next count at the cut.
+        start = cut;
+    }
+    pieces.push((&body[start..], line));
+    pieces
+}
+
+/// Text decoded: UTF-8 (a byte-order mark dropped), else Windows-1252 (Latin-1's superset,
+/// which older ACLED exports are in), with a warning saying so.
+pub(crate) fn decode(bytes: Vec<u8>) -> (String, Option<Diagnostic>) {
+    let bytes = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(rest) => rest.to_vec(),
+        None => bytes,
+    };
+    match String::from_utf8(bytes) {
+        Ok(text) => (text, None),
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let (text, _, _) = encoding_rs::WINDOWS_1252.decode(e.as_bytes());
+            let location = TextLocation::of_offset(&text, at);
+            (
+                text.into_owned(),
+                Some(
+                    Diagnostic::new("the file is not UTF-8; it was read as Latin-1 (Windows-1252)")
+                        .at(location),
+                ),
+            )
+        }
+    }
+}
+
+/// A coordinate cell: a decimal number, with a decimal comma when the delimiter is `;`.
+pub(crate) fn number(cell: &str, delimiter: u8) -> Option<f64> {
+    let cell = cell.trim();
+    let parsed = if delimiter == b';' && cell.contains(',') && !cell.contains('.') {
+        cell.replace(',', ".").parse().ok()
+    } else {
+        cell.parse().ok()
+    };
+    parsed.filter(|v: &f64| v.is_finite())
+}
+
+/// The point of a row's latitude and longitude cells, or a warning's wording and column.
+pub(crate) fn point_of(
+    record: &csv::StringRecord,
+    lat: usize,
+    lon: usize,
+    table: &Table<'_>,
+) -> Result<Pos, (String, String)> {
+    let cell = |i: usize| record.get(i).unwrap_or("");
+    let name = |i: usize| table.header.get(i).cloned().unwrap_or_default();
+    let read = |i: usize| {
+        number(cell(i), table.delimiter).ok_or_else(|| {
+            let c = cell(i).trim();
+            let why = if c.is_empty() {
+                "is empty".to_owned()
+            } else {
+                format!("{c:?} is not a number")
+            };
+            (format!("no coordinates: the {} {why}", name(i)), name(i))
+        })
+    };
+    let (y, x) = (read(lat)?, read(lon)?);
+    Pos::checked(x, y, None).map_err(|why| (why, name(lat)))
+}
+
+/// A date as ACLED, UCDP and spreadsheets write it (`2016-08-16`, `2016-08-16 00:00:00.000`,
+/// `16 August 2016`, `16-Aug-2016`, `16/08/2016`): year, month, day.
+pub(crate) fn loose_date(text: &str) -> Option<(i64, u8, u8)> {
+    let text = text.trim();
+    let date = text.split([' ', 'T']).next().unwrap_or(text);
+    let ymd = |y: &str, m: &str, d: &str| -> Option<(i64, u8, u8)> {
+        let (y, m, d) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
+        day_start(y, m, d).map(|_| (y, m, d))
+    };
+    let parts: Vec<&str> = date.split(['-', '/', '.']).collect();
+    if let [y, m, d] = parts[..]
+        && y.len() == 4
+    {
+        return ymd(y, m, d);
+    }
+    if let [d, m, y] = parts[..]
+        && y.len() == 4
+    {
+        if let Some(m) = month(m) {
+            return ymd(y, &m.to_string(), d);
+        }
+        return ymd(y, m, d);
+    }
+    let words: Vec<&str> = text.split_whitespace().collect();
+    if let [d, m, y] = words[..] {
+        return ymd(y, &month(m)?.to_string(), d);
+    }
+    None
+}
+
+fn month(name: &str) -> Option<u8> {
+    if name.len() < 3 {
+        return None;
+    }
+    crate::dataset::time::MONTHS
+        .iter()
+        .position(|m| {
+            m.get(..name.len())
+                .is_some_and(|m| m.eq_ignore_ascii_case(name))
+        })
+        .and_then(|i| u8::try_from(i + 1).ok())
+}
+
+/// `yyyy-mm-dd`.
+pub(crate) fn day_text((y, m, d): (i64, u8, u8)) -> String {
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// The EDTF interval of the `days` days either side of a day.
+pub(crate) fn days_around((y, m, d): (i64, u8, u8), days: i64) -> Option<String> {
+    let at = day_start(y, m, d)?;
+    let from = civil(at - days * DAY_S);
+    let to = civil(at + days * DAY_S);
+    Some(format!("{}/{}", day_text(from), day_text(to)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn delimiters_are_sniffed_outside_quotes() {
+        assert_eq!(sniff("a,b,c"), b',');
+        assert_eq!(sniff("a;b;\"c,d,e,f\""), b';');
+        assert_eq!(sniff("a\tb\tc,d"), b'\t');
+        assert_eq!(sniff("single"), b',');
+    }
+
+    #[test]
+    fn dates_read_in_every_generation() {
+        for text in [
+            "2016-08-16",
+            "16 August 2016",
+            "16/08/2016",
+            "16-Aug-2016",
+            "2016-08-16 00:00:00.000",
+        ] {
+            assert_eq!(loose_date(text), Some((2016, 8, 16)), "{text}");
+        }
+        for bad in ["2016-02-30", "16 Augustus 2016", "yesterday", "16/08/16"] {
+            assert_eq!(loose_date(bad), None, "{bad}");
+        }
+        assert_eq!(
+            days_around((2016, 8, 30), 3).as_deref(),
+            Some("2016-08-27/2016-09-02")
+        );
+    }
+
+    #[test]
+    fn pieces_end_between_records() {
+        let row = "1,\"a\nb\",\"x\"\"y\"\n";
+        let body = row.repeat(20_000);
+        for n in [2, 3, 7] {
+            let pieces = split(&body, n);
+            assert_eq!(pieces.iter().map(|p| p.0).collect::<String>(), body);
+            for (piece, line) in &pieces {
+                assert!(piece.starts_with("1,\"a"), "{n}");
+                assert_eq!((line - 1) % 2, 0);
+            }
+        }
+    }
+
+    #[test]
+    fn decimal_commas_with_semicolons() {
+        assert_eq!(number("35,336", b';'), Some(35.336));
+        assert_eq!(number(" 40.1 ", b','), Some(40.1));
+        assert_eq!(number("35,336", b','), None);
+    }
+}
+
+#[cfg(test)]
+mod line_tests {
+    use super::*;
+
+    #[test]
+    fn rows_know_their_first_line() {
+        let text = "a,b\r\n1,\"x\ny\"\r\n2,z\r\n\r\n3,w\n";
+        let table = Table::new(text, None).map_err(|e| e.to_string());
+        let Ok(table) = table else {
+            panic!("{table:?}")
+        };
+        let lines = std::sync::Mutex::new(Vec::new());
+        let _ = table.read_rows(&LoadProgress::default(), |r, line, _| {
+            if let Ok(mut l) = lines.lock() {
+                l.push((r.get(0).unwrap_or("").to_owned(), line));
+            }
+        });
+        let lines = lines.into_inner().unwrap_or_default();
+        assert_eq!(
+            lines,
+            vec![
+                ("1".to_owned(), 2),
+                ("2".to_owned(), 4),
+                ("3".to_owned(), 6)
+            ]
+        );
+    }
+}

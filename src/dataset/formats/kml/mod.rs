@@ -1,0 +1,17 @@
+//! KML and KMZ, as Google Earth writes them: read ([`read`], [`unzip`]) and written
+//! ([`write`]).
+
+mod read;
+pub(crate) mod write;
+
+pub(crate) use read::{read, unzip};
+
+/// The `ExtendedData` entry under which Sortie's KML keeps a feature's id when it cannot be
+/// the Placemark's XML id.
+pub(crate) const ID_DATA: &str = "sortie:id";
+/// The `ExtendedData` entry under which Sortie's KML keeps a route's own vertices (its
+/// LineString is densified along the geodesic), as a GeoJSON geometry.
+pub(crate) const GEOMETRY_DATA: &str = "sortie:geometry";
+/// The Document's `ExtendedData` entry that marks KML written by Sortie: its description
+/// balloons and styles are then derived from the properties, which are read instead.
+pub(crate) const FORMAT_DATA: &str = "sortie_format";

@@ -1,0 +1,208 @@
+//! Any spreadsheet with coordinates: latitude and longitude columns found by their usual
+//! names, or a WKT column; name, date, kind, description and link columns used when there
+//! are; every column kept.
+
+use std::borrow::Cow;
+use std::path::Path;
+
+use super::csv::{Table, day_text, loose_date, point_of};
+use super::emit::{Draft, DraftSource, Emitted, Pos, Shape, Value, column_key};
+use crate::dataset::open::{LoadProgress, invalid};
+use crate::dataset::{DateExpr, Diagnostic, FeatureKind, LoadError, TextLocation};
+
+/// Names a latitude column goes by.
+pub const LATITUDE: [&str; 3] = ["lat", "latitude", "y"];
+/// Names a longitude column goes by.
+pub const LONGITUDE: [&str; 5] = ["lon", "lng", "long", "longitude", "x"];
+/// Names a WKT column goes by.
+pub const WKT: [&str; 4] = ["wkt", "geometry", "geom", "the_geom"];
+
+/// Reads a table with coordinates.
+///
+/// # Errors
+/// [`LoadError::Invalid`] naming the header line when no coordinate columns are found;
+/// [`LoadError::Cancelled`].
+pub(crate) fn read(
+    table: &Table<'_>,
+    origin: Option<&Path>,
+    progress: &LoadProgress,
+) -> Result<Emitted, LoadError> {
+    let where_ = match (table.column(&LATITUDE), table.column(&LONGITUDE)) {
+        (Some(lat), Some(lon)) => Where::LatLon(lat, lon),
+        _ => match table.column(&WKT) {
+            Some(wkt) => Where::Wkt(wkt),
+            None => {
+                return Err(invalid(
+                    origin,
+                    Diagnostic::new(format!(
+                        "no coordinate columns: the header has {}; Sortie looks for a \
+                         latitude ({}) and a longitude ({}) column, or a WKT column ({})",
+                        table
+                            .header
+                            .iter()
+                            .map(|h| format!("{h:?}"))
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                        LATITUDE.join(", "),
+                        LONGITUDE.join(", "),
+                        WKT.join(", "),
+                    ))
+                    .at(TextLocation { line: 1, column: 1 }),
+                ));
+            }
+        },
+    };
+    let id = table.column(&["id", "fid", "uid", "identifier"]);
+    let name = table.column(&["name", "title", "label"]);
+    let date = table.column(&["date", "when", "event_date", "datetime", "date_start"]);
+    let date_end = table.column(&["date_end", "end_date", "until"]);
+    let kind = table.column(&["kind", "type", "category"]);
+    let description = table.column(&["description", "notes", "note", "comment"]);
+    let links: Vec<usize> = (0..table.keys.len())
+        .filter(|&i| {
+            table.keys.get(i).is_some_and(|k| {
+                ["url", "link", "href", "source"]
+                    .iter()
+                    .any(|w| k.contains(w))
+            })
+        })
+        .collect();
+    // Columns that become Sortie's own properties under the same name are written once.
+    let own = |i: usize| {
+        let key = table.keys.get(i).map_or("", String::as_str);
+        Some(i) == name && key == "name"
+            || Some(i) == description && key == "description"
+            || (Some(i) == date && key == "date")
+            || (Some(i) == date_end && key == "date_end")
+            || (Some(i) == kind && key == "kind")
+            || (Some(i) == id && key == "id")
+    };
+    table.read_rows(progress, |record, line, out| {
+        let cell = |i: Option<usize>| i.and_then(|i| record.get(i)).map_or("", str::trim);
+        let geometry = match where_ {
+            Where::LatLon(lat, lon) => point_of(record, lat, lon, table).map(Shape::Point),
+            Where::Wkt(i) => wkt_shape(cell(Some(i))).map_err(|why| {
+                let column = table.header.get(i).cloned().unwrap_or_default();
+                (format!("no geometry: {why}"), column)
+            }),
+        };
+        let geometry = match geometry {
+            Ok(shape) => shape,
+            Err((why, column)) => {
+                out.warn(line, Some(&column), format!("row skipped: {why}"));
+                return;
+            }
+        };
+        let kind_text = cell(kind).to_ascii_lowercase();
+        let sources: Vec<DraftSource<'_>> = links
+            .iter()
+            .filter_map(|&i| {
+                let url = record.get(i)?.trim();
+                (url.starts_with("http://") || url.starts_with("https://")).then(|| DraftSource {
+                    id: Cow::Owned(format!(
+                        "{}-{}",
+                        table.header.get(i).map_or("link", String::as_str),
+                        line
+                    )),
+                    fields: vec![("url", Cow::Borrowed(url))],
+                })
+            })
+            .collect();
+        let draft = Draft {
+            id: match cell(id) {
+                "" => Cow::Owned(format!("row-{line}")),
+                id => Cow::Borrowed(id),
+            },
+            kind: FeatureKind::parse(&kind_text)
+                .map(FeatureKind::as_str)
+                .or((kind_text == "event").then_some("event")),
+            name: Some(cell(name))
+                .filter(|n| !n.is_empty())
+                .map(Cow::Borrowed),
+            description: Some(cell(description))
+                .filter(|n| !n.is_empty())
+                .map(Cow::Borrowed),
+            geometry: Some(geometry),
+            date: date_of(cell(date)),
+            date_end: date_of(cell(date_end)),
+            sources,
+            properties: table
+                .header
+                .iter()
+                .zip(record.iter())
+                .enumerate()
+                .filter(|&(i, _)| !own(i))
+                .map(|(_, (k, v))| (column_key(k, "column"), Value::of_cell(v)))
+                .collect(),
+            ..Draft::default()
+        };
+        out.push(&draft, line);
+    })
+}
+
+#[derive(Clone, Copy)]
+enum Where {
+    LatLon(usize, usize),
+    Wkt(usize),
+}
+
+/// A date cell as Sortie reads dates: as written when it reads (ISO 8601, EDTF), a
+/// spreadsheet's day (`16/08/2016`, `16 August 2016`) as ISO, else as written (the load then
+/// warns that it does not read, and keeps it).
+fn date_of(text: &str) -> Option<String> {
+    if text.is_empty() {
+        return None;
+    }
+    if DateExpr::parse(text).is_ok() {
+        return Some(text.to_owned());
+    }
+    Some(loose_date(text).map_or_else(|| text.to_owned(), day_text))
+}
+
+/// A WKT text as a shape.
+pub(crate) fn wkt_shape(text: &str) -> Result<Shape, String> {
+    let wkt: wkt::Wkt<f64> = text
+        .parse()
+        .map_err(|e| format!("{text:?} is not WKT ({e})"))?;
+    shape_of(&wkt)
+}
+
+fn shape_of(wkt: &wkt::Wkt<f64>) -> Result<Shape, String> {
+    fn pos(c: &wkt::types::Coord<f64>) -> Result<Pos, String> {
+        Pos::checked(c.x, c.y, c.z)
+    }
+    fn line(l: &wkt::types::LineString<f64>) -> Result<Vec<Pos>, String> {
+        l.coords().iter().map(pos).collect()
+    }
+    fn polygon(p: &wkt::types::Polygon<f64>) -> Result<Vec<Vec<Pos>>, String> {
+        p.rings().iter().map(line).collect()
+    }
+    use wkt::Wkt;
+    Ok(match wkt {
+        Wkt::Point(p) => Shape::Point(pos(p.coord().ok_or("the point is empty")?)?),
+        Wkt::LineString(l) => Shape::LineString(line(l)?),
+        Wkt::Polygon(p) => Shape::Polygon(polygon(p)?),
+        Wkt::MultiPoint(m) => Shape::MultiPoint(
+            m.points()
+                .iter()
+                .filter_map(|p| p.coord())
+                .map(pos)
+                .collect::<Result<_, _>>()?,
+        ),
+        Wkt::MultiLineString(m) => Shape::MultiLineString(
+            m.line_strings()
+                .iter()
+                .map(line)
+                .collect::<Result<_, _>>()?,
+        ),
+        Wkt::MultiPolygon(m) => {
+            Shape::MultiPolygon(m.polygons().iter().map(polygon).collect::<Result<_, _>>()?)
+        }
+        Wkt::GeometryCollection(g) => Shape::Collection(
+            g.geometries()
+                .iter()
+                .map(shape_of)
+                .collect::<Result<_, _>>()?,
+        ),
+    })
+}
