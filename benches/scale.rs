@@ -69,11 +69,7 @@ fn load(c: &mut Criterion) {
     group.bench_function("points_1000000", |b| {
         b.iter(|| load_path(&path).expect("loads").len());
     });
-    if std::process::Command::new("ogrinfo")
-        .arg("--version")
-        .output()
-        .is_ok()
-    {
+    if ogrinfo_installed() {
         group.bench_function("gdal_ogrinfo_points_1000000", |b| {
             b.iter(|| {
                 std::process::Command::new("ogrinfo")
@@ -85,6 +81,76 @@ fn load(c: &mut Criterion) {
     } else {
         eprintln!("ogrinfo not found: install gdal-bin to compare with GDAL");
     }
+    group.finish();
+}
+
+/// Whether GDAL's `ogrinfo` can be run.
+fn ogrinfo_installed() -> bool {
+    std::process::Command::new("ogrinfo")
+        .arg("--version")
+        .output()
+        .is_ok()
+}
+
+/// A file in another format, written once per run in the target folder by `write`.
+fn other_file(name: &str, write: impl FnOnce(&std::path::Path)) -> PathBuf {
+    let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
+    if !path.exists() {
+        write(&path);
+    }
+    path
+}
+
+/// Reading the formats investigators bring, and writing KML: an ACLED-shaped CSV of a
+/// million rows (beside GDAL's reading of it, when installed), 100,000 placemarks of KML,
+/// and the million-point file written as KML.
+fn formats(c: &mut Criterion) {
+    use sortie::dataset::formats::{ExportFormat, export, write_atomically};
+    let acled = other_file("synth-acled-1000000-1.csv", |path| {
+        let spec = SynthSpec { routes: 0, ..BIG };
+        write_atomically(path, |w| sortie::synth::write_acled_csv(spec, w))
+            .expect("write the ACLED file");
+    });
+    let kml = other_file("synth-100000-0-2.kml", |path| {
+        let d = load_path(&file(SMALL)).expect("loads");
+        export(&d, path, ExportFormat::Kml).expect("write the KML file");
+    });
+    for path in [&acled, &kml] {
+        let bytes = std::fs::metadata(path).map_or(0, |m| m.len());
+        eprintln!("formats: {} ({} MB)", path.display(), bytes / 1_000_000);
+    }
+    let mut group = c.benchmark_group("load");
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(40));
+    group.bench_function("acled_csv_1000000", |b| {
+        b.iter(|| load_path(&acled).expect("loads").len());
+    });
+    if ogrinfo_installed() {
+        group.bench_function("gdal_ogrinfo_acled_csv_1000000", |b| {
+            b.iter(|| {
+                std::process::Command::new("ogrinfo")
+                    .args(["-al", "-so", "-oo", "X_POSSIBLE_NAMES=longitude"])
+                    .args(["-oo", "Y_POSSIBLE_NAMES=latitude"])
+                    .arg(&acled)
+                    .output()
+            })
+        });
+    }
+    group.bench_function("kml_100000", |b| {
+        b.iter(|| load_path(&kml).expect("loads").len());
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group("convert");
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(60));
+    let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("convert-out.kml");
+    group.bench_function("geojson_to_kml/points_1000000", |b| {
+        let (d, _) = loaded(BIG);
+        b.iter(|| export(d, &out, ExportFormat::Kml).expect("writes"));
+    });
     group.finish();
 }
 
@@ -368,5 +434,5 @@ fn pick(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, load, open, frames, pick, timeline);
+criterion_group!(benches, load, open, frames, pick, timeline, formats);
 criterion_main!(benches);

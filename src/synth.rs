@@ -247,7 +247,6 @@ Military Forces of Russia (2000-),,8,Islamic State (Syria),,2,28,,760,Middle Eas
     Ok(())
 }
 
-
 /// The dataset for `spec` as a string.
 pub fn dataset_text(spec: SynthSpec) -> String {
     let mut bytes = Vec::new();

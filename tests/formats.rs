@@ -542,3 +542,26 @@ fn the_format_is_told_by_content_not_name() {
     .unwrap();
     assert_eq!(load_path(&path).unwrap().format(), Format::GeoJson);
 }
+
+#[test]
+fn a_tables_sources_list_what_rests_on_them_from_any_thread() {
+    let d = load("acled_current.csv");
+    let here = d.source_uses().to_vec();
+    let reuters = here
+        .iter()
+        .find(|u| u.source.publisher.as_deref() == Some("Reuters"))
+        .expect("Reuters is in the registry");
+    // SYR1001 cites Reuters; SYR1004, which also does, was skipped.
+    assert_eq!(reuters.features, vec![d.index_of("SYR1001").unwrap()]);
+    // The window reads them on another thread, from the features' texts.
+    let read = std::sync::atomic::AtomicUsize::new(0);
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let there = d.feature_texts().source_uses(&read, &stop).unwrap();
+    assert_eq!(here, there);
+    // Every row reads again in full, as the details panel does, with its own line.
+    let lines: Vec<usize> = d
+        .full_features()
+        .filter_map(|f| f.location.map(|l| l.line))
+        .collect();
+    assert_eq!(lines, vec![2, 3, 4, 7]);
+}

@@ -75,6 +75,7 @@ impl Built {
             collection: self.collection,
             format: super::formats::Format::GeoJson,
             origin_lines: None,
+            rows: None,
         };
         if dataset.part.cited.is_empty() {
             // No claim cites another feature's source: nothing will look one up.
@@ -131,6 +132,32 @@ pub(crate) struct Record<'a> {
     pub cited_elsewhere: Vec<Cow<'a, str>>,
     /// When it may have happened.
     pub when: Option<When>,
+}
+
+impl Record<'_> {
+    /// The record with every string its own, and `own` for its text: for a feature read from
+    /// a text the dataset does not keep (a table row's draft), whose own text is elsewhere.
+    pub fn detached(self, own: &str) -> Record<'_> {
+        let owned = |c: Option<Cow<'_, str>>| c.map(|c| Cow::Owned(c.into_owned()));
+        let all = |list: Vec<Cow<'_, str>>| {
+            list.into_iter()
+                .map(|c| Cow::Owned(c.into_owned()))
+                .collect()
+        };
+        Record {
+            own,
+            id: owned(self.id),
+            name: owned(self.name),
+            description: owned(self.description),
+            kind: self.kind,
+            look: self.look,
+            geometry: self.geometry,
+            route: self.route,
+            source_ids: all(self.source_ids),
+            cited_elsewhere: all(self.cited_elsewhere),
+            when: self.when,
+        }
+    }
 }
 
 impl Part {

@@ -7,7 +7,7 @@ mod build;
 mod diagnostic;
 mod evidence;
 pub mod formats;
-mod geojson;
+pub(crate) mod geojson;
 mod open;
 mod registry;
 mod search;
@@ -495,6 +495,9 @@ pub struct Dataset {
     /// For a file read in another format than GeoJSON: the line of the file each feature
     /// came from (the text is then the document it was read into).
     origin_lines: Option<std::sync::Arc<Vec<u32>>>,
+    /// For a table (ACLED, UCDP, a spreadsheet): how to read a row again in full (the text
+    /// is then the file's, and each feature's span its row).
+    rows: Option<std::sync::Arc<formats::rows::Rows>>,
 }
 
 impl Dataset {
@@ -526,18 +529,50 @@ impl Dataset {
     }
 
     /// The dataset as a dataset format v1 (GeoJSON) document: the file's text for GeoJSON,
-    /// the document it was read into for other formats.
-    pub fn geojson_text(&self) -> &str {
-        self.body()
+    /// the document it was read into for KML, every row written out for a table.
+    pub fn geojson_text(&self) -> std::borrow::Cow<'_, str> {
+        match &self.rows {
+            Some(rows) => std::borrow::Cow::Owned(
+                rows.document(
+                    self.part
+                        .cores
+                        .iter()
+                        .map(|core| (self.feature_text(core), self.row_line(core))),
+                ),
+            ),
+            None => std::borrow::Cow::Borrowed(self.body()),
+        }
     }
 
     /// Feature `index`'s GeoJSON text (the Feature object, or the bare geometry of a file
     /// that is one).
-    pub fn feature_json(&self, index: usize) -> Option<&str> {
-        self.part
-            .cores
-            .get(index)
-            .map(|core| self.feature_text(core))
+    pub fn feature_json(&self, index: usize) -> Option<std::borrow::Cow<'_, str>> {
+        let core = self.part.cores.get(index)?;
+        match &self.rows {
+            Some(rows) => rows
+                .feature_json(self.feature_text(core), self.row_line(core))
+                .map(std::borrow::Cow::Owned),
+            None => Some(std::borrow::Cow::Borrowed(self.feature_text(core))),
+        }
+    }
+
+    /// The first line of a table row's text.
+    fn row_line(&self, core: &store::Core) -> u32 {
+        let line = self
+            .location_of(usize::try_from(core.start).unwrap_or(0))
+            .line;
+        u32::try_from(line).unwrap_or(0)
+    }
+
+    /// Records that the dataset was read from a table in `format`, and how to read its rows
+    /// again.
+    pub(crate) fn set_rows(
+        &mut self,
+        format: formats::Format,
+        rows: std::sync::Arc<formats::rows::Rows>,
+    ) {
+        self.format = format;
+        self.rows = Some(rows);
     }
 
     /// Records that the dataset was read from a file in `format`, whose feature `i` came
@@ -614,7 +649,13 @@ impl Dataset {
     /// property. Takes microseconds; call it for the features shown, not for all.
     pub fn feature(&self, index: usize) -> Option<Feature> {
         let core = self.part.cores.get(index)?;
-        let mut feature = geojson::read_full(self.body(), core, index, self.collection)?;
+        let mut feature = match &self.rows {
+            Some(rows) => geojson::read_feature_json(
+                &rows.feature_json(self.feature_text(core), self.row_line(core))?,
+                index,
+            )?,
+            None => geojson::read_full(self.body(), core, index, self.collection)?,
+        };
         feature.location = Some(
             self.origin_location(index)
                 .unwrap_or_else(|| self.location_of(usize::try_from(core.start).unwrap_or(0))),
@@ -629,6 +670,9 @@ impl Dataset {
     pub fn location_in(&self, index: Option<usize>, path: &[Step<'_>]) -> Option<TextLocation> {
         if self.origin_lines.is_some() {
             return index.and_then(|i| self.origin_location(i));
+        }
+        if self.rows.is_some() {
+            return index.map(|i| self.feature_location(i));
         }
         let start = match index {
             Some(i) => usize::try_from(self.part.cores.get(i)?.start).ok()?,
@@ -650,7 +694,7 @@ impl Dataset {
     /// that are no source object are not in the registry) and its line and column. The file
     /// is read for them once.
     pub fn registry_location(&self, i: usize) -> Option<(usize, TextLocation)> {
-        if self.origin_lines.is_some() {
+        if self.origin_lines.is_some() || self.rows.is_some() {
             return None;
         }
         self.registry_locations
@@ -768,6 +812,7 @@ impl Dataset {
             cores: self.part.cores.clone(),
             collection: self.collection,
             registry: self.registry.clone(),
+            rows: self.rows.clone(),
         }
     }
 

@@ -148,9 +148,13 @@ fn parse_owned(
     origin: Option<&Path>,
     progress: &LoadProgress,
 ) -> Result<Dataset, LoadError> {
-    let format = super::formats::detect(&bytes, origin);
-    if format != super::formats::Format::GeoJson {
-        return parse_imported(format, bytes, origin, progress);
+    use super::formats::Format;
+    match super::formats::detect(&bytes, origin) {
+        Format::GeoJson => {}
+        format @ (Format::Kml | Format::Kmz) => {
+            return parse_imported(format, bytes, origin, progress);
+        }
+        format => return super::formats::rows::load(format, bytes, origin, progress),
     }
     let mut warnings = Vec::new();
     let text_start = if bytes.starts_with(b"\xEF\xBB\xBF") {

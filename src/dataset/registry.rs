@@ -55,6 +55,7 @@ pub struct FeatureTexts {
     pub(super) cores: Vec<super::store::Core>,
     pub(super) collection: bool,
     pub(super) registry: Vec<Source>,
+    pub(super) rows: Option<std::sync::Arc<super::formats::rows::Rows>>,
 }
 
 impl Features for FeatureTexts {
@@ -63,7 +64,15 @@ impl Features for FeatureTexts {
     }
     fn read(&self, index: usize) -> Option<Feature> {
         let body = self.text.get(self.text_start..)?;
-        super::geojson::read_full(body, self.cores.get(index)?, index, self.collection)
+        let core = self.cores.get(index)?;
+        if let Some(rows) = &self.rows {
+            // The row's line only names a row without an id (`row-<line>`); sources and
+            // claims, all that is read here, do not depend on it.
+            let start = usize::try_from(core.start).ok()?;
+            let own = body.get(start..start.checked_add(core.len as usize)?)?;
+            return super::geojson::read_feature_json(&rows.feature_json(own, 0)?, index);
+        }
+        super::geojson::read_full(body, core, index, self.collection)
     }
     fn registry(&self) -> &[Source] {
         &self.registry

@@ -4,13 +4,10 @@
 //! sources the row names, each of which is a record in the file's registry.
 
 use std::borrow::Cow;
-use std::collections::BTreeSet;
-use std::sync::Mutex;
 
-use super::csv::{Table, day_text, days_around, loose_date, point_of};
-use super::emit::{Draft, DraftClaim, DraftSource, Emitted, Value, column_key};
-use crate::dataset::LoadError;
-use crate::dataset::open::LoadProgress;
+use super::csv::{Header, day_text, days_around, loose_date, point_of};
+use super::emit::{Draft, DraftClaim, DraftSource, Emitted};
+use super::rows::RowReader;
 
 /// Which generation a header is of.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -52,7 +49,9 @@ impl Generation {
 /// Sub-event types that are strikes on a place (its kind is then `target`).
 const STRIKES: [&str; 2] = ["air/drone strike", "shelling/artillery/missile attack"];
 
-struct Columns {
+/// The columns an ACLED row is read by.
+#[derive(Debug)]
+pub(crate) struct Acled {
     id: Option<usize>,
     date: Option<usize>,
     time_precision: Option<usize>,
@@ -66,64 +65,56 @@ struct Columns {
     notes: Option<usize>,
 }
 
-/// Reads the rows of an ACLED table: the features, and the source registry.
-///
-/// # Errors
-/// Only [`LoadError::Cancelled`].
-pub(crate) fn read(
-    table: &Table<'_>,
-    progress: &LoadProgress,
-) -> Result<(Emitted, Vec<String>), LoadError> {
-    let (Some(lat), Some(lon)) = (table.column(&["latitude"]), table.column(&["longitude"])) else {
-        return Ok((Emitted::default(), Vec::new()));
-    };
-    let c = Columns {
-        id: table.column(&["event_id_cnty"]),
-        date: table.column(&["event_date"]),
-        time_precision: table.column(&["time_precision"]),
-        event_type: table.column(&["event_type"]),
-        sub_event_type: table.column(&["sub_event_type"]),
-        location: table.column(&["location"]),
-        lat,
-        lon,
-        geo_precision: table.column(&["geo_precision"]),
-        source: table.column(&["source"]),
-        notes: table.column(&["notes"]),
-    };
-    let publishers = Mutex::new(BTreeSet::<String>::new());
-    let emitted = table.read_rows(progress, |record, line, out| {
-        let mut seen = Vec::new();
-        row(table, &c, record, line, out, &mut seen);
-        if !seen.is_empty()
-            && let Ok(mut all) = publishers.lock()
-        {
-            all.extend(seen);
-        }
-    })?;
-    let registry = publishers
-        .into_inner()
-        .unwrap_or_default()
-        .into_iter()
-        .map(|name| {
-            let mut record = String::new();
-            DraftSource {
-                id: Cow::Borrowed(&name),
-                fields: vec![("publisher", Cow::Borrowed(&name))],
-            }
-            .write(&mut record);
-            record
+impl Acled {
+    /// The columns of `table`; `None` without latitude and longitude.
+    pub fn new(table: &Header) -> Option<Self> {
+        Some(Self {
+            id: table.column(&["event_id_cnty"]),
+            date: table.column(&["event_date"]),
+            time_precision: table.column(&["time_precision"]),
+            event_type: table.column(&["event_type"]),
+            sub_event_type: table.column(&["sub_event_type"]),
+            location: table.column(&["location"]),
+            lat: table.column(&["latitude"])?,
+            lon: table.column(&["longitude"])?,
+            geo_precision: table.column(&["geo_precision"]),
+            source: table.column(&["source"]),
+            notes: table.column(&["notes"]),
         })
-        .collect();
-    Ok((emitted, registry))
+    }
+}
+
+impl RowReader for Acled {
+    fn row(
+        &self,
+        table: &Header,
+        record: &csv::StringRecord,
+        line: u32,
+        lean: bool,
+        out: &mut Emitted,
+    ) {
+        row(table, self, record, line, lean, out);
+    }
+}
+
+/// A registry record for each publisher an ACLED file names.
+pub(crate) fn publisher_record(name: &str) -> String {
+    let mut record = String::new();
+    DraftSource {
+        id: Cow::Borrowed(name),
+        fields: vec![("publisher", Cow::Borrowed(name))],
+    }
+    .write(&mut record);
+    record
 }
 
 fn row(
-    table: &Table<'_>,
-    c: &Columns,
+    table: &Header,
+    c: &Acled,
     record: &csv::StringRecord,
     line: u32,
+    lean: bool,
     out: &mut Emitted,
-    publishers: &mut Vec<String>,
 ) {
     let cell = |i: Option<usize>| i.and_then(|i| record.get(i)).map_or("", str::trim);
     let column = |i: Option<usize>| {
@@ -186,18 +177,25 @@ fn row(
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .collect();
-    publishers.extend(sources.iter().map(|s| (*s).to_owned()));
+    for source in &sources {
+        if !out.registry_ids.contains(*source) {
+            out.registry_ids.insert((*source).to_owned());
+        }
+    }
     let notes = cell(c.notes);
     let claims = if notes.is_empty() && sources.is_empty() {
         Vec::new()
     } else {
         vec![DraftClaim {
-            text: Cow::Borrowed(if notes.is_empty() {
+            // A lean draft needs only the claim's citations (its text is read again when shown).
+            text: Cow::Borrowed(if lean {
+                "-"
+            } else if notes.is_empty() {
                 name.as_str()
             } else {
                 notes
             }),
-            by: (!sources.is_empty()).then(|| Cow::Owned(sources.join("; "))),
+            by: (!sources.is_empty()).then(|| Cow::Borrowed(cell(c.source))),
             status: "reported",
             date: None,
             sources: sources.iter().map(|s| Cow::Borrowed(*s)).collect(),
@@ -215,12 +213,7 @@ fn row(
         date,
         precision,
         claims,
-        properties: table
-            .header
-            .iter()
-            .zip(record.iter())
-            .map(|(k, v)| (column_key(k, "ACLED"), Value::of_cell(v)))
-            .collect(),
+        properties: table.properties(record, "ACLED", lean, |_| true),
         ..Draft::default()
     };
     out.push(&draft, line);

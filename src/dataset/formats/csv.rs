@@ -10,6 +10,76 @@ use crate::dataset::open::{LoadProgress, invalid};
 use crate::dataset::time::{civil, day_start};
 use crate::dataset::{DAY_S, Diagnostic, LoadError, TextLocation};
 
+/// A table's header: its columns and delimiter, all a row needs to be read (and read again,
+/// for the panel, long after the load).
+#[derive(Clone, Debug)]
+pub(crate) struct Header {
+    pub delimiter: u8,
+    /// The columns' names as written.
+    pub header: Vec<String>,
+    /// The names lower-cased and trimmed, to look columns up by.
+    pub keys: Vec<String>,
+}
+
+impl Header {
+    /// The cells of `record` as properties named by their columns (a name the dataset format
+    /// gives a meaning to tagged with `tag`), those `keep` keeps; none for a `lean` draft.
+    pub fn properties<'r>(
+        &'r self,
+        record: &'r csv::StringRecord,
+        tag: &str,
+        lean: bool,
+        keep: impl Fn(usize) -> bool,
+    ) -> Vec<(std::borrow::Cow<'r, str>, super::emit::Value<'r>)> {
+        if lean {
+            return Vec::new();
+        }
+        self.header
+            .iter()
+            .zip(record.iter())
+            .enumerate()
+            .filter(|&(i, _)| keep(i))
+            .map(|(_, (k, v))| {
+                (
+                    super::emit::column_key(k, tag),
+                    super::emit::Value::of_cell(v),
+                )
+            })
+            .collect()
+    }
+
+    /// The index of the first column whose name (any case) is one of `names`.
+    pub fn column(&self, names: &[&str]) -> Option<usize> {
+        names
+            .iter()
+            .find_map(|name| self.keys.iter().position(|k| k == name))
+    }
+
+    /// The one record `row` holds (a row's text, as the load found it).
+    pub fn record(&self, row: &str) -> Option<csv::StringRecord> {
+        csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(self.delimiter)
+            .from_reader(row.as_bytes())
+            .records()
+            .next()?
+            .ok()
+    }
+}
+
+/// What is told of the rows as they are read.
+pub(crate) trait RowSink {
+    /// A warning about the record at `line` (and `column`).
+    fn warn(&mut self, line: u32, column: Option<&str>, message: String);
+}
+
+impl RowSink for Emitted {
+    fn warn(&mut self, line: u32, column: Option<&str>, message: String) {
+        Emitted::warn(self, line, column, message);
+    }
+}
+
 /// A CSV file ready to read: its text (decoded), delimiter and header.
 #[derive(Debug)]
 pub(crate) struct Table<'t> {
@@ -17,11 +87,16 @@ pub(crate) struct Table<'t> {
     pub body: &'t str,
     /// 1-based line the body starts at.
     pub body_line: u32,
-    pub delimiter: u8,
-    /// The columns' names as written.
-    pub header: Vec<String>,
-    /// The names lower-cased and trimmed, to look columns up by.
-    pub keys: Vec<String>,
+    /// The columns and the delimiter.
+    pub head: Header,
+}
+
+impl std::ops::Deref for Table<'_> {
+    type Target = Header;
+
+    fn deref(&self) -> &Header {
+        &self.head
+    }
 }
 
 impl<'t> Table<'t> {
@@ -64,26 +139,29 @@ impl<'t> Table<'t> {
         Ok(Self {
             body,
             body_line,
-            delimiter,
-            header,
-            keys,
+            head: Header {
+                delimiter,
+                header,
+                keys,
+            },
         })
     }
 
-    /// The index of the first column whose name (any case) is one of `names`.
-    pub fn column(&self, names: &[&str]) -> Option<usize> {
-        names
-            .iter()
-            .find_map(|name| self.keys.iter().position(|k| k == name))
-    }
-
-    /// Reads every row with `row` on every core, in file order.
+    /// Reads every row on every core: the body is cut into pieces between records, each
+    /// piece read into its own sink (`sink(k)` for piece `k`), row by row with `row`
+    /// (given the record, its first line and its text). The sinks come back in file order.
     ///
     /// # Errors
     /// Only [`LoadError::Cancelled`].
-    pub fn read_rows<R>(&self, progress: &LoadProgress, row: R) -> Result<Emitted, LoadError>
+    pub fn read_rows<S, R>(
+        &self,
+        progress: &LoadProgress,
+        sink: impl Fn(usize) -> S + Sync,
+        row: R,
+    ) -> Result<Vec<S>, LoadError>
     where
-        R: Fn(&csv::StringRecord, u32, &mut Emitted) + Sync,
+        S: RowSink + Send,
+        R: Fn(&csv::StringRecord, u32, &'t str, &mut S) + Sync,
     {
         progress.total.store(self.body.len(), Ordering::Relaxed);
         let pieces = split(
@@ -91,8 +169,10 @@ impl<'t> Table<'t> {
             crate::parallel::threads_for(self.body.len(), 1 << 22),
         );
         let row = &row;
-        let read = |(text, first_line): (&str, u32)| -> Result<Emitted, LoadError> {
-            let mut out = Emitted::default();
+        let sink = &sink;
+        let read = |(k, (text, first_line)): (usize, (&'t str, u32))| -> Result<S, LoadError> {
+            let mut out = sink(k);
+            let mut rows = 0usize;
             let mut reader = csv::ReaderBuilder::new()
                 .has_headers(false)
                 .flexible(true)
@@ -122,12 +202,19 @@ impl<'t> Table<'t> {
                     Ok(false) => break,
                     Ok(true) => {
                         let at = record.position().map_or(0, csv::Position::byte);
-
-                        let line = line_of(usize::try_from(at).unwrap_or(0));
+                        // A record's position may be the line break ending the one before
+                        // (after a `\r`) or blank lines skipped: it starts after them.
+                        let mut at = usize::try_from(at).unwrap_or(0).min(text.len());
+                        while let Some(b'\r' | b'\n') = text.as_bytes().get(at) {
+                            at += 1;
+                        }
+                        let line = line_of(at);
                         if record.iter().all(|c| c.trim().is_empty()) {
                             continue;
                         }
-                        row(&record, line, &mut out);
+                        let end = usize::try_from(reader.position().byte()).unwrap_or(at);
+                        let own = text.get(at..end.max(at)).unwrap_or("");
+                        row(&record, line, own, &mut out);
                     }
                     Err(e) => {
                         let at = e.position().map_or(0, csv::Position::byte);
@@ -135,7 +222,8 @@ impl<'t> Table<'t> {
                         out.warn(line, None, format!("the row does not read as CSV: {e}"));
                     }
                 }
-                if out.lines.len() % 4096 == 0 {
+                rows += 1;
+                if rows.is_multiple_of(4096) {
                     let at = usize::try_from(reader.position().byte()).unwrap_or(0);
                     progress.done.fetch_add(at - done, Ordering::Relaxed);
                     done = at;
@@ -150,12 +238,13 @@ impl<'t> Table<'t> {
             .into_iter()
             .map(|(text, line)| (text, line + self.body_line - 1))
             .collect();
-        let results: Vec<Result<Emitted, LoadError>> = if pieces.len() <= 1 {
-            pieces.into_iter().map(read).collect()
+        let results: Vec<Result<S, LoadError>> = if pieces.len() <= 1 {
+            pieces.into_iter().enumerate().map(read).collect()
         } else {
             std::thread::scope(|scope| {
                 let handles: Vec<_> = pieces
                     .into_iter()
+                    .enumerate()
                     .map(|piece| scope.spawn(move || read(piece)))
                     .collect();
                 handles
@@ -164,11 +253,7 @@ impl<'t> Table<'t> {
                     .collect()
             })
         };
-        let mut all = Emitted::default();
-        for result in results {
-            all.append(result?);
-        }
-        Ok(all)
+        results.into_iter().collect()
     }
 }
 
@@ -241,21 +326,24 @@ fn split(body: &str, n: usize) -> Vec<(&str, u32)> {
     pieces
 }
 
-/// Text decoded: UTF-8 (a byte-order mark dropped), else Windows-1252 (Latin-1's superset,
-/// which older ACLED exports are in), with a warning saying so.
-pub(crate) fn decode(bytes: Vec<u8>) -> (String, Option<Diagnostic>) {
-    let bytes = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        Some(rest) => rest.to_vec(),
-        None => bytes,
+/// Text decoded, and where it starts after a byte-order mark: UTF-8 (kept as it is, not
+/// copied), else Windows-1252 (Latin-1's superset, which older ACLED exports are in), with a
+/// warning saying so.
+pub(crate) fn decode(bytes: Vec<u8>) -> (String, usize, Option<Diagnostic>) {
+    let start = if bytes.starts_with(b"\xEF\xBB\xBF") {
+        3
+    } else {
+        0
     };
     match String::from_utf8(bytes) {
-        Ok(text) => (text, None),
+        Ok(text) => (text, start, None),
         Err(e) => {
             let at = e.utf8_error().valid_up_to();
             let (text, _, _) = encoding_rs::WINDOWS_1252.decode(e.as_bytes());
             let location = TextLocation::of_offset(&text, at);
             (
                 text.into_owned(),
+                0,
                 Some(
                     Diagnostic::new("the file is not UTF-8; it was read as Latin-1 (Windows-1252)")
                         .at(location),
@@ -281,7 +369,7 @@ pub(crate) fn point_of(
     record: &csv::StringRecord,
     lat: usize,
     lon: usize,
-    table: &Table<'_>,
+    table: &Header,
 ) -> Result<Pos, (String, String)> {
     let cell = |i: usize| record.get(i).unwrap_or("");
     let name = |i: usize| table.header.get(i).cloned().unwrap_or_default();
@@ -421,13 +509,26 @@ mod line_tests {
         let Ok(table) = table else {
             panic!("{table:?}")
         };
-        let lines = std::sync::Mutex::new(Vec::new());
-        let _ = table.read_rows(&LoadProgress::default(), |r, line, _| {
-            if let Ok(mut l) = lines.lock() {
-                l.push((r.get(0).unwrap_or("").to_owned(), line));
-            }
-        });
-        let lines = lines.into_inner().unwrap_or_default();
+        let pieces = table.read_rows(
+            &LoadProgress::default(),
+            |_| Emitted::default(),
+            |r, line, own, out: &mut Emitted| {
+                assert!(own.starts_with(r.get(0).unwrap_or("?")), "{own:?}");
+                out.lines.push(line);
+                out.warnings.push(Diagnostic::new(r.get(0).unwrap_or("")));
+            },
+        );
+        let lines: Vec<(String, u32)> = pieces
+            .unwrap_or_default()
+            .into_iter()
+            .flat_map(|e| {
+                e.warnings
+                    .into_iter()
+                    .map(|w| w.message)
+                    .zip(e.lines)
+                    .collect::<Vec<_>>()
+            })
+            .collect();
         assert_eq!(
             lines,
             vec![

@@ -53,18 +53,19 @@ pub(crate) enum Value<'a> {
     Text(Cow<'a, str>),
     /// Any JSON value.
     Json(serde_json::Value),
+    /// A number, as written (a plain JSON number literal).
+    Number(&'a str),
 }
 
 impl<'a> Value<'a> {
     /// A cell or element text as a value: a number when the text is a JSON number written
     /// the plain way (so that the number's text is the cell's, byte for byte), else text.
     pub fn of_cell(text: &'a str) -> Self {
-        if is_plain_number(text)
-            && let Ok(n) = text.parse::<serde_json::Number>()
-        {
-            return Self::Json(serde_json::Value::Number(n));
+        if is_plain_number(text) {
+            Self::Number(text)
+        } else {
+            Self::Text(Cow::Borrowed(text))
         }
-        Self::Text(Cow::Borrowed(text))
     }
 }
 
@@ -180,12 +181,37 @@ pub(crate) struct Emitted {
     /// The 1-based line each feature came from in the file read.
     pub lines: Vec<u32>,
     pub warnings: Vec<Diagnostic>,
+    /// Ids of sources for the file's registry (ACLED's publishers), as met.
+    pub registry_ids: hashbrown::HashSet<String>,
+    /// Bytes of `text` before the first feature.
+    start: usize,
 }
 
 impl Emitted {
     /// How many features there are.
     pub fn len(&self) -> usize {
         self.lines.len()
+    }
+
+    /// Features to be written after `prefix` (the document's start, for the first piece).
+    pub fn after(prefix: &str) -> Self {
+        Self {
+            text: prefix.to_owned(),
+            start: prefix.len(),
+            ..Self::default()
+        }
+    }
+
+    /// Forgets the features and warnings (keeping what comes before them).
+    pub fn clear(&mut self) {
+        self.text.truncate(self.start);
+        self.lines.clear();
+        self.warnings.clear();
+    }
+
+    /// The features' text (after what comes before them).
+    pub fn feature_text(&self) -> &str {
+        self.text.get(self.start..).unwrap_or("")
     }
 
     /// Appends `draft`, read from `line`.
@@ -207,29 +233,24 @@ impl Emitted {
 
     /// Appends `other`'s features and warnings after this one's.
     pub fn append(&mut self, other: Self) {
+        self.warnings.extend(other.warnings);
+        self.registry_ids.extend(other.registry_ids);
         if other.lines.is_empty() {
-            self.warnings.extend(other.warnings);
             return;
         }
         if !self.lines.is_empty() {
             self.text.push_str(",\n");
         }
-        self.text.push_str(&other.text);
+        self.text
+            .push_str(other.text.get(other.start..).unwrap_or(""));
         self.lines.extend(other.lines);
-        self.warnings.extend(other.warnings);
     }
 }
 
-/// The whole document: a FeatureCollection with `name`, other top-level `members` (key,
-/// JSON text), the source `registry` (records written as JSON objects) and the features.
-pub(crate) fn document(
-    name: &str,
-    members: &[(String, String)],
-    registry: &[String],
-    features: &Emitted,
-) -> String {
-    let mut out = String::with_capacity(features.text.len() + 256 + registry.len() * 64);
-    out.push_str("{\"type\":\"FeatureCollection\"");
+/// The start of a document, up to its features: a FeatureCollection with `name` and the
+/// other top-level `members` (key, JSON text).
+pub(crate) fn document_start(name: &str, members: &[(String, String)]) -> String {
+    let mut out = String::from("{\"type\":\"FeatureCollection\"");
     if !members.iter().any(|(k, _)| k == "name") {
         out.push_str(",\"name\":");
         json_str(&mut out, name);
@@ -243,6 +264,16 @@ pub(crate) fn document(
         out.push(':');
         out.push_str(json);
     }
+    out.push_str(",\"features\":[\n");
+    out
+}
+
+/// The whole document: `features` (begun with [`document_start`]) closed, then the source
+/// `registry` (records written as JSON objects) after them, so that the features' text is
+/// not copied again.
+pub(crate) fn finish_document(mut features: Emitted, registry: &[String]) -> Emitted {
+    let out = &mut features.text;
+    out.push_str("\n]");
     if !registry.is_empty() {
         out.push_str(",\"sources\":[\n");
         for (i, record) in registry.iter().enumerate() {
@@ -253,10 +284,8 @@ pub(crate) fn document(
         }
         out.push_str("\n]");
     }
-    out.push_str(",\"features\":[\n");
-    out.push_str(&features.text);
-    out.push_str("\n]}\n");
-    out
+    out.push_str("}\n");
+    features
 }
 
 fn write_feature(out: &mut String, d: &Draft<'_>) {
@@ -360,6 +389,7 @@ fn write_value(out: &mut String, value: &Value<'_>) {
     match value {
         Value::Text(text) => json_str(out, text),
         Value::Json(json) => out.push_str(&json.to_string()),
+        Value::Number(literal) => out.push_str(literal),
     }
 }
 
@@ -427,6 +457,15 @@ fn pos(out: &mut String, p: &Pos) {
 /// Writes `text` as a JSON string.
 pub(crate) fn json_str(out: &mut String, text: &str) {
     out.push('"');
+    // Most text needs no escape: one pass without branches to tell.
+    let plain = !text.bytes().fold(false, |any, b| {
+        any | (b < 0x20) | (b == b'"') | (b == b'\\')
+    });
+    if plain {
+        out.push_str(text);
+        out.push('"');
+        return;
+    }
     let mut from = 0;
     for (i, b) in text.bytes().enumerate() {
         let escape = match b {
@@ -457,7 +496,7 @@ mod tests {
     #[test]
     fn plain_numbers_are_numbers_and_the_rest_text() {
         for n in ["0", "4", "-12", "35.336", "1471500000"] {
-            assert!(matches!(Value::of_cell(n), Value::Json(_)), "{n}");
+            assert!(matches!(Value::of_cell(n), Value::Number(_)), "{n}");
         }
         for t in [
             "007",

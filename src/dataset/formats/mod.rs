@@ -3,15 +3,18 @@
 //! KML, KMZ).
 //!
 //! A file is recognised from its content (first bytes, header line), its name only breaking
-//! ties. Each format is one module that turns the file into [`emit::Draft`]s; the drafts are
-//! written as a dataset format v1 document, which the GeoJSON reader reads like any file. So
-//! there is one model and one builder, an imported file saved as GeoJSON is that document,
-//! and every message still names the file's own line (kept per feature).
+//! ties. Each format is one module that turns the file into [`emit::Draft`]s of features,
+//! which the one GeoJSON feature reader reads into the one builder. A table's rows are read
+//! straight into the model, each feature's text its row, read again in full when shown
+//! (`rows.rs`); a KML file is written as a dataset format v1 document, which the GeoJSON
+//! reader reads like any file, each feature's line kept. Every message names the file's own
+//! line.
 
 pub(crate) mod acled;
 mod csv;
 pub(crate) mod emit;
 pub(crate) mod kml;
+pub(crate) mod rows;
 mod table;
 mod ucdp;
 mod write;
@@ -102,6 +105,23 @@ pub fn detect(bytes: &[u8], path: Option<&Path>) -> Format {
     }
 }
 
+/// The error for a file of which no feature could be read: the first of its problems, and
+/// how many there were.
+pub(crate) fn nothing_read(origin: Option<&Path>, warnings: &[Diagnostic]) -> LoadError {
+    let first = warnings.first().cloned().unwrap_or_default();
+    invalid(
+        origin,
+        Diagnostic {
+            message: format!(
+                "no feature could be read ({} problems; the first: {})",
+                warnings.len(),
+                first.message
+            ),
+            ..first
+        },
+    )
+}
+
 /// A file read into a dataset format v1 document.
 #[derive(Debug)]
 pub(crate) struct Imported {
@@ -113,7 +133,7 @@ pub(crate) struct Imported {
     pub warnings: Vec<Diagnostic>,
 }
 
-/// Reads `bytes` in `format` (not GeoJSON) into a document.
+/// Reads `bytes` in `format` (KML or KMZ) into a document.
 ///
 /// # Errors
 /// [`LoadError::Invalid`] when the file cannot be read in that format at all (no
@@ -129,7 +149,6 @@ pub(crate) fn import(
         || "imported".to_owned(),
         |s| s.to_string_lossy().into_owned(),
     );
-    let mut members = Vec::new();
     let (features, registry) = match format {
         Format::Kml | Format::Kmz => {
             let (features, document) = if format == Format::Kmz {
@@ -138,6 +157,7 @@ pub(crate) fn import(
                 kml::read(&bytes, origin, progress)?
             };
             let mut registry = Vec::new();
+            let mut members = Vec::new();
             for (key, value) in document {
                 let json = serde_json::from_str::<serde_json::Value>(&value);
                 match (key.as_str(), json) {
@@ -154,38 +174,24 @@ pub(crate) fn import(
                     _ => {}
                 }
             }
-            (features, registry)
+            let mut all = emit::Emitted::after(&emit::document_start(&name, &members));
+            all.append(features);
+            (all, registry)
         }
         Format::Acled(_) | Format::UcdpGed | Format::Table | Format::GeoJson => {
-            let (text, decoded) = csv::decode(bytes);
-            let table = csv::Table::new(&text, origin)?;
-            let (mut features, registry) = match format {
-                Format::Acled(_) => acled::read(&table, progress)?,
-                Format::UcdpGed => (ucdp::read(&table, progress)?, Vec::new()),
-                _ => (table::read(&table, origin, progress)?, Vec::new()),
-            };
-            if let Some(decoded) = decoded {
-                features.warnings.insert(0, decoded);
-            }
-            (features, registry)
+            // Tables are read straight into the model (`rows::load`), GeoJSON as it is.
+            return Err(invalid(
+                origin,
+                Diagnostic::new(format!("{format} is not read through a document")),
+            ));
         }
     };
     if features.len() == 0 && !features.warnings.is_empty() {
-        let first = features.warnings.first().cloned().unwrap_or_default();
-        return Err(invalid(
-            origin,
-            Diagnostic {
-                message: format!(
-                    "no feature could be read ({} problems; the first: {})",
-                    features.warnings.len(),
-                    first.message
-                ),
-                ..first
-            },
-        ));
+        return Err(nothing_read(origin, &features.warnings));
     }
+    let features = emit::finish_document(features, &registry);
     Ok(Imported {
-        text: emit::document(&name, &members, &registry, &features),
+        text: features.text,
         lines: features.lines,
         warnings: features.warnings,
     })

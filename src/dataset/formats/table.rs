@@ -5,9 +5,10 @@
 use std::borrow::Cow;
 use std::path::Path;
 
-use super::csv::{Table, day_text, loose_date, point_of};
-use super::emit::{Draft, DraftSource, Emitted, Pos, Shape, Value, column_key};
-use crate::dataset::open::{LoadProgress, invalid};
+use super::csv::{Header, day_text, loose_date, point_of};
+use super::emit::{Draft, DraftSource, Emitted, Pos, Shape};
+use super::rows::RowReader;
+use crate::dataset::open::invalid;
 use crate::dataset::{DateExpr, Diagnostic, FeatureKind, LoadError, TextLocation};
 
 /// Names a latitude column goes by.
@@ -17,67 +18,100 @@ pub const LONGITUDE: [&str; 5] = ["lon", "lng", "long", "longitude", "x"];
 /// Names a WKT column goes by.
 pub const WKT: [&str; 4] = ["wkt", "geometry", "geom", "the_geom"];
 
-/// Reads a table with coordinates.
-///
-/// # Errors
-/// [`LoadError::Invalid`] naming the header line when no coordinate columns are found;
-/// [`LoadError::Cancelled`].
-pub(crate) fn read(
-    table: &Table<'_>,
-    origin: Option<&Path>,
-    progress: &LoadProgress,
-) -> Result<Emitted, LoadError> {
-    let where_ = match (table.column(&LATITUDE), table.column(&LONGITUDE)) {
-        (Some(lat), Some(lon)) => Where::LatLon(lat, lon),
-        _ => match table.column(&WKT) {
-            Some(wkt) => Where::Wkt(wkt),
-            None => {
-                return Err(invalid(
-                    origin,
-                    Diagnostic::new(format!(
-                        "no coordinate columns: the header has {}; Sortie looks for a \
-                         latitude ({}) and a longitude ({}) column, or a WKT column ({})",
-                        table
-                            .header
+/// The columns a spreadsheet row is read by.
+#[derive(Debug)]
+pub(crate) struct Plain {
+    where_: Where,
+    id: Option<usize>,
+    name: Option<usize>,
+    date: Option<usize>,
+    date_end: Option<usize>,
+    kind: Option<usize>,
+    description: Option<usize>,
+    links: Vec<usize>,
+}
+
+impl Plain {
+    /// The columns of `table`.
+    ///
+    /// # Errors
+    /// [`LoadError::Invalid`] naming the header line when no coordinate columns are found.
+    pub fn new(table: &Header, origin: Option<&Path>) -> Result<Self, LoadError> {
+        let where_ = match (table.column(&LATITUDE), table.column(&LONGITUDE)) {
+            (Some(lat), Some(lon)) => Where::LatLon(lat, lon),
+            _ => match table.column(&WKT) {
+                Some(wkt) => Where::Wkt(wkt),
+                None => {
+                    return Err(invalid(
+                        origin,
+                        Diagnostic::new(format!(
+                            "no coordinate columns: the header has {}; Sortie looks for a \
+                             latitude ({}) and a longitude ({}) column, or a WKT column ({})",
+                            table
+                                .header
+                                .iter()
+                                .map(|h| format!("{h:?}"))
+                                .collect::<Vec<_>>()
+                                .join(", "),
+                            LATITUDE.join(", "),
+                            LONGITUDE.join(", "),
+                            WKT.join(", "),
+                        ))
+                        .at(TextLocation { line: 1, column: 1 }),
+                    ));
+                }
+            },
+        };
+        Ok(Self {
+            where_,
+            id: table.column(&["id", "fid", "uid", "identifier"]),
+            name: table.column(&["name", "title", "label"]),
+            date: table.column(&["date", "when", "event_date", "datetime", "date_start"]),
+            date_end: table.column(&["date_end", "end_date", "until"]),
+            kind: table.column(&["kind", "type", "category"]),
+            description: table.column(&["description", "notes", "note", "comment"]),
+            links: (0..table.keys.len())
+                .filter(|&i| {
+                    table.keys.get(i).is_some_and(|k| {
+                        ["url", "link", "href", "source"]
                             .iter()
-                            .map(|h| format!("{h:?}"))
-                            .collect::<Vec<_>>()
-                            .join(", "),
-                        LATITUDE.join(", "),
-                        LONGITUDE.join(", "),
-                        WKT.join(", "),
-                    ))
-                    .at(TextLocation { line: 1, column: 1 }),
-                ));
-            }
-        },
-    };
-    let id = table.column(&["id", "fid", "uid", "identifier"]);
-    let name = table.column(&["name", "title", "label"]);
-    let date = table.column(&["date", "when", "event_date", "datetime", "date_start"]);
-    let date_end = table.column(&["date_end", "end_date", "until"]);
-    let kind = table.column(&["kind", "type", "category"]);
-    let description = table.column(&["description", "notes", "note", "comment"]);
-    let links: Vec<usize> = (0..table.keys.len())
-        .filter(|&i| {
-            table.keys.get(i).is_some_and(|k| {
-                ["url", "link", "href", "source"]
-                    .iter()
-                    .any(|w| k.contains(w))
-            })
+                            .any(|w| k.contains(w))
+                    })
+                })
+                .collect(),
         })
-        .collect();
-    // Columns that become Sortie's own properties under the same name are written once.
-    let own = |i: usize| {
-        let key = table.keys.get(i).map_or("", String::as_str);
-        Some(i) == name && key == "name"
-            || Some(i) == description && key == "description"
-            || (Some(i) == date && key == "date")
-            || (Some(i) == date_end && key == "date_end")
-            || (Some(i) == kind && key == "kind")
-            || (Some(i) == id && key == "id")
-    };
-    table.read_rows(progress, |record, line, out| {
+    }
+}
+
+impl RowReader for Plain {
+    fn row(
+        &self,
+        table: &Header,
+        record: &csv::StringRecord,
+        line: u32,
+        lean: bool,
+        out: &mut Emitted,
+    ) {
+        let Plain {
+            where_,
+            id,
+            name,
+            date,
+            date_end,
+            kind,
+            description,
+            ref links,
+        } = *self;
+        // Columns that become Sortie's own properties under the same name are written once.
+        let own = |i: usize| {
+            let key = table.keys.get(i).map_or("", String::as_str);
+            Some(i) == name && key == "name"
+                || Some(i) == description && key == "description"
+                || (Some(i) == date && key == "date")
+                || (Some(i) == date_end && key == "date_end")
+                || (Some(i) == kind && key == "kind")
+                || (Some(i) == id && key == "id")
+        };
         let cell = |i: Option<usize>| i.and_then(|i| record.get(i)).map_or("", str::trim);
         let geometry = match where_ {
             Where::LatLon(lat, lon) => point_of(record, lat, lon, table).map(Shape::Point),
@@ -126,21 +160,14 @@ pub(crate) fn read(
             date: date_of(cell(date)),
             date_end: date_of(cell(date_end)),
             sources,
-            properties: table
-                .header
-                .iter()
-                .zip(record.iter())
-                .enumerate()
-                .filter(|&(i, _)| !own(i))
-                .map(|(_, (k, v))| (column_key(k, "column"), Value::of_cell(v)))
-                .collect(),
+            properties: table.properties(record, "column", lean, |i| !own(i)),
             ..Draft::default()
         };
         out.push(&draft, line);
-    })
+    }
 }
 
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug)]
 enum Where {
     LatLon(usize, usize),
     Wkt(usize),

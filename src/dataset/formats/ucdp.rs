@@ -4,10 +4,9 @@
 
 use std::borrow::Cow;
 
-use super::csv::{Table, day_text, loose_date, point_of};
-use super::emit::{Draft, DraftClaim, DraftSource, Emitted, Shape, Value, column_key};
-use crate::dataset::LoadError;
-use crate::dataset::open::LoadProgress;
+use super::csv::{Header, day_text, loose_date, point_of};
+use super::emit::{Draft, DraftClaim, DraftSource, Emitted, Shape};
+use super::rows::RowReader;
 
 /// Whether lower-cased header names are GED's.
 pub fn is_ged(keys: &[String]) -> bool {
@@ -15,35 +14,77 @@ pub fn is_ged(keys: &[String]) -> bool {
     has("relid") && has("date_prec") && has("where_prec") && has("latitude")
 }
 
-/// Reads the rows of a GED table.
-///
-/// # Errors
-/// Only [`LoadError::Cancelled`].
-pub(crate) fn read(table: &Table<'_>, progress: &LoadProgress) -> Result<Emitted, LoadError> {
-    let (Some(lat), Some(lon)) = (table.column(&["latitude"]), table.column(&["longitude"])) else {
-        return Ok(Emitted::default());
-    };
-    let col = |name: &str| table.column(&[name]);
-    let (id, start, end, where_prec) = (
-        col("id"),
-        col("date_start"),
-        col("date_end"),
-        col("where_prec"),
-    );
-    let (dyad, place, best, low, high) = (
-        col("dyad_name"),
-        col("where_coordinates"),
-        col("best"),
-        col("low"),
-        col("high"),
-    );
-    let (article, office, published, headline) = (
-        col("source_article"),
-        col("source_office"),
-        col("source_date"),
-        col("source_headline"),
-    );
-    table.read_rows(progress, |record, line, out| {
+/// The columns a GED row is read by.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Ged {
+    lat: usize,
+    lon: usize,
+    id: Option<usize>,
+    start: Option<usize>,
+    end: Option<usize>,
+    where_prec: Option<usize>,
+    dyad: Option<usize>,
+    place: Option<usize>,
+    best: Option<usize>,
+    low: Option<usize>,
+    high: Option<usize>,
+    article: Option<usize>,
+    office: Option<usize>,
+    published: Option<usize>,
+    headline: Option<usize>,
+}
+
+impl Ged {
+    /// The columns of `table`; `None` without latitude and longitude.
+    pub fn new(table: &Header) -> Option<Self> {
+        let col = |name: &str| table.column(&[name]);
+        Some(Self {
+            lat: col("latitude")?,
+            lon: col("longitude")?,
+            id: col("id"),
+            start: col("date_start"),
+            end: col("date_end"),
+            where_prec: col("where_prec"),
+            dyad: col("dyad_name"),
+            place: col("where_coordinates"),
+            best: col("best"),
+            low: col("low"),
+            high: col("high"),
+            article: col("source_article"),
+            office: col("source_office"),
+            published: col("source_date"),
+            headline: col("source_headline"),
+        })
+    }
+}
+
+impl RowReader for Ged {
+    #[allow(clippy::too_many_lines)]
+    fn row(
+        &self,
+        table: &Header,
+        record: &csv::StringRecord,
+        line: u32,
+        lean: bool,
+        out: &mut Emitted,
+    ) {
+        let Ged {
+            lat,
+            lon,
+            id,
+            start,
+            end,
+            where_prec,
+            dyad,
+            place,
+            best,
+            low,
+            high,
+            article,
+            office,
+            published,
+            headline,
+        } = *self;
         let cell = |i: Option<usize>| i.and_then(|i| record.get(i)).map_or("", str::trim);
         let name_of = |i: Option<usize>| {
             i.and_then(|i| table.header.get(i))
@@ -163,14 +204,9 @@ pub(crate) fn read(table: &Table<'_>, progress: &LoadProgress) -> Result<Emitted
             precision,
             claims,
             sources,
-            properties: table
-                .header
-                .iter()
-                .zip(record.iter())
-                .map(|(k, v)| (column_key(k, "GED"), Value::of_cell(v)))
-                .collect(),
+            properties: table.properties(record, "GED", lean, |_| true),
             ..Draft::default()
         };
         out.push(&draft, line);
-    })
+    }
 }

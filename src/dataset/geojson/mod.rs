@@ -365,6 +365,43 @@ pub(super) fn read_full(
     Some(parts.into_feature(reader.index, None))
 }
 
+/// Reads a table row's draft `json` (a lean Feature) into `part` as feature `index` of the
+/// part, its text `own` (the row, a slice of `text`, the dataset's text): quickly, else
+/// located, returning the located reading's warnings (a row whose draft is no feature is
+/// left out, with a warning saying why).
+pub(crate) fn push_row(
+    part: &mut Part,
+    text: &str,
+    own: &str,
+    json: &str,
+    index: usize,
+) -> Vec<Diagnostic> {
+    let mut pushed = false;
+    read_quickly(json, |parts, own_json| {
+        part.push_record(text, parts.take_record(own_json).detached(own));
+        pushed = true;
+    });
+    if pushed {
+        return Vec::new();
+    }
+    let mut reader = Reader::located(json);
+    reader.index = index;
+    match read_located(&mut reader, json) {
+        Ok(parts) => part.push_record(text, parts.into_record(json).detached(own)),
+        Err(diagnostic) => reader.warnings.push(*diagnostic),
+    }
+    reader.warnings
+}
+
+/// Reads one Feature's whole text (a table row's draft, read again in full).
+pub(crate) fn read_feature_json(json: &str, index: usize) -> Option<Feature> {
+    let mut reader = Reader::located(json);
+    reader.quiet = true;
+    reader.index = index;
+    let parts = read_located(&mut reader, json).ok()?;
+    Some(parts.into_feature(index, None))
+}
+
 /// One step of a path into a JSON value: a member, or an array element.
 #[derive(Clone, Copy, Debug)]
 pub enum Step<'a> {

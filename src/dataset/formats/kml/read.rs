@@ -104,7 +104,8 @@ pub(crate) fn read(
     origin: Option<&Path>,
     progress: &LoadProgress,
 ) -> Result<(Emitted, Vec<(String, String)>), LoadError> {
-    let (text, decoded) = super::super::csv::decode(bytes.to_vec());
+    let (mut text, start, decoded) = super::super::csv::decode(bytes.to_vec());
+    text.drain(..start);
     let line_starts: Vec<usize> = std::iter::once(0)
         .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
         .collect();

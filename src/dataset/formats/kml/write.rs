@@ -124,7 +124,7 @@ fn placemark(dataset: &Dataset, i: usize, s: &mut String) {
     let (Some(json), Some(feature)) = (dataset.feature_json(i), dataset.feature(i)) else {
         return;
     };
-    let object: Value = serde_json::from_str(json).unwrap_or(Value::Null);
+    let object: Value = serde_json::from_str(&json).unwrap_or(Value::Null);
     let (geometry, properties) = if object.get("type").and_then(Value::as_str) == Some("Feature") {
         (
             object.get("geometry").cloned().unwrap_or(Value::Null),
