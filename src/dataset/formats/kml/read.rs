@@ -23,8 +23,13 @@ use crate::dataset::{Diagnostic, LoadError, TextLocation};
 /// [`LoadError::Invalid`] when the archive is corrupt or holds no KML, saying where.
 pub(crate) fn unzip(bytes: &[u8], origin: Option<&Path>) -> Result<Vec<u8>, LoadError> {
     let bad = |message: String| invalid(origin, Diagnostic::new(message));
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
-        .map_err(|e| bad(format!("the KMZ archive is corrupt ({e})")))?;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| {
+        bad(format!(
+            "the KMZ archive is corrupt: its directory, which ends a zip file (here at byte \
+             {}), cannot be read ({e})",
+            bytes.len()
+        ))
+    })?;
     let names: Vec<String> = archive
         .file_names()
         .filter_map(Result::ok)
