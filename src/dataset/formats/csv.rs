@@ -55,16 +55,34 @@ impl Header {
             .find_map(|name| self.keys.iter().position(|k| k == name))
     }
 
-    /// The one record `row` holds (a row's text, as the load found it).
+    /// The one record `row` holds (a row's text, as the load found it). Each thread keeps
+    /// one reader for it: building a reader (its parser's tables) costs more than reading a
+    /// row, and every feature of a table is read again this way for `check`.
     pub fn record(&self, row: &str) -> Option<csv::StringRecord> {
-        csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .delimiter(self.delimiter)
-            .from_reader(row.as_bytes())
-            .records()
-            .next()?
-            .ok()
+        type Kept = Option<(u8, csv::Reader<std::io::Cursor<Vec<u8>>>)>;
+        thread_local! {
+            static READER: std::cell::RefCell<Kept> = const { std::cell::RefCell::new(None) };
+        }
+        READER.with(|kept| {
+            let mut kept = kept.try_borrow_mut().ok()?;
+            if kept.as_ref().is_none_or(|(d, _)| *d != self.delimiter) {
+                let reader = csv::ReaderBuilder::new()
+                    .has_headers(false)
+                    .flexible(true)
+                    .delimiter(self.delimiter)
+                    .from_reader(std::io::Cursor::new(Vec::new()));
+                *kept = Some((self.delimiter, reader));
+            }
+            let (_, reader) = kept.as_mut()?;
+            let input = reader.get_mut().get_mut();
+            input.clear();
+            input.extend_from_slice(row.as_bytes());
+            reader
+                .seek_raw(std::io::SeekFrom::Start(0), csv::Position::new())
+                .ok()?;
+            let mut record = csv::StringRecord::new();
+            reader.read_record(&mut record).ok()?.then_some(record)
+        })
     }
 }
 
