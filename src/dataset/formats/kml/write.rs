@@ -21,6 +21,9 @@ pub(crate) const REGISTRY_DATA: &str = "sortie:registry";
 /// The `ExtendedData` entry of the Document that keeps the file's other top-level members.
 pub(crate) const MEMBERS_DATA: &str = "sortie:members";
 
+/// Placemarks written per batch (on every core), bounding what waits in memory.
+const PLACEMARKS_PER_BATCH: usize = 1 << 16;
+
 /// How far apart the vertices of a route's drawn line are at most, in metres.
 const ROUTE_CHORD_M: f64 = 20_000.0;
 
@@ -65,17 +68,22 @@ pub(crate) fn write(dataset: &Dataset, out: &mut impl Write) -> io::Result<()> {
         if members.is_empty() {
             continue;
         }
-        s.clear();
-        let _ = writeln!(s, "<Folder>\n<name>{}</name>", kind.plural_label());
-        for i in members {
-            placemark(dataset, i, &mut s);
-            if s.len() > 1 << 20 {
-                out.write_all(s.as_bytes())?;
-                s.clear();
+        writeln!(out, "<Folder>\n<name>{}</name>", kind.plural_label())?;
+        // Placemarks are written on every core, a batch at a time (each feature is read in
+        // full), and the batch's pieces written out in order.
+        for batch in members.chunks(PLACEMARKS_PER_BATCH) {
+            let pieces = crate::parallel::map_ranges(batch.len(), 1024, |range| {
+                let mut s = String::new();
+                for &i in batch.get(range).unwrap_or(&[]) {
+                    placemark(dataset, i, &mut s);
+                }
+                vec![s]
+            });
+            for piece in pieces {
+                out.write_all(piece.as_bytes())?;
             }
         }
-        s.push_str("</Folder>\n");
-        out.write_all(s.as_bytes())?;
+        out.write_all(b"</Folder>\n")?;
     }
     out.write_all(b"</Document>\n</kml>\n")
 }
