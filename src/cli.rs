@@ -26,7 +26,8 @@ pub struct Cli {
     /// What to do; without one, the window opens.
     #[command(subcommand)]
     pub command: Option<Command>,
-    /// GeoJSON file to open in the window (default: the bundled Hamedan dataset).
+    /// File to open in the window: GeoJSON, an ACLED or UCDP export, a CSV with coordinates,
+    /// KML or KMZ (default: the bundled Hamedan dataset).
     pub file: Option<PathBuf>,
     /// Basemap for the window: offline (default), osm, none, or a raster .pmtiles file.
     /// Remembered for the next run.
@@ -37,14 +38,14 @@ pub struct Cli {
 /// A subcommand.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Validate a GeoJSON file and its evidence, and print a one-line summary and the
-    /// warnings.
+    /// Validate a dataset file (any format Sortie reads) and its evidence, and print a
+    /// one-line summary and the warnings.
     ///
     /// Exit status: 0 when the file loads (even with warnings), 1 when it is invalid (or,
     /// with --strict, when its evidence is wanting), 2 when it cannot be read or the usage
     /// is wrong.
     Check {
-        /// The GeoJSON file.
+        /// The file: GeoJSON, an ACLED or UCDP export, a CSV with coordinates, KML or KMZ.
         file: PathBuf,
         /// Print {"ok", "errors", "warnings"} as JSON; evidence findings carry
         /// "kind": "evidence".
@@ -92,7 +93,7 @@ pub enum Command {
     ///
     /// Exit status as for `check`.
     Info {
-        /// The GeoJSON file.
+        /// The file: GeoJSON, an ACLED or UCDP export, a CSV with coordinates, KML or KMZ.
         file: PathBuf,
         /// Print {"features": […], "routes": […]} as JSON.
         #[arg(long)]
@@ -240,7 +241,7 @@ pub fn synth(
                 "{}: {} points, {} routes, {bytes} bytes",
                 path.display(),
                 spec.points,
-                spec.routes
+                if acled { 0 } else { spec.routes }
             )?;
             Ok(EXIT_OK)
         }
@@ -291,9 +292,10 @@ pub fn convert(
             let bytes = std::fs::metadata(output).map_or(0, |m| m.len());
             writeln!(
                 out,
-                "{}: {} features from {} written as {format} ({bytes} bytes) in {:.2?}",
+                "{}: {} feature{} from {} written as {format} ({bytes} bytes) in {:.2?}",
                 output.display(),
                 dataset.len(),
+                if dataset.len() == 1 { "" } else { "s" },
                 dataset.format(),
                 started.elapsed()
             )?;

@@ -565,3 +565,146 @@ fn a_tables_sources_list_what_rests_on_them_from_any_thread() {
         .collect();
     assert_eq!(lines, vec![2, 3, 4, 7]);
 }
+
+fn write_file(dir: &tempfile::TempDir, name: &str, bytes: &[u8]) -> PathBuf {
+    let path = dir.path().join(name);
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+#[test]
+fn spreadsheets_as_people_make_them() {
+    let dir = tempfile::tempdir().unwrap();
+    // A quote never closed swallows the rows after it: said, with the lines.
+    let d = load_path(&write_file(
+        &dir,
+        "open.csv",
+        b"name,lat,lon,notes\na,35.1,48.1,\"never closed\nb,35.2,48.2,fine\nc,35.3,48.3,fine\n",
+    ))
+    .unwrap();
+    assert_eq!(d.len(), 1);
+    assert!(
+        d.warnings
+            .iter()
+            .any(|w| w.line == Some(2) && w.message.contains("2–4")),
+        "{:?}",
+        d.warnings
+    );
+    // Dates: month first when the day cannot be first, times of day kept, the cell as
+    // written kept beside Sortie's reading; a repeated column name and a cell past the
+    // header kept; a longitude out of range blamed on the longitude.
+    let d = load_path(&write_file(
+        &dir,
+        "dates.csv",
+        b"name,lat,lon,date,lat\nus,35.1,48.1,08/16/2016,1\neu,35.2,48.2,05/06/2016,2,extra\nt,35.3,48.3,2016-08-16 06:30,3\nbad,35.3,200,2016-08-16,4\n",
+    ))
+    .unwrap();
+    assert_eq!(d.len(), 3);
+    let us = d.feature(0).unwrap();
+    assert_eq!(written(&us).as_deref(), Some("2016-08-16"));
+    assert_eq!(
+        property(&us, "date (column)"),
+        Some(&serde_json::json!("08/16/2016"))
+    );
+    assert_eq!(property(&us, "lat (column 5)"), Some(&serde_json::json!(1)));
+    let eu = d.feature(1).unwrap();
+    assert_eq!(
+        written(&eu).as_deref(),
+        Some("2016-06-05"),
+        "day first when both fit"
+    );
+    assert_eq!(property(&eu, "column 6"), Some(&serde_json::json!("extra")));
+    let timed = d.feature(2).unwrap();
+    assert_eq!(written(&timed).as_deref(), Some("2016-08-16T06:30"));
+    let w = d.warnings.iter().find(|w| w.line == Some(5)).unwrap();
+    assert_eq!(w.property.as_deref(), Some("lon"), "{w}");
+    // Excel's "Unicode text": UTF-16 with a byte-order mark, tabs.
+    let mut utf16 = vec![0xFF, 0xFE];
+    for unit in "name\tlat\tlon\nHamadān\t35.2\t48.6\n".encode_utf16() {
+        utf16.extend(unit.to_le_bytes());
+    }
+    let d = load_path(&write_file(&dir, "unicode.txt", &utf16)).unwrap();
+    assert_eq!(d.feature(0).unwrap().name, "Hamadān");
+    assert!(d.warnings[0].message.contains("UTF-16"), "{:?}", d.warnings);
+}
+
+#[test]
+fn google_earth_tracks_and_what_is_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let kml = br#"<?xml version="1.0" encoding="UTF-8"?>
+<kml xmlns="http://www.opengis.net/kml/2.2" xmlns:gx="http://www.google.com/kml/ext/2.2">
+<Document>
+<NetworkLink><name>live</name><Link><href>https://example.org/x.kml</href></Link></NetworkLink>
+<Placemark id="flight"><name>Flight</name>
+<gx:Track><when>2016-08-16T06:00Z</when><when>2016-08-16T07:30Z</when>
+<gx:coord>48.6 35.2 9000</gx:coord><gx:coord>40.1 35.3 9000</gx:coord></gx:Track>
+</Placemark>
+<Placemark id="nowhere"><name>No position</name></Placemark>
+</Document>
+</kml>"#;
+    let d = load_path(&write_file(&dir, "ge.kml", kml)).unwrap();
+    assert_eq!(d.len(), 2);
+    let flight = by_id(&d, "flight");
+    assert!(
+        matches!(flight.geometry, Some(geo_types::Geometry::LineString(ref l)) if l.0.len() == 2)
+    );
+    let when = flight.when.expect("the track's times");
+    // From 06:00 to the end of the minute 07:30 (a minute covers its 60 seconds).
+    assert_eq!(when.end - when.start, 91 * 60);
+    let lines: Vec<Option<usize>> = d
+        .warnings
+        .iter()
+        .filter(|w| w.kind.is_none())
+        .map(|w| w.line)
+        .collect();
+    assert!(
+        lines.contains(&Some(4)),
+        "the NetworkLink: {:?}",
+        d.warnings
+    );
+    assert!(
+        lines.contains(&Some(9)),
+        "the placemark without geometry: {:?}",
+        d.warnings
+    );
+    // A workbook is not a KMZ: say what it is.
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    zip.start_file("xl/workbook.xml", zip::write::SimpleFileOptions::default())
+        .unwrap();
+    std::io::Write::write_all(&mut zip, b"<workbook/>").unwrap();
+    let bytes = zip.finish().unwrap().into_inner();
+    let e = load_path(&write_file(&dir, "book.xlsx", &bytes)).unwrap_err();
+    assert!(e.to_string().contains("save the sheet as CSV"), "{e}");
+}
+
+#[test]
+fn kml_keeps_the_types_of_properties() {
+    let dir = tempfile::tempdir().unwrap();
+    let geojson = br##"{"type":"FeatureCollection","features":[{"type":"Feature","id":"a",
+"geometry":{"type":"Point","coordinates":[48.6,35.2]},
+"properties":{"name":"A","s_true":"true","s_num":"42","s_arr":"[1]","n":3.0,"z":null,"stroke-width":3.0,"marker-color":"#00ff00"}},
+{"type":"Feature","geometry":{"type":"GeometryCollection","geometries":[
+ {"type":"Point","coordinates":[40.1,35.3]},{"type":"Point","coordinates":[40.2,35.4]}]},
+ "properties":{"note":"a form feed \f here"}}]}"##;
+    let original = load_path(&write_file(&dir, "types.geojson", geojson)).unwrap();
+    let kml = dir.path().join("types.kml");
+    export(&original, &kml, ExportFormat::Kml).unwrap();
+    assert!(
+        std::fs::read_to_string(&kml)
+            .unwrap()
+            .contains("<IconStyle><color>ff00ff00</color>")
+    );
+    let back = load_path(&kml).unwrap();
+    assert!(back.warnings.is_empty(), "{:?}", back.warnings);
+    let (a, b) = (by_id(&original, "a"), by_id(&back, "a"));
+    assert_eq!(a.other_properties, b.other_properties);
+    assert_eq!(a.style, b.style);
+    // A feature without an id comes back without one (named by its index), its
+    // GeometryCollection as it was, its control character kept (and out of the XML).
+    let (a, b) = (original.feature(1).unwrap(), back.feature(1).unwrap());
+    assert_eq!((a.id.as_str(), b.id.as_str()), ("#1", "#1"));
+    assert_eq!(a.name, b.name);
+    assert_eq!(a.geometry, b.geometry);
+    assert_eq!(a.other_properties, b.other_properties);
+    assert!(!std::fs::read_to_string(&kml).unwrap().contains('\u{c}'));
+}

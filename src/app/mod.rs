@@ -412,6 +412,11 @@ impl SortieApp {
     /// KML); the outcome is shown in the message bar when done.
     fn export(&mut self, path: PathBuf) {
         use crate::dataset::formats::{ExportFormat, export};
+        if self.export_job.is_some() {
+            self.message =
+                Some("An export is still being written; try again when it is done.".to_owned());
+            return;
+        }
         let (path, format) = match ExportFormat::of_path(&path) {
             Some(format) => (path, format),
             None => (path.with_extension("geojson"), ExportFormat::GeoJson),

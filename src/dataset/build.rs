@@ -69,9 +69,9 @@ impl Built {
             source_uses: std::sync::OnceLock::new(),
             registry_locations: std::sync::OnceLock::new(),
             summary: std::sync::OnceLock::new(),
-            lines: self
-                .lines
-                .map_or_else(std::sync::OnceLock::new, std::sync::OnceLock::from),
+            lines: self.lines.map_or_else(std::sync::OnceLock::new, |lines| {
+                std::sync::OnceLock::from(std::sync::Arc::new(lines))
+            }),
             collection: self.collection,
             format: super::formats::Format::GeoJson,
             origin_lines: None,

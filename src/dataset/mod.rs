@@ -487,7 +487,7 @@ pub struct Dataset {
     /// [`Self::summary`], computed on first use.
     summary: std::sync::OnceLock<String>,
     /// Byte offsets of line starts, built when a location is first asked for.
-    lines: std::sync::OnceLock<Vec<usize>>,
+    lines: std::sync::OnceLock<std::sync::Arc<Vec<usize>>>,
     /// Whether the file was a FeatureCollection (paths then start with `features[i]`).
     collection: bool,
     /// The format of the file read.
@@ -718,13 +718,18 @@ impl Dataset {
 
     /// Line and column of a byte offset in the text.
     pub(crate) fn location_of(&self, offset: usize) -> TextLocation {
-        let body = self.body();
-        let lines = self.lines.get_or_init(|| {
-            std::iter::once(0)
-                .chain(memchr::memchr_iter(b'\n', body.as_bytes()).map(|i| i + 1))
-                .collect()
-        });
-        TextLocation::with_lines(body, lines, offset)
+        TextLocation::with_lines(self.body(), self.line_starts(), offset)
+    }
+
+    /// Byte offsets of the text's line starts, built on first use.
+    fn line_starts(&self) -> &std::sync::Arc<Vec<usize>> {
+        self.lines.get_or_init(|| {
+            std::sync::Arc::new(
+                std::iter::once(0)
+                    .chain(memchr::memchr_iter(b'\n', self.body().as_bytes()).map(|i| i + 1))
+                    .collect(),
+            )
+        })
     }
 
     /// Line and column where feature `index` starts in the file.
@@ -812,7 +817,10 @@ impl Dataset {
             cores: self.part.cores.clone(),
             collection: self.collection,
             registry: self.registry.clone(),
-            rows: self.rows.clone(),
+            rows: self
+                .rows
+                .clone()
+                .map(|rows| (rows, std::sync::Arc::clone(self.line_starts()))),
         }
     }
 

@@ -55,7 +55,12 @@ pub struct FeatureTexts {
     pub(super) cores: Vec<super::store::Core>,
     pub(super) collection: bool,
     pub(super) registry: Vec<Source>,
-    pub(super) rows: Option<std::sync::Arc<super::formats::rows::Rows>>,
+    /// For a table: how to read a row again, and the text's line starts (a row's line
+    /// names it when it has no id, and its links' sources).
+    pub(super) rows: Option<(
+        std::sync::Arc<super::formats::rows::Rows>,
+        std::sync::Arc<Vec<usize>>,
+    )>,
 }
 
 impl Features for FeatureTexts {
@@ -65,12 +70,11 @@ impl Features for FeatureTexts {
     fn read(&self, index: usize) -> Option<Feature> {
         let body = self.text.get(self.text_start..)?;
         let core = self.cores.get(index)?;
-        if let Some(rows) = &self.rows {
-            // The row's line only names a row without an id (`row-<line>`); sources and
-            // claims, all that is read here, do not depend on it.
+        if let Some((rows, lines)) = &self.rows {
             let start = usize::try_from(core.start).ok()?;
             let own = body.get(start..start.checked_add(core.len as usize)?)?;
-            return super::geojson::read_feature_json(&rows.feature_json(own, 0)?, index);
+            let line = u32::try_from(lines.partition_point(|&s| s <= start)).ok()?;
+            return super::geojson::read_feature_json(&rows.feature_json(own, line)?, index);
         }
         super::geojson::read_full(body, core, index, self.collection)
     }

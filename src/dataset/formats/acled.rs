@@ -202,11 +202,11 @@ fn row(
         }]
     };
     let draft = Draft {
-        id: if id.is_empty() {
+        id: Some(if id.is_empty() {
             Cow::Owned(format!("row-{line}"))
         } else {
             Cow::Borrowed(id)
-        },
+        }),
         kind: Some(kind),
         name: Some(Cow::Borrowed(&name)),
         geometry: Some(super::emit::Shape::Point(pos)),

@@ -34,18 +34,21 @@ impl Header {
         if lean {
             return Vec::new();
         }
-        self.header
-            .iter()
-            .zip(record.iter())
-            .enumerate()
-            .filter(|&(i, _)| keep(i))
-            .map(|(_, (k, v))| {
-                (
-                    super::emit::column_key(k, tag),
-                    super::emit::Value::of_cell(v),
-                )
-            })
-            .collect()
+        let mut out: Vec<(std::borrow::Cow<'r, str>, super::emit::Value<'r>)> =
+            Vec::with_capacity(record.len());
+        for (i, cell) in record.iter().enumerate().filter(|&(i, _)| keep(i)) {
+            // A cell past the header's columns is kept as "column N"; a name the header
+            // repeats gets its column's number, so that no key is written twice.
+            let mut key = match self.header.get(i) {
+                Some(name) => super::emit::column_key(name, tag),
+                None => std::borrow::Cow::Owned(format!("column {}", i + 1)),
+            };
+            if out.iter().any(|(k, _)| *k == key) {
+                key = std::borrow::Cow::Owned(format!("{key} (column {})", i + 1));
+            }
+            out.push((key, super::emit::Value::of_cell(cell)));
+        }
+        out
     }
 
     /// The index of the first column whose name (any case) is one of `names`.
@@ -232,6 +235,22 @@ impl<'t> Table<'t> {
                         }
                         let end = usize::try_from(reader.position().byte()).unwrap_or(at);
                         let own = text.get(at..end.max(at)).unwrap_or("");
+                        // A quote opened and never closed runs to the end of the file: the
+                        // csv crate takes it all as one field; say so rather than lose rows.
+                        if end >= text.len()
+                            && memchr::memchr_iter(b'"', own.as_bytes()).count() % 2 == 1
+                        {
+                            let spans = memchr::memchr_iter(b'\n', own.trim_end().as_bytes());
+                            let last = line + u32::try_from(spans.count()).unwrap_or(0);
+                            out.warn(
+                                line,
+                                None,
+                                format!(
+                                    "a quote opened on this row is never closed: lines \
+                                     {line}–{last} were read as this one row"
+                                ),
+                            );
+                        }
                         row(&record, line, own, &mut out);
                     }
                     Err(e) => {
@@ -353,6 +372,24 @@ pub(crate) fn decode(bytes: Vec<u8>) -> (String, usize, Option<Diagnostic>) {
     } else {
         0
     };
+    for (bom, encoding) in [
+        (&b"\xFF\xFE"[..], encoding_rs::UTF_16LE),
+        (&b"\xFE\xFF"[..], encoding_rs::UTF_16BE),
+    ] {
+        if bytes.starts_with(bom) {
+            let (text, _, bad) = encoding.decode(&bytes);
+            let note = format!(
+                "the file is {}; it was read as such{}",
+                encoding.name(),
+                if bad {
+                    " (some bytes did not read and were replaced)"
+                } else {
+                    ""
+                }
+            );
+            return (text.into_owned(), 0, Some(Diagnostic::new(note)));
+        }
+    }
     match String::from_utf8(bytes) {
         Ok(text) => (text, start, None),
         Err(e) => {
@@ -403,7 +440,12 @@ pub(crate) fn point_of(
         })
     };
     let (y, x) = (read(lat)?, read(lon)?);
-    Pos::checked(x, y, None).map_err(|why| (why, name(lat)))
+    let blamed = if (-90.0..=90.0).contains(&y) {
+        lon
+    } else {
+        lat
+    };
+    Pos::checked(x, y, None).map_err(|why| (why, name(blamed)))
 }
 
 /// A date as ACLED, UCDP and spreadsheets write it (`2016-08-16`, `2016-08-16 00:00:00.000`,
@@ -427,13 +469,43 @@ pub(crate) fn loose_date(text: &str) -> Option<(i64, u8, u8)> {
         if let Some(m) = month(m) {
             return ymd(y, &m.to_string(), d);
         }
-        return ymd(y, m, d);
+        // Day first, as most of the world writes it; month first only when the first
+        // number cannot be a month's day order (`08/16/2016`).
+        return ymd(y, m, d).or_else(|| ymd(y, d, m));
     }
     let words: Vec<&str> = text.split_whitespace().collect();
     if let [d, m, y] = words[..] {
         return ymd(y, &month(m)?.to_string(), d);
     }
     None
+}
+
+/// A spreadsheet's date, with its time of day when it has one, as ISO 8601
+/// (`2016-08-16 06:30` → `2016-08-16T06:30`; `16.08.2016` → `2016-08-16`).
+pub(crate) fn loose_datetime(text: &str) -> Option<String> {
+    let text = text.trim();
+    let day = loose_date(text)?;
+    let time = text
+        .split_once(['T', ' '])
+        .map(|(_, t)| t.trim())
+        .filter(|t| is_time(t));
+    Some(match time {
+        Some(t) => format!("{}T{t}", day_text(day)),
+        None => day_text(day),
+    })
+}
+
+/// `hh:mm`, `hh:mm:ss` or `hh:mm:ss.fff`.
+fn is_time(t: &str) -> bool {
+    let (hms, frac) = t.split_once('.').unwrap_or((t, ""));
+    let parts: Vec<&str> = hms.split(':').collect();
+    let two = |p: &str, max: u8| p.len() == 2 && p.parse::<u8>().is_ok_and(|n| n <= max);
+    let fields = match parts[..] {
+        [h, m] => two(h, 23) && two(m, 59) && frac.is_empty(),
+        [h, m, s] => two(h, 23) && two(m, 59) && two(s, 60),
+        _ => false,
+    };
+    fields && frac.bytes().all(|b| b.is_ascii_digit())
 }
 
 fn month(name: &str) -> Option<u8> {
@@ -492,6 +564,17 @@ mod tests {
             days_around((2016, 8, 30), 3).as_deref(),
             Some("2016-08-27/2016-09-02")
         );
+        assert_eq!(loose_date("08/16/2016"), Some((2016, 8, 16)), "month first");
+        assert_eq!(loose_date("05/06/2016"), Some((2016, 6, 5)), "day first");
+        for (text, iso) in [
+            ("2016-08-16 06:30", "2016-08-16T06:30"),
+            ("16.08.2016 06:30:15", "2016-08-16T06:30:15"),
+            ("16/08/2016", "2016-08-16"),
+            ("2016-08-16 00:00:00.000", "2016-08-16T00:00:00.000"),
+            ("16 August 2016", "2016-08-16"),
+        ] {
+            assert_eq!(loose_datetime(text).as_deref(), Some(iso), "{text}");
+        }
     }
 
     #[test]

@@ -155,7 +155,8 @@ impl DraftSource<'_> {
 /// One feature to be.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Draft<'a> {
-    pub id: Cow<'a, str>,
+    /// `None` for a feature without an id (Sortie then names it `#<index>`).
+    pub id: Option<Cow<'a, str>>,
     pub kind: Option<&'static str>,
     pub name: Option<Cow<'a, str>>,
     pub description: Option<Cow<'a, str>>,
@@ -289,8 +290,11 @@ pub(crate) fn finish_document(mut features: Emitted, registry: &[String]) -> Emi
 }
 
 fn write_feature(out: &mut String, d: &Draft<'_>) {
-    out.push_str("{\"type\":\"Feature\",\"id\":");
-    json_str(out, &d.id);
+    out.push_str("{\"type\":\"Feature\"");
+    if let Some(id) = &d.id {
+        out.push_str(",\"id\":");
+        json_str(out, id);
+    }
     out.push_str(",\"geometry\":");
     match &d.geometry {
         Some(shape) => write_shape(out, shape),

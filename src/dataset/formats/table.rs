@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 use std::path::Path;
 
-use super::csv::{Header, day_text, loose_date, point_of};
+use super::csv::{Header, loose_datetime, point_of};
 use super::emit::{Draft, DraftSource, Emitted, Pos, Shape};
 use super::rows::RowReader;
 use crate::dataset::open::invalid;
@@ -47,12 +47,7 @@ impl Plain {
                         Diagnostic::new(format!(
                             "no coordinate columns: the header has {}; Sortie looks for a \
                              latitude ({}) and a longitude ({}) column, or a WKT column ({})",
-                            table
-                                .header
-                                .iter()
-                                .map(|h| format!("{h:?}"))
-                                .collect::<Vec<_>>()
-                                .join(", "),
+                            header_list(&table.header),
                             LATITUDE.join(", "),
                             LONGITUDE.join(", "),
                             WKT.join(", "),
@@ -103,16 +98,26 @@ impl RowReader for Plain {
             ref links,
         } = *self;
         // Columns that become Sortie's own properties under the same name are written once.
+        let cell = |i: Option<usize>| i.and_then(|i| record.get(i)).map_or("", str::trim);
+        let (date_read, date_end_read) = (date_of(cell(date)), date_of(cell(date_end)));
+        // Columns that become Sortie's own properties under the same name are written once
+        // (a date only when it is written as read: `16/08/2016` is kept as written too).
+        let as_written = |read: &Option<String>, i: Option<usize>| {
+            read.as_deref() == Some(cell(i)) || cell(i).is_empty()
+        };
+        let kind_text = cell(kind).to_ascii_lowercase();
+        let kind_read = FeatureKind::parse(&kind_text).map(FeatureKind::as_str);
         let own = |i: usize| {
             let key = table.keys.get(i).map_or("", String::as_str);
             Some(i) == name && key == "name"
                 || Some(i) == description && key == "description"
-                || (Some(i) == date && key == "date")
-                || (Some(i) == date_end && key == "date_end")
-                || (Some(i) == kind && key == "kind")
+                || (Some(i) == date && key == "date" && as_written(&date_read, date))
+                || (Some(i) == date_end
+                    && key == "date_end"
+                    && as_written(&date_end_read, date_end))
+                || (Some(i) == kind && key == "kind" && kind_read.is_some())
                 || (Some(i) == id && key == "id")
         };
-        let cell = |i: Option<usize>| i.and_then(|i| record.get(i)).map_or("", str::trim);
         let geometry = match where_ {
             Where::LatLon(lat, lon) => point_of(record, lat, lon, table).map(Shape::Point),
             Where::Wkt(i) => wkt_shape(cell(Some(i))).map_err(|why| {
@@ -127,7 +132,6 @@ impl RowReader for Plain {
                 return;
             }
         };
-        let kind_text = cell(kind).to_ascii_lowercase();
         let sources: Vec<DraftSource<'_>> = links
             .iter()
             .filter_map(|&i| {
@@ -143,13 +147,11 @@ impl RowReader for Plain {
             })
             .collect();
         let draft = Draft {
-            id: match cell(id) {
+            id: Some(match cell(id) {
                 "" => Cow::Owned(format!("row-{line}")),
                 id => Cow::Borrowed(id),
-            },
-            kind: FeatureKind::parse(&kind_text)
-                .map(FeatureKind::as_str)
-                .or((kind_text == "event").then_some("event")),
+            }),
+            kind: kind_read,
             name: Some(cell(name))
                 .filter(|n| !n.is_empty())
                 .map(Cow::Borrowed),
@@ -157,8 +159,8 @@ impl RowReader for Plain {
                 .filter(|n| !n.is_empty())
                 .map(Cow::Borrowed),
             geometry: Some(geometry),
-            date: date_of(cell(date)),
-            date_end: date_of(cell(date_end)),
+            date: date_read.clone(),
+            date_end: date_end_read.clone(),
             sources,
             properties: table.properties(record, "column", lean, |i| !own(i)),
             ..Draft::default()
@@ -173,9 +175,30 @@ enum Where {
     Wkt(usize),
 }
 
+/// The header's names for a message: the first 12, each clipped to 40 characters (a
+/// binary file's "header" is a kilobyte of noise).
+fn header_list(header: &[String]) -> String {
+    let mut names: Vec<String> = header
+        .iter()
+        .take(12)
+        .map(|h| {
+            let clipped: String = h.chars().take(40).collect();
+            if clipped.len() < h.len() {
+                format!("{clipped:?}…")
+            } else {
+                format!("{clipped:?}")
+            }
+        })
+        .collect();
+    if header.len() > 12 {
+        names.push(format!("and {} more", header.len() - 12));
+    }
+    names.join(", ")
+}
+
 /// A date cell as Sortie reads dates: as written when it reads (ISO 8601, EDTF), a
-/// spreadsheet's day (`16/08/2016`, `16 August 2016`) as ISO, else as written (the load then
-/// warns that it does not read, and keeps it).
+/// spreadsheet's day and time (`16/08/2016`, `16 August 2016`, `2016-08-16 06:30`) as ISO,
+/// else as written (the load then warns that it does not read, and keeps it).
 fn date_of(text: &str) -> Option<String> {
     if text.is_empty() {
         return None;
@@ -183,7 +206,7 @@ fn date_of(text: &str) -> Option<String> {
     if DateExpr::parse(text).is_ok() {
         return Some(text.to_owned());
     }
-    Some(loose_date(text).map_or_else(|| text.to_owned(), day_text))
+    Some(loose_datetime(text).unwrap_or_else(|| text.to_owned()))
 }
 
 /// A WKT text as a shape.

@@ -187,11 +187,11 @@ impl RowReader for Ged {
         };
         let place = cell(place);
         let draft = Draft {
-            id: Cow::Owned(if id.is_empty() {
+            id: Some(Cow::Owned(if id.is_empty() {
                 format!("row-{line}")
             } else {
                 format!("ged-{id}")
-            }),
+            })),
             kind: Some("event"),
             name: Some(Cow::Owned(match (place.is_empty(), dyad.is_empty()) {
                 (false, false) => format!("{place}: {dyad}"),

@@ -77,8 +77,9 @@ pub struct WriteError {
 pub fn export(dataset: &Dataset, path: &Path, format: ExportFormat) -> Result<(), WriteError> {
     write_atomically(path, |out| match format {
         ExportFormat::GeoJson => {
-            out.write_all(dataset.geojson_text().as_bytes())?;
-            if !dataset.geojson_text().ends_with('\n') {
+            let text = dataset.geojson_text();
+            out.write_all(text.as_bytes())?;
+            if !text.ends_with('\n') {
                 out.write_all(b"\n")?;
             }
             Ok(())
@@ -117,16 +118,20 @@ pub fn write_atomically(
     let name = path
         .file_name()
         .ok_or_else(|| fail(io::Error::new(io::ErrorKind::InvalidInput, "no file name")))?;
+    static WRITES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let temp = dir.join(format!(
-        ".{}.{}.sortie-partial",
+        ".{}.{}-{n}.sortie-partial",
         name.to_string_lossy(),
         std::process::id()
     ));
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&temp)
+        .map_err(fail)?;
+    // From here the temporary file is this call's own, removed on any failure.
     let result = (|| {
-        let file = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&temp)?;
         let mut out = BufWriter::with_capacity(1 << 20, file);
         write(&mut out)?;
         let file = out.into_inner().map_err(io::IntoInnerError::into_error)?;

@@ -12,6 +12,9 @@ pub(crate) const ID_DATA: &str = "sortie:id";
 /// The `ExtendedData` entry under which Sortie's KML keeps a route's own vertices (its
 /// LineString is densified along the geodesic), as a GeoJSON geometry.
 pub(crate) const GEOMETRY_DATA: &str = "sortie:geometry";
+/// The `ExtendedData` entry under which Sortie's KML keeps a feature's properties as one
+/// JSON object, their types exact (the other entries are text, for Google Earth to show).
+pub(crate) const PROPERTIES_DATA: &str = "sortie:properties";
 /// The Document's `ExtendedData` entry that marks KML written by Sortie: its description
 /// balloons and styles are then derived from the properties, which are read instead.
 pub(crate) const FORMAT_DATA: &str = "sortie_format";

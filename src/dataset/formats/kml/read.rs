@@ -13,7 +13,7 @@ use quick_xml::Reader;
 use quick_xml::events::Event;
 
 use super::super::emit::{Draft, DraftSource, Emitted, Pos, Shape, Value};
-use super::{FORMAT_DATA, GEOMETRY_DATA, ID_DATA};
+use super::{FORMAT_DATA, GEOMETRY_DATA, ID_DATA, PROPERTIES_DATA};
 use crate::dataset::open::{LoadProgress, invalid};
 use crate::dataset::{Diagnostic, LoadError, TextLocation};
 
@@ -43,7 +43,27 @@ pub(crate) fn unzip(bytes: &[u8], origin: Option<&Path>) -> Result<Vec<u8>, Load
                 .iter()
                 .find(|n| n.to_ascii_lowercase().ends_with(".kml"))
         })
-        .ok_or_else(|| bad("the KMZ archive holds no .kml file".to_owned()))?
+        .ok_or_else(|| {
+            let has = |ext: &str| names.iter().any(|n| n.to_ascii_lowercase().ends_with(ext));
+            let hint = if names.iter().any(|n| n.starts_with("xl/")) {
+                " It is an Excel workbook: save the sheet as CSV to open it in Sortie."
+            } else if has(".shp") {
+                " It holds a shapefile: convert it to GeoJSON (QGIS, ogr2ogr) to open it."
+            } else if names
+                .iter()
+                .any(|n| n.starts_with("word/") || n.starts_with("ppt/"))
+            {
+                " It is an Office document, not map data."
+            } else {
+                ""
+            };
+            let listed: Vec<&str> = names.iter().take(5).map(String::as_str).collect();
+            bad(format!(
+                "the zip archive holds no .kml file (it holds {}{}).{hint}",
+                listed.join(", "),
+                if names.len() > 5 { ", …" } else { "" }
+            ))
+        })?
         .clone();
     let mut entry = archive
         .by_name(&name)
@@ -93,6 +113,8 @@ struct Placemark {
     folder: String,
     data: Vec<(String, String)>,
     when: Option<String>,
+    /// A gx:Track's times, in order.
+    track_times: Vec<String>,
     begin: Option<String>,
     end: Option<String>,
     geometry: Option<Shape>,
@@ -133,6 +155,8 @@ pub(crate) fn read(
     let mut geometry: Vec<Building> = Vec::new();
     let mut data_name: Option<String> = None;
     let mut sortie_written = false;
+    // Elements Sortie does not read: (element, how many, the first's line).
+    let mut skipped: Vec<(String, usize, u32)> = Vec::new();
     let mut document: Vec<(String, String)> = Vec::new();
     let mut chars = String::new();
     let mut out = Emitted::default();
@@ -182,7 +206,17 @@ pub(crate) fn read(
                     "LineString" => geometry.push(Building::Line(Vec::new())),
                     "LinearRing" => geometry.push(Building::Ring(Vec::new())),
                     "Polygon" => geometry.push(Building::Polygon(Vec::new())),
-                    "MultiGeometry" => geometry.push(Building::Multi(Vec::new())),
+                    "MultiGeometry" | "MultiTrack" => geometry.push(Building::Multi(Vec::new())),
+                    // gx:Track: its gx:coord positions make a line, its times a span.
+                    "Track" => geometry.push(Building::Line(Vec::new())),
+                    "NetworkLink" | "GroundOverlay" | "ScreenOverlay" | "PhotoOverlay"
+                    | "Model" => {
+                        let line = line_of(at);
+                        match skipped.iter_mut().find(|(t, _, _)| *t == tag) {
+                            Some((_, n, _)) => *n += 1,
+                            None => skipped.push((tag.clone(), 1, line)),
+                        }
+                    }
                     _ => {}
                 }
                 path.push((tag, at));
@@ -276,6 +310,23 @@ pub(crate) fn read(
                             p.data.push((name, value));
                         }
                     }
+                    "coord" => match (
+                        geometry.last_mut(),
+                        positions(&value.split_whitespace().collect::<Vec<_>>().join(",")),
+                    ) {
+                        (Some(Building::Line(l)), Ok(list)) => l.extend(list),
+                        (_, Err(why)) => {
+                            if let Some(p) = placemark.as_mut() {
+                                p.error.get_or_insert(why);
+                            }
+                        }
+                        _ => {}
+                    },
+                    "when" if parent == "Track" => {
+                        if let Some(p) = placemark.as_mut() {
+                            p.track_times.push(value);
+                        }
+                    }
                     "coordinates" => {
                         let read = positions(&value);
                         match (geometry.last_mut(), read) {
@@ -289,9 +340,13 @@ pub(crate) fn read(
                             _ => {}
                         }
                     }
-                    "Point" | "LineString" | "LinearRing" | "Polygon" | "MultiGeometry" => {
+                    "Point" | "LineString" | "LinearRing" | "Polygon" | "MultiGeometry"
+                    | "Track" | "MultiTrack" => {
                         let shape = match geometry.pop() {
                             Some(Building::Point(Some(p))) => Some(Shape::Point(p)),
+                            Some(Building::Line(mut l)) if l.len() == 1 && tag == "Track" => {
+                                l.pop().map(Shape::Point)
+                            }
                             Some(Building::Line(l)) if l.len() >= 2 => Some(Shape::LineString(l)),
                             Some(Building::Ring(r)) => {
                                 if let Some(Building::Polygon(rings)) = geometry.last_mut() {
@@ -356,6 +411,18 @@ pub(crate) fn read(
     }
     for (k, p) in placemarks.into_iter().enumerate() {
         emit(p, k, &styles, &style_maps, sortie_written, &mut out);
+    }
+    for (tag, n, line) in skipped {
+        let what = if n == 1 {
+            format!("a {tag} was")
+        } else {
+            format!("{n} {tag}s were")
+        };
+        out.warn(
+            line,
+            Some(&tag),
+            format!("{what} not read: Sortie reads Placemarks (the first is on this line)"),
+        );
     }
     Ok((out, document))
 }
@@ -455,7 +522,7 @@ fn links(html: &str) -> Vec<(String, String)> {
         let Some(end) = rest[1..].find(quote) else {
             break;
         };
-        let url = rest[1..=end].trim().to_owned();
+        let url = rest[1..=end].trim().replace("&amp;", "&");
         rest = &rest[end + 1..];
         let text = rest
             .find('>')
@@ -481,22 +548,10 @@ fn emit(
     sortie_written: bool,
     out: &mut Emitted,
 ) {
-    if let Some(why) = &p.error {
-        out.warn(
-            p.line,
-            Some("coordinates"),
-            format!(
-                "placemark {} skipped: {why}",
-                p.name
-                    .as_deref()
-                    .map_or_else(|| format!("#{k}"), |n| format!("{n:?}"))
-            ),
-        );
-        if p.geometry.is_none() {
-            return;
-        }
-    }
-    let has = |key: &str| p.data.iter().any(|(k, _)| k == key);
+    let label = p
+        .name
+        .as_deref()
+        .map_or_else(|| format!("#{}", k + 1), |n| format!("{n:?}"));
     let exact = p
         .data
         .iter()
@@ -505,6 +560,33 @@ fn emit(
             serde_json::from_str::<serde_json::Value>(v).is_ok_and(|j| j.get("type").is_some())
         })
         .map(|(_, v)| Shape::Json(v.clone()));
+    let has_geometry = p.geometry.is_some() || exact.is_some();
+    match (&p.error, has_geometry) {
+        (Some(why), false) => {
+            out.warn(
+                p.line,
+                Some("coordinates"),
+                format!("placemark {label} skipped: {why}"),
+            );
+            return;
+        }
+        (Some(_), true) if exact.is_some() => {}
+        (Some(why), true) => out.warn(
+            p.line,
+            Some("coordinates"),
+            format!("placemark {label}: part of its geometry was left out: {why}"),
+        ),
+        (None, false) if !sortie_written => out.warn(
+            p.line,
+            None,
+            format!(
+                "placemark {label} has no geometry Sortie reads; it is listed without a position"
+            ),
+        ),
+        _ => {}
+    }
+    let has = |key: &str| p.data.iter().any(|(k, _)| k == key);
+
     let id =
         p.id.clone()
             .or_else(|| {
@@ -513,7 +595,7 @@ fn emit(
                     .find(|(k, _)| k == ID_DATA)
                     .map(|(_, v)| v.clone())
             })
-            .unwrap_or_else(|| format!("placemark-{}", k + 1));
+            .or_else(|| (!sortie_written).then(|| format!("placemark-{}", k + 1)));
     let style = p
         .style_url
         .as_deref()
@@ -551,7 +633,16 @@ fn emit(
             put("fill-opacity", Value::Json(serde_json::json!(round3(a))));
         }
     }
-    let date = match (&p.when, &p.begin, &p.end) {
+    let (begin, end) = match (
+        &p.begin,
+        &p.end,
+        p.track_times.first(),
+        p.track_times.last(),
+    ) {
+        (None, None, Some(first), Some(last)) => (Some(first.clone()), Some(last.clone())),
+        _ => (p.begin.clone(), p.end.clone()),
+    };
+    let date = match (&p.when, &begin, &end) {
         (Some(w), _, _) => Some(w.clone()),
         (None, Some(b), Some(e)) => Some(format!("{b}/{e}")),
         (None, Some(b), None) => Some(format!("{b}/..")),
@@ -565,7 +656,11 @@ fn emit(
             .into_iter()
             .enumerate()
             .map(|(i, (url, title))| DraftSource {
-                id: Cow::Owned(format!("{id}-link-{}", i + 1)),
+                id: Cow::Owned(format!(
+                    "{}-link-{}",
+                    id.as_deref().unwrap_or("placemark"),
+                    i + 1
+                )),
                 fields: if title.is_empty() || title == url {
                     vec![("url", Cow::Owned(url))]
                 } else {
@@ -574,12 +669,25 @@ fn emit(
             })
             .collect()
     };
-    let mut properties: Vec<(Cow<'_, str>, Value<'_>)> = p
+    let typed = p
         .data
         .iter()
-        .filter(|(k, _)| k != ID_DATA && k != GEOMETRY_DATA)
-        .map(|(k, v)| (Cow::Borrowed(k.as_str()), data_value(v)))
-        .collect();
+        .find(|(k, _)| k == PROPERTIES_DATA)
+        .and_then(|(_, v)| {
+            serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(v).ok()
+        });
+    let mut properties: Vec<(Cow<'_, str>, Value<'_>)> = match typed {
+        Some(map) => map
+            .into_iter()
+            .map(|(k, v)| (Cow::Owned(k), Value::Json(v)))
+            .collect(),
+        None => p
+            .data
+            .iter()
+            .filter(|(k, _)| k != ID_DATA && k != GEOMETRY_DATA && k != PROPERTIES_DATA)
+            .map(|(k, v)| (Cow::Borrowed(k.as_str()), data_value(v)))
+            .collect(),
+    };
     if !p.folder.is_empty() && !has("folder") && !sortie_written {
         properties.push((
             Cow::Borrowed("folder"),
@@ -587,11 +695,11 @@ fn emit(
         ));
     }
     let draft = Draft {
-        id: Cow::Owned(id),
+        id: id.map(Cow::Owned),
         name: p
             .name
             .as_deref()
-            .filter(|_| !has("name"))
+            .filter(|_| !has("name") && !sortie_written)
             .map(Cow::Borrowed),
         description: p
             .description

@@ -12,7 +12,7 @@ use geo_types::Point;
 use quick_xml::escape::escape;
 use serde_json::Value;
 
-use super::{FORMAT_DATA, GEOMETRY_DATA, ID_DATA};
+use super::{FORMAT_DATA, GEOMETRY_DATA, ID_DATA, PROPERTIES_DATA};
 use crate::dataset::{Dataset, FeatureKind, Source};
 use crate::geometry::geodesic::geodesic_track_with;
 
@@ -92,9 +92,27 @@ fn data(s: &mut String, name: &str, value: &str) {
     let _ = writeln!(
         s,
         "<Data name=\"{}\"><value>{}</value></Data>",
-        escape(name),
-        escape(value)
+        escape(&*xml_safe(name)),
+        escape(&*xml_safe(value))
     );
+}
+
+/// `text` without the control characters XML 1.0 forbids even escaped (all below U+0020
+/// but tab, line feed and carriage return): Google Earth refuses a file that has them. The
+/// exact text stays in the `sortie:properties` JSON, which escapes them.
+fn xml_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    if text
+        .chars()
+        .any(|c| c < ' ' && !matches!(c, '\t' | '\n' | '\r'))
+    {
+        std::borrow::Cow::Owned(
+            text.chars()
+                .filter(|&c| c >= ' ' || matches!(c, '\t' | '\n' | '\r'))
+                .collect(),
+        )
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
 }
 
 fn source_json(source: &Source) -> Value {
@@ -133,6 +151,12 @@ fn placemark(dataset: &Dataset, i: usize, s: &mut String) {
         return;
     };
     let object: Value = serde_json::from_str(&json).unwrap_or(Value::Null);
+    // The file's id: a feature without one is written without one (and read back so).
+    let file_id = match object.get("id") {
+        Some(Value::String(id)) => Some(id.clone()),
+        Some(Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    };
     let (geometry, properties) = if object.get("type").and_then(Value::as_str) == Some("Feature") {
         (
             object.get("geometry").cloned().unwrap_or(Value::Null),
@@ -141,16 +165,17 @@ fn placemark(dataset: &Dataset, i: usize, s: &mut String) {
     } else {
         (object, None)
     };
-    if is_xml_id(&feature.id) {
-        let _ = writeln!(s, "<Placemark id=\"{}\">", feature.id);
-    } else {
-        s.push_str("<Placemark>\n");
+    match file_id.as_deref() {
+        Some(id) if is_xml_id(id) => {
+            let _ = writeln!(s, "<Placemark id=\"{id}\">");
+        }
+        _ => s.push_str("<Placemark>\n"),
     }
-    let _ = writeln!(s, "<name>{}</name>", escape(feature.name.as_str()));
+    let _ = writeln!(s, "<name>{}</name>", escape(&*xml_safe(&feature.name)));
     let _ = writeln!(
         s,
         "<description><![CDATA[{}]]></description>",
-        balloon(dataset, &feature).replace("]]>", "]]]]><![CDATA[>")
+        xml_safe(&balloon(dataset, &feature)).replace("]]>", "]]]]><![CDATA[>")
     );
     if let Some(when) = feature.when {
         match (when.start_iso(), when.end_iso()) {
@@ -167,12 +192,19 @@ fn placemark(dataset: &Dataset, i: usize, s: &mut String) {
         }
     }
     let _ = writeln!(s, "<styleUrl>#kind-{}</styleUrl>", feature.kind.as_str());
+    inline_style(s, &feature.style);
     s.push_str("<ExtendedData>\n");
-    if !is_xml_id(&feature.id) {
-        data(s, ID_DATA, &feature.id);
+    if let Some(id) = file_id.as_deref().filter(|id| !is_xml_id(id)) {
+        data(s, ID_DATA, id);
     }
     let route = dataset.route(i).is_some() && geometry.get("type") == Some(&"LineString".into());
-    if route {
+    // KML has no GeometryCollection and reads Multi* back as MultiGeometry: the exact
+    // geometry is kept beside, as for a route, whose line is densified.
+    let simple = matches!(
+        geometry.get("type").and_then(Value::as_str),
+        Some("Point" | "LineString" | "Polygon")
+    );
+    if route || (!simple && !geometry.is_null()) {
         data(s, GEOMETRY_DATA, &geometry.to_string());
     }
     for (key, value) in properties.iter().flatten() {
@@ -180,6 +212,15 @@ fn placemark(dataset: &Dataset, i: usize, s: &mut String) {
             Value::String(text) => data(s, key, text),
             other => data(s, key, &other.to_string()),
         }
+    }
+    // Google Earth shows the entries above as text; this one keeps their JSON types
+    // (`"42"` and `42`, `3.0`) for reading the KML back.
+    if let Some(properties) = &properties {
+        data(
+            s,
+            PROPERTIES_DATA,
+            &Value::Object(properties.clone()).to_string(),
+        );
     }
     s.push_str("</ExtendedData>\n");
     if route {
@@ -199,6 +240,39 @@ fn placemark(dataset: &Dataset, i: usize, s: &mut String) {
         shape(s, &geometry);
     }
     s.push_str("</Placemark>\n");
+}
+
+/// The feature's own simplestyle colours, over its kind's shared style.
+fn inline_style(s: &mut String, style: &crate::dataset::SimpleStyle) {
+    let kml = |rgb: crate::dataset::Rgb, opacity: f64| {
+        let [r, g, b] = rgb.0;
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let a = (opacity.clamp(0.0, 1.0) * 255.0).round() as u8;
+        format!("{a:02x}{b:02x}{g:02x}{r:02x}")
+    };
+    if style.marker_color.is_none() && style.stroke.is_none() && style.fill.is_none() {
+        return;
+    }
+    s.push_str("<Style>");
+    if let Some(c) = style.marker_color {
+        let _ = write!(s, "<IconStyle><color>{}</color></IconStyle>", kml(c, 1.0));
+    }
+    if let Some(c) = style.stroke {
+        let _ = write!(
+            s,
+            "<LineStyle><color>{}</color><width>{}</width></LineStyle>",
+            kml(c, style.stroke_opacity),
+            style.stroke_width
+        );
+    }
+    if let Some(c) = style.fill {
+        let _ = write!(
+            s,
+            "<PolyStyle><color>{}</color></PolyStyle>",
+            kml(c, style.fill_opacity)
+        );
+    }
+    s.push_str("</Style>\n");
 }
 
 fn line_string(s: &mut String, points: &[Point<f64>]) {
@@ -354,7 +428,14 @@ fn balloon(dataset: &Dataset, feature: &crate::dataset::Feature) -> String {
                 label.push(escape(part.as_str()).into_owned());
             }
             let label = if label.is_empty() {
-                escape(source.id.as_deref().unwrap_or("source")).into_owned()
+                escape(
+                    source
+                        .url
+                        .as_deref()
+                        .or(source.id.as_deref())
+                        .unwrap_or("source"),
+                )
+                .into_owned()
             } else {
                 label.join(", ")
             };
