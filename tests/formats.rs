@@ -708,3 +708,35 @@ fn kml_keeps_the_types_of_properties() {
     assert_eq!(a.other_properties, b.other_properties);
     assert!(!std::fs::read_to_string(&kml).unwrap().contains('\u{c}'));
 }
+
+#[test]
+fn old_mac_line_endings_and_bare_quotes() {
+    let dir = tempfile::tempdir().unwrap();
+    // Excel's "CSV (Macintosh)": lines end with a carriage return alone.
+    let d = load_path(&write_file(
+        &dir,
+        "mac.csv",
+        b"name,lat,lon\rA,35.1,48.1\rB,35.2,48.2\rC,bad,48.3\r",
+    ))
+    .unwrap();
+    assert_eq!(d.len(), 2);
+    let lines: Vec<usize> = d
+        .full_features()
+        .filter_map(|f| f.location.map(|l| l.line))
+        .collect();
+    assert_eq!(lines, vec![2, 3]);
+    assert_eq!(d.feature(1).unwrap().id, "row-3");
+    assert_eq!(d.warnings.first().and_then(|w| w.line), Some(4));
+    // A quote inside an unquoted field (5" shells) in a file big enough to be read on
+    // several cores, with quoted line breaks after it: every row stays whole.
+    let mut text = String::from("name,lat,lon,notes\n");
+    text.push_str("a,35,48,5\" shells\n");
+    for i in 0..4000 {
+        text.push_str(&format!(
+            "r{i},35.{i},48,\"two\nlines, and more text to make it long\"\n"
+        ));
+    }
+    let d = load_path(&write_file(&dir, "quotes.csv", text.as_bytes())).unwrap();
+    assert_eq!(d.len(), 4001, "{:?}", d.warnings.first());
+    assert!(d.warnings.is_empty(), "{:?}", d.warnings.first());
+}

@@ -724,11 +724,14 @@ impl Dataset {
     /// Byte offsets of the text's line starts, built on first use.
     fn line_starts(&self) -> &std::sync::Arc<Vec<usize>> {
         self.lines.get_or_init(|| {
-            std::sync::Arc::new(
+            std::sync::Arc::new(if self.rows.is_some() {
+                // A table's lines may end with a `\r` alone, as its reader counts them.
+                formats::line_starts(self.body())
+            } else {
                 std::iter::once(0)
                     .chain(memchr::memchr_iter(b'\n', self.body().as_bytes()).map(|i| i + 1))
-                    .collect(),
-            )
+                    .collect()
+            })
         })
     }
 

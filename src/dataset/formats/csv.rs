@@ -149,10 +149,9 @@ impl<'t> Table<'t> {
         let body = body
             .strip_prefix("\r\n")
             .or(body.strip_prefix('\n'))
+            .or(body.strip_prefix('\r'))
             .unwrap_or(body);
-        let body_line = 1
-            + u32::try_from(memchr::memchr_iter(b'\n', first.as_bytes()).count()).unwrap_or(0)
-            + 1;
+        let body_line = 1 + u32::try_from(line_breaks(text, 0, first.len())).unwrap_or(0) + 1;
         let keys = header
             .iter()
             .map(|h| h.trim().to_ascii_lowercase())
@@ -188,6 +187,7 @@ impl<'t> Table<'t> {
         let pieces = split(
             self.body,
             crate::parallel::threads_for(self.body.len(), 1 << 22),
+            self.delimiter,
         );
         let row = &row;
         let sink = &sink;
@@ -212,8 +212,8 @@ impl<'t> Table<'t> {
                     byte += 1;
                 }
                 if byte > counted_to {
-                    let breaks = memchr::memchr_iter(b'\n', &text.as_bytes()[counted_to..byte]);
-                    line_at += u32::try_from(breaks.count()).unwrap_or(0);
+                    let breaks = line_breaks(text, counted_to, byte);
+                    line_at += u32::try_from(breaks).unwrap_or(0);
                     counted_to = byte;
                 }
                 line_at
@@ -240,8 +240,8 @@ impl<'t> Table<'t> {
                         if end >= text.len()
                             && memchr::memchr_iter(b'"', own.as_bytes()).count() % 2 == 1
                         {
-                            let spans = memchr::memchr_iter(b'\n', own.trim_end().as_bytes());
-                            let last = line + u32::try_from(spans.count()).unwrap_or(0);
+                            let spans = line_breaks(own, 0, own.trim_end().len());
+                            let last = line + u32::try_from(spans).unwrap_or(0);
                             out.warn(
                                 line,
                                 None,
@@ -294,6 +294,44 @@ impl<'t> Table<'t> {
     }
 }
 
+/// How many line breaks `text[from..to]` holds: `\n`, `\r\n`, or a `\r` alone (old Mac
+/// exports, Excel's "CSV (Macintosh)"), a `\r` judged by the byte after it in `text`.
+pub(crate) fn line_breaks(text: &str, from: usize, to: usize) -> usize {
+    let bytes = text.as_bytes();
+    let to = to.min(bytes.len());
+    let Some(slice) = bytes.get(from..to) else {
+        return 0;
+    };
+    memchr::memchr2_iter(b'\n', b'\r', slice)
+        .filter(|&i| slice.get(i) == Some(&b'\n') || bytes.get(from + i + 1) != Some(&b'\n'))
+        .count()
+}
+
+/// Byte offsets of `text`'s line starts (0 first), a line ending as [`line_breaks`] says.
+pub(crate) fn line_starts(text: &str) -> Vec<usize> {
+    let bytes = text.as_bytes();
+    std::iter::once(0)
+        .chain(
+            memchr::memchr2_iter(b'\n', b'\r', bytes)
+                .filter(|&i| bytes.get(i) == Some(&b'\n') || bytes.get(i + 1) != Some(&b'\n'))
+                .map(|i| i + 1),
+        )
+        .collect()
+}
+
+/// Whether a `"` stands inside an unquoted field (`5" shell`): the csv crate keeps it as
+/// text, but it would throw off the count of quotes the file is cut by.
+fn has_bare_quote(bytes: &[u8], delimiter: u8) -> bool {
+    let boundary = |b: Option<&u8>| match b {
+        None | Some(b'\n' | b'\r' | b'"') => true,
+        Some(&b) => b == delimiter,
+    };
+    memchr::memchr_iter(b'"', bytes).any(|i| {
+        let before = i.checked_sub(1).and_then(|j| bytes.get(j));
+        !(boundary(before) || boundary(bytes.get(i + 1)))
+    })
+}
+
 /// Where the header line ends: the first line break outside quotes.
 fn header_end(text: &str) -> usize {
     let mut quoted = false;
@@ -328,9 +366,9 @@ pub(crate) fn sniff(line: &str) -> u8 {
 /// `body` cut into about `n` pieces at line breaks outside quotes (an even number of `"`
 /// before them: CSV escapes a quote by doubling it), each with its first line (1-based,
 /// counted in `body`).
-fn split(body: &str, n: usize) -> Vec<(&str, u32)> {
+fn split(body: &str, n: usize, delimiter: u8) -> Vec<(&str, u32)> {
     let bytes = body.as_bytes();
-    if n <= 1 || bytes.len() < 1 << 16 {
+    if n <= 1 || bytes.len() < 1 << 16 || has_bare_quote(bytes, delimiter) {
         return vec![(body, 1)];
     }
     let step = bytes.len() / n;
@@ -354,7 +392,7 @@ fn split(body: &str, n: usize) -> Vec<(&str, u32)> {
         let Some(cut) = cut else { break };
         let piece = &body[start..cut];
         pieces.push((piece, line));
-        line += u32::try_from(memchr::memchr_iter(b'\n', piece.as_bytes()).count()).unwrap_or(0);
+        line += u32::try_from(line_breaks(body, start, cut)).unwrap_or(0);
         // The quotes between the target and the cut were counted; those before the
         // target in this piece too. Start the next count at the cut.
         start = cut;
@@ -394,8 +432,12 @@ pub(crate) fn decode(bytes: Vec<u8>) -> (String, usize, Option<Diagnostic>) {
         Ok(text) => (text, start, None),
         Err(e) => {
             let at = e.utf8_error().valid_up_to();
-            let (text, _, _) = encoding_rs::WINDOWS_1252.decode(e.as_bytes());
-            let location = TextLocation::of_offset(&text, at);
+            let bytes = e.as_bytes();
+            let body = bytes.get(start..).unwrap_or(bytes);
+            let text = encoding_rs::WINDOWS_1252
+                .decode_without_bom_handling(body)
+                .0;
+            let location = TextLocation::of_offset(&text, at.saturating_sub(start));
             (
                 text.into_owned(),
                 0,
@@ -582,13 +624,30 @@ mod tests {
         let row = "1,\"a\nb\",\"x\"\"y\"\n";
         let body = row.repeat(20_000);
         for n in [2, 3, 7] {
-            let pieces = split(&body, n);
+            let pieces = split(&body, n, b',');
             assert_eq!(pieces.iter().map(|p| p.0).collect::<String>(), body);
+            // A bare quote would throw the quote count off: such a file is not cut.
+            let bare = format!("0,5\" shell\n{body}");
+            assert_eq!(split(&bare, n, b',').len(), 1);
             for (piece, line) in &pieces {
                 assert!(piece.starts_with("1,\"a"), "{n}");
                 assert_eq!((line - 1) % 2, 0);
             }
         }
+    }
+
+    #[test]
+    fn line_breaks_of_every_platform() {
+        let text = "a\nb\r\nc\rd\r\n";
+        assert_eq!(line_breaks(text, 0, text.len()), 4);
+        assert_eq!(line_starts(text), vec![0, 2, 5, 7, 10]);
+        // A `\r\n` cut between its bytes counts once, in the piece that ends with `\n`.
+        assert_eq!(
+            line_breaks(text, 0, 4) + line_breaks(text, 4, text.len()),
+            4
+        );
+        assert!(has_bare_quote(b"a,5\" shell,b", b','));
+        assert!(!has_bare_quote(b"a,\"x \"\"y\"\" z\",b\n\"c\"", b','));
     }
 
     #[test]

@@ -25,6 +25,7 @@ use std::path::Path;
 use super::open::{LoadProgress, invalid};
 use super::{Diagnostic, LoadError};
 pub use acled::Generation;
+pub(crate) use csv::line_starts;
 pub use write::{ExportFormat, export, write_atomically};
 
 /// A file format Sortie reads.
