@@ -6,7 +6,7 @@
 use std::borrow::Cow;
 
 use super::csv::{Header, day_text, days_around, loose_date, point_of};
-use super::emit::{Draft, DraftClaim, DraftSource, Emitted};
+use super::emit::{Draft, DraftClaim, DraftSink, DraftSource};
 use super::rows::RowReader;
 
 /// Which generation a header is of.
@@ -91,7 +91,7 @@ impl RowReader for Acled {
         record: &csv::StringRecord,
         line: u32,
         lean: bool,
-        out: &mut Emitted,
+        out: &mut dyn DraftSink,
     ) {
         row(table, self, record, line, lean, out);
     }
@@ -114,7 +114,7 @@ fn row(
     record: &csv::StringRecord,
     line: u32,
     lean: bool,
-    out: &mut Emitted,
+    out: &mut dyn DraftSink,
 ) {
     let cell = |i: Option<usize>| i.and_then(|i| record.get(i)).map_or("", str::trim);
     let column = |i: Option<usize>| {
@@ -178,9 +178,7 @@ fn row(
         .filter(|s| !s.is_empty())
         .collect();
     for source in &sources {
-        if !out.registry_ids.contains(*source) {
-            out.registry_ids.insert((*source).to_owned());
-        }
+        out.registry_id(source);
     }
     let notes = cell(c.notes);
     let claims = if notes.is_empty() && sources.is_empty() {

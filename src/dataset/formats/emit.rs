@@ -174,6 +174,33 @@ pub(crate) struct Draft<'a> {
     pub properties: Vec<(Cow<'a, str>, Value<'a>)>,
 }
 
+/// Where a format's reader puts its drafts: written out as GeoJSON ([`Emitted`]), or read
+/// straight into the model (a table's rows, `rows.rs`).
+pub(crate) trait DraftSink {
+    /// A feature read from `line`.
+    fn push(&mut self, draft: &Draft<'_>, line: u32);
+    /// A warning about the record at `line` (and `column`, a column's name or an element).
+    fn warn(&mut self, line: u32, column: Option<&str>, message: String);
+    /// The id of a source the file's registry holds (ACLED's publishers), as met.
+    fn registry_id(&mut self, id: &str);
+}
+
+impl DraftSink for Emitted {
+    fn push(&mut self, draft: &Draft<'_>, line: u32) {
+        Emitted::push(self, draft, line);
+    }
+
+    fn warn(&mut self, line: u32, column: Option<&str>, message: String) {
+        Emitted::warn(self, line, column, message);
+    }
+
+    fn registry_id(&mut self, id: &str) {
+        if !self.registry_ids.contains(id) {
+            self.registry_ids.insert(id.to_owned());
+        }
+    }
+}
+
 /// Features written so far (a piece of the features array: `,`-separated, each on its own
 /// line), where each came from, and what the reading warned about.
 #[derive(Debug, Default)]

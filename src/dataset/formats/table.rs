@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use std::path::Path;
 
 use super::csv::{Header, loose_datetime, point_of};
-use super::emit::{Draft, DraftSource, Emitted, Pos, Shape};
+use super::emit::{Draft, DraftSink, DraftSource, Pos, Shape};
 use super::rows::RowReader;
 use crate::dataset::open::invalid;
 use crate::dataset::{DateExpr, Diagnostic, FeatureKind, LoadError, TextLocation};
@@ -85,7 +85,7 @@ impl RowReader for Plain {
         record: &csv::StringRecord,
         line: u32,
         lean: bool,
-        out: &mut Emitted,
+        out: &mut dyn DraftSink,
     ) {
         let Plain {
             where_,

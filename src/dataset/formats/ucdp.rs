@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 
 use super::csv::{Header, day_text, loose_date, point_of};
-use super::emit::{Draft, DraftClaim, DraftSource, Emitted, Shape};
+use super::emit::{Draft, DraftClaim, DraftSink, DraftSource, Shape};
 use super::rows::RowReader;
 
 /// Whether lower-cased header names are GED's.
@@ -66,7 +66,7 @@ impl RowReader for Ged {
         record: &csv::StringRecord,
         line: u32,
         lean: bool,
-        out: &mut Emitted,
+        out: &mut dyn DraftSink,
     ) {
         let Ged {
             lat,
@@ -97,7 +97,7 @@ impl RowReader for Ged {
                 return;
             }
         };
-        let day = |i: Option<usize>, out: &mut Emitted| {
+        let day = |i: Option<usize>, out: &mut dyn DraftSink| {
             let text = cell(i);
             let read = loose_date(text);
             if read.is_none() && i.is_some() {
