@@ -106,6 +106,14 @@ pub fn detect(bytes: &[u8], path: Option<&Path>) -> Format {
     }
 }
 
+/// The name a document read from `origin` takes: the file's name without its extension.
+pub(crate) fn title_of(origin: Option<&Path>) -> String {
+    origin.and_then(Path::file_stem).map_or_else(
+        || "imported".to_owned(),
+        |s| s.to_string_lossy().into_owned(),
+    )
+}
+
 /// The error for a file of which no feature could be read: the first of its problems, and
 /// how many there were.
 pub(crate) fn nothing_read(origin: Option<&Path>, warnings: &[Diagnostic]) -> LoadError {
@@ -146,10 +154,7 @@ pub(crate) fn import(
     origin: Option<&Path>,
     progress: &LoadProgress,
 ) -> Result<Imported, LoadError> {
-    let name = origin.and_then(Path::file_stem).map_or_else(
-        || "imported".to_owned(),
-        |s| s.to_string_lossy().into_owned(),
-    );
+    let name = title_of(origin);
     let (features, registry) = match format {
         Format::Kml | Format::Kmz => {
             let (features, document) = if format == Format::Kmz {

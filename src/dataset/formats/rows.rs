@@ -205,10 +205,7 @@ fn load_with(
 ) -> Result<Dataset, LoadError> {
     let started = std::time::Instant::now();
     let (text, text_start, decoded) = decode(bytes);
-    let name = origin.and_then(Path::file_stem).map_or_else(
-        || "imported".to_owned(),
-        |s| s.to_string_lossy().into_owned(),
-    );
+    let name = super::title_of(origin);
     let (parts, header, reader) = {
         // The text after a byte-order mark: the dataset's body, which features' spans index.
         let whole = text.get(text_start..).unwrap_or("");

@@ -429,43 +429,35 @@ pub(crate) fn read(
 
 /// A MultiGeometry as GeoJSON has it: Multi* when its parts are of one type.
 fn multi(parts: Vec<Shape>) -> Option<Shape> {
+    /// Every part's content when all are of one variant, taken by `of`.
+    fn all<T>(parts: &[Shape], of: impl Fn(&Shape) -> Option<&T>) -> Option<Vec<T>>
+    where
+        T: Clone,
+    {
+        parts.iter().map(|s| of(s).cloned()).collect()
+    }
     if parts.is_empty() {
         return None;
     }
-    if parts.iter().all(|s| matches!(s, Shape::Point(_))) {
-        return Some(Shape::MultiPoint(
-            parts
-                .into_iter()
-                .filter_map(|s| match s {
-                    Shape::Point(p) => Some(p),
-                    _ => None,
-                })
-                .collect(),
-        ));
-    }
-    if parts.iter().all(|s| matches!(s, Shape::LineString(_))) {
-        return Some(Shape::MultiLineString(
-            parts
-                .into_iter()
-                .filter_map(|s| match s {
-                    Shape::LineString(l) => Some(l),
-                    _ => None,
-                })
-                .collect(),
-        ));
-    }
-    if parts.iter().all(|s| matches!(s, Shape::Polygon(_))) {
-        return Some(Shape::MultiPolygon(
-            parts
-                .into_iter()
-                .filter_map(|s| match s {
-                    Shape::Polygon(p) => Some(p),
-                    _ => None,
-                })
-                .collect(),
-        ));
-    }
-    Some(Shape::Collection(parts))
+    let shape = if let Some(points) = all(&parts, |s| match s {
+        Shape::Point(p) => Some(p),
+        _ => None,
+    }) {
+        Shape::MultiPoint(points)
+    } else if let Some(lines) = all(&parts, |s| match s {
+        Shape::LineString(l) => Some(l),
+        _ => None,
+    }) {
+        Shape::MultiLineString(lines)
+    } else if let Some(polygons) = all(&parts, |s| match s {
+        Shape::Polygon(p) => Some(p),
+        _ => None,
+    }) {
+        Shape::MultiPolygon(polygons)
+    } else {
+        Shape::Collection(parts)
+    };
+    Some(shape)
 }
 
 /// KML `coordinates`: `lon,lat[,alt]` tuples separated by white space.
