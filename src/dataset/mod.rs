@@ -8,6 +8,7 @@ mod diagnostic;
 mod evidence;
 pub mod formats;
 pub(crate) mod geojson;
+mod imported;
 mod open;
 mod registry;
 mod search;
@@ -521,80 +522,6 @@ impl Dataset {
         self.body()
             .get(start..start.saturating_add(core.len as usize))
             .unwrap_or("")
-    }
-
-    /// The format of the file the dataset was read from.
-    pub fn format(&self) -> formats::Format {
-        self.format
-    }
-
-    /// The dataset as a dataset format v1 (GeoJSON) document: the file's text for GeoJSON,
-    /// the document it was read into for KML, every row written out for a table.
-    pub fn geojson_text(&self) -> std::borrow::Cow<'_, str> {
-        match &self.rows {
-            Some(rows) => std::borrow::Cow::Owned(
-                rows.document(
-                    self.part
-                        .cores
-                        .iter()
-                        .map(|core| (self.feature_text(core), self.row_line(core))),
-                ),
-            ),
-            None => std::borrow::Cow::Borrowed(self.body()),
-        }
-    }
-
-    /// Feature `index`'s GeoJSON text (the Feature object, or the bare geometry of a file
-    /// that is one).
-    pub fn feature_json(&self, index: usize) -> Option<std::borrow::Cow<'_, str>> {
-        let core = self.part.cores.get(index)?;
-        match &self.rows {
-            Some(rows) => rows
-                .feature_json(self.feature_text(core), self.row_line(core))
-                .map(std::borrow::Cow::Owned),
-            None => Some(std::borrow::Cow::Borrowed(self.feature_text(core))),
-        }
-    }
-
-    /// The first line of a table row's text.
-    fn row_line(&self, core: &store::Core) -> u32 {
-        let line = self
-            .location_of(usize::try_from(core.start).unwrap_or(0))
-            .line;
-        u32::try_from(line).unwrap_or(0)
-    }
-
-    /// Records that the dataset was read from a table in `format`, and how to read its rows
-    /// again.
-    pub(crate) fn set_rows(
-        &mut self,
-        format: formats::Format,
-        rows: std::sync::Arc<formats::rows::Rows>,
-    ) {
-        self.format = format;
-        self.rows = Some(rows);
-    }
-
-    /// Records that the dataset was read from a file in `format`, whose feature `i` came
-    /// from line `lines[i]`; warnings about a feature then name that line.
-    pub(crate) fn set_origin(&mut self, format: formats::Format, lines: Vec<u32>) {
-        self.format = format;
-        for warning in &mut self.warnings {
-            if let Some(i) = warning.feature_index {
-                warning.line = lines.get(i).map(|&l| l as usize);
-                warning.column = None;
-            }
-        }
-        self.origin_lines = Some(std::sync::Arc::new(lines));
-    }
-
-    /// The line of the file read that feature `index` came from, for a file not in GeoJSON.
-    fn origin_location(&self, index: usize) -> Option<TextLocation> {
-        let lines = self.origin_lines.as_ref()?;
-        Some(TextLocation {
-            line: lines.get(index).map_or(1, |&l| l as usize),
-            column: 1,
-        })
     }
 
     /// Feature `index` as a frame sees it.
