@@ -626,6 +626,15 @@ fn spreadsheets_as_people_make_them() {
     let d = load_path(&write_file(&dir, "unicode.txt", &utf16)).unwrap();
     assert_eq!(d.feature(0).unwrap().name, "Hamadān");
     assert!(d.warnings[0].message.contains("UTF-16"), "{:?}", d.warnings);
+    // An ACLED export saved so is still told by its header.
+    let acled = std::fs::read_to_string(fixture("acled_2019.csv")).unwrap();
+    let mut utf16 = vec![0xFF, 0xFE];
+    for unit in acled.encode_utf16() {
+        utf16.extend(unit.to_le_bytes());
+    }
+    let d = load_path(&write_file(&dir, "acled16.txt", &utf16)).unwrap();
+    assert_eq!(d.format(), Format::Acled(Generation::Lower2019));
+    assert_eq!(d.len(), 3);
 }
 
 #[test]

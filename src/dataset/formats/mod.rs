@@ -90,7 +90,11 @@ pub fn detect(bytes: &[u8], path: Option<&Path>) -> Format {
         _ => {}
     }
     let head = &text[..text.len().min(1 << 16)];
-    let head = String::from_utf8_lossy(head);
+    // Excel's "Unicode text" is UTF-16: its header is read after decoding.
+    let head = match encoding_rs::Encoding::for_bom(head) {
+        Some((encoding, _)) if encoding != encoding_rs::UTF_8 => encoding.decode(head).0,
+        _ => String::from_utf8_lossy(head),
+    };
     let line = head.lines().next().unwrap_or("");
     let delimiter = csv::sniff(line);
     let keys: Vec<String> = line
