@@ -84,19 +84,6 @@ impl Acled {
     }
 }
 
-impl RowReader for Acled {
-    fn row(
-        &self,
-        table: &Header,
-        record: &csv::StringRecord,
-        line: u32,
-        lean: bool,
-        out: &mut dyn DraftSink,
-    ) {
-        row(table, self, record, line, lean, out);
-    }
-}
-
 /// A registry record for each publisher an ACLED file names.
 pub(crate) fn publisher_record(name: &str) -> String {
     let mut record = String::new();
@@ -108,111 +95,114 @@ pub(crate) fn publisher_record(name: &str) -> String {
     record
 }
 
-fn row(
-    table: &Header,
-    c: &Acled,
-    record: &csv::StringRecord,
-    line: u32,
-    lean: bool,
-    out: &mut dyn DraftSink,
-) {
-    let cell = |i: Option<usize>| i.and_then(|i| record.get(i)).map_or("", str::trim);
-    let column = |i: Option<usize>| {
-        i.and_then(|i| table.header.get(i))
-            .map_or("", String::as_str)
-    };
-    let pos = match point_of(record, c.lat, c.lon, table) {
-        Ok(pos) => pos,
-        Err((why, col)) => {
-            out.warn(line, Some(&col), format!("row skipped: {why}"));
-            return;
-        }
-    };
-    let id = cell(c.id);
-    let sub = cell(c.sub_event_type);
-    let event = if sub.is_empty() {
-        cell(c.event_type)
-    } else {
-        sub
-    };
-    let location = cell(c.location);
-    let name = match (location.is_empty(), event.is_empty()) {
-        (false, false) => format!("{location}: {event}"),
-        (false, true) => location.to_owned(),
-        (true, _) => event.to_owned(),
-    };
-    let kind = if STRIKES.contains(&sub.to_ascii_lowercase().as_str()) {
-        "target"
-    } else {
-        "event"
-    };
-    let date = match loose_date(cell(c.date)) {
-        Some(day) => match cell(c.time_precision) {
-            "2" => days_around(day, 3),
-            "3" => Some(format!("{:04}-{:02}", day.0, day.1)),
-            _ => Some(day_text(day)),
-        },
-        None => {
-            if c.date.is_some() {
-                out.warn(
-                    line,
-                    Some(column(c.date)),
-                    format!(
-                        "{:?} is not a date ACLED writes; the event is undated",
-                        cell(c.date)
-                    ),
-                );
+impl RowReader for Acled {
+    fn row(
+        &self,
+        table: &Header,
+        record: &csv::StringRecord,
+        line: u32,
+        lean: bool,
+        out: &mut dyn DraftSink,
+    ) {
+        let c = self;
+        let cell = |i: Option<usize>| i.and_then(|i| record.get(i)).map_or("", str::trim);
+        let column = |i: Option<usize>| {
+            i.and_then(|i| table.header.get(i))
+                .map_or("", String::as_str)
+        };
+        let pos = match point_of(record, c.lat, c.lon, table) {
+            Ok(pos) => pos,
+            Err((why, col)) => {
+                out.warn(line, Some(&col), format!("row skipped: {why}"));
+                return;
             }
-            None
-        }
-    };
-    let precision = match cell(c.geo_precision) {
-        "1" => Some("exact"),
-        "2" => Some("approximate"),
-        "3" => Some("area"),
-        _ => None,
-    };
-    let sources: Vec<&str> = cell(c.source)
-        .split(';')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .collect();
-    for source in &sources {
-        out.registry_id(source);
-    }
-    let notes = cell(c.notes);
-    let claims = if notes.is_empty() && sources.is_empty() {
-        Vec::new()
-    } else {
-        vec![DraftClaim {
-            // A lean draft needs only the claim's citations (its text is read again when shown).
-            text: Cow::Borrowed(if lean {
-                "-"
-            } else if notes.is_empty() {
-                name.as_str()
-            } else {
-                notes
-            }),
-            by: (!sources.is_empty()).then(|| Cow::Borrowed(cell(c.source))),
-            status: "reported",
-            date: None,
-            sources: sources.iter().map(|s| Cow::Borrowed(*s)).collect(),
-        }]
-    };
-    let draft = Draft {
-        id: Some(if id.is_empty() {
-            Cow::Owned(format!("row-{line}"))
+        };
+        let id = cell(c.id);
+        let sub = cell(c.sub_event_type);
+        let event = if sub.is_empty() {
+            cell(c.event_type)
         } else {
-            Cow::Borrowed(id)
-        }),
-        kind: Some(kind),
-        name: Some(Cow::Borrowed(&name)),
-        geometry: Some(super::emit::Shape::Point(pos)),
-        date,
-        precision,
-        claims,
-        properties: table.properties(record, "ACLED", lean, |_| true),
-        ..Draft::default()
-    };
-    out.push(&draft, line);
+            sub
+        };
+        let location = cell(c.location);
+        let name = match (location.is_empty(), event.is_empty()) {
+            (false, false) => format!("{location}: {event}"),
+            (false, true) => location.to_owned(),
+            (true, _) => event.to_owned(),
+        };
+        let kind = if STRIKES.contains(&sub.to_ascii_lowercase().as_str()) {
+            "target"
+        } else {
+            "event"
+        };
+        let date = match loose_date(cell(c.date)) {
+            Some(day) => match cell(c.time_precision) {
+                "2" => days_around(day, 3),
+                "3" => Some(format!("{:04}-{:02}", day.0, day.1)),
+                _ => Some(day_text(day)),
+            },
+            None => {
+                if c.date.is_some() {
+                    out.warn(
+                        line,
+                        Some(column(c.date)),
+                        format!(
+                            "{:?} is not a date ACLED writes; the event is undated",
+                            cell(c.date)
+                        ),
+                    );
+                }
+                None
+            }
+        };
+        let precision = match cell(c.geo_precision) {
+            "1" => Some("exact"),
+            "2" => Some("approximate"),
+            "3" => Some("area"),
+            _ => None,
+        };
+        let sources: Vec<&str> = cell(c.source)
+            .split(';')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .collect();
+        for source in &sources {
+            out.registry_id(source);
+        }
+        let notes = cell(c.notes);
+        let claims = if notes.is_empty() && sources.is_empty() {
+            Vec::new()
+        } else {
+            vec![DraftClaim {
+                // A lean draft needs only the claim's citations (its text is read again when shown).
+                text: Cow::Borrowed(if lean {
+                    "-"
+                } else if notes.is_empty() {
+                    name.as_str()
+                } else {
+                    notes
+                }),
+                by: (!sources.is_empty()).then(|| Cow::Borrowed(cell(c.source))),
+                status: "reported",
+                date: None,
+                sources: sources.iter().map(|s| Cow::Borrowed(*s)).collect(),
+            }]
+        };
+        let draft = Draft {
+            id: Some(if id.is_empty() {
+                Cow::Owned(format!("row-{line}"))
+            } else {
+                Cow::Borrowed(id)
+            }),
+            kind: Some(kind),
+            name: Some(Cow::Borrowed(&name)),
+            geometry: Some(super::emit::Shape::Point(pos)),
+            date,
+            precision,
+            claims,
+            properties: table.properties(record, "ACLED", lean, |_| true),
+            ..Draft::default()
+        };
+        out.push(&draft, line);
+    }
 }

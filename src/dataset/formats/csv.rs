@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::sync::atomic::Ordering;
 
-use super::emit::{Emitted, Pos};
+use super::emit::{DraftSink, Pos};
 use crate::dataset::open::{LoadProgress, invalid};
 use crate::dataset::time::{civil, day_start};
 use crate::dataset::{DAY_S, Diagnostic, LoadError, TextLocation};
@@ -89,18 +89,6 @@ impl Header {
     }
 }
 
-/// What is told of the rows as they are read.
-pub(crate) trait RowSink {
-    /// A warning about the record at `line` (and `column`).
-    fn warn(&mut self, line: u32, column: Option<&str>, message: String);
-}
-
-impl RowSink for Emitted {
-    fn warn(&mut self, line: u32, column: Option<&str>, message: String) {
-        Emitted::warn(self, line, column, message);
-    }
-}
-
 /// A CSV file ready to read: its text (decoded), delimiter and header.
 #[derive(Debug)]
 pub(crate) struct Table<'t> {
@@ -180,7 +168,7 @@ impl<'t> Table<'t> {
         row: R,
     ) -> Result<Vec<S>, LoadError>
     where
-        S: RowSink + Send,
+        S: DraftSink + Send,
         R: Fn(&csv::StringRecord, u32, &'t str, &mut S) + Sync,
     {
         progress.total.store(self.body.len(), Ordering::Relaxed);
@@ -660,6 +648,7 @@ mod tests {
 
 #[cfg(test)]
 mod line_tests {
+    use super::super::emit::Emitted;
     use super::*;
 
     #[test]

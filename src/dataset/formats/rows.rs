@@ -10,7 +10,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use super::Format;
-use super::csv::{Header, RowSink, Table, decode};
+use super::csv::{Header, Table, decode};
 use super::emit::{self, Draft, DraftSink, Emitted, Shape};
 use std::borrow::Cow;
 
@@ -83,12 +83,6 @@ struct Piece<'t> {
     /// Whether plain drafts are read straight into records (else all through the feature
     /// reader; the tests hold the two to each other).
     direct: bool,
-}
-
-impl RowSink for Piece<'_> {
-    fn warn(&mut self, line: u32, column: Option<&str>, message: String) {
-        DraftSink::warn(self, line, column, message);
-    }
 }
 
 impl DraftSink for Piece<'_> {
