@@ -434,5 +434,36 @@ fn pick(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, load, open, frames, pick, timeline, formats);
+/// The million-point figure: clusters and density as on screen, laid out and written.
+fn render(c: &mut Criterion) {
+    use sortie::figure::{Figure, FigureFormat, FigureOptions};
+    let (dataset, layers) = loaded(BIG);
+    sortie::basemap::labels_now();
+    let mut group = c.benchmark_group("render");
+    group.sample_size(10);
+    let options = FigureOptions::default();
+    group.bench_function("png/points_1000000", |b| {
+        b.iter(|| {
+            let figure = Figure::build(dataset, layers, &options, FigureFormat::Png).unwrap();
+            figure.png(1.0).unwrap()
+        });
+    });
+    group.bench_function("svg/points_1000000", |b| {
+        b.iter(|| {
+            let figure = Figure::build(dataset, layers, &options, FigureFormat::Svg).unwrap();
+            figure.svg()
+        });
+    });
+    let figure = Figure::build(dataset, layers, &options, FigureFormat::Svg).unwrap();
+    let svg = figure.svg();
+    eprintln!(
+        "render/svg/points_1000000: {} bytes, {} <circle> elements, {:?}",
+        svg.len(),
+        svg.matches("<circle").count(),
+        figure.map
+    );
+    group.finish();
+}
+
+criterion_group!(benches, load, open, frames, pick, timeline, formats, render);
 criterion_main!(benches);

@@ -6,7 +6,8 @@
 //!   [`world`] (Natural Earth and GeoNames), [`parallel`], [`synth`];
 //! - the model and its readers: [`dataset`];
 //! - the analysis: [`routes`];
-//! - what draws: [`basemap`] (the world only), [`theme`], [`map`];
+//! - what draws: [`scene`] (what to draw, and its back ends: window, PNG, SVG, PDF),
+//!   [`basemap`] (the world only), [`theme`], [`map`], [`figure`] (the map published);
 //! - on top: [`ui`] and [`app`] (which share `app::Action`), [`cli`].
 
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
@@ -15,10 +16,12 @@ pub mod app;
 pub mod basemap;
 pub mod cli;
 pub mod dataset;
+pub mod figure;
 pub mod geometry;
 pub mod map;
 pub mod parallel;
 pub mod routes;
+pub mod scene;
 pub mod synth;
 pub mod theme;
 pub mod ui;

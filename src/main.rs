@@ -48,6 +48,7 @@ fn main() -> ExitCode {
             output,
             format,
         }) => cli::convert(&input, &output, format.as_deref(), &mut stdout),
+        Some(Command::Render(args)) => cli::render(&args, &mut stdout),
         None => {
             drop(stdout);
             return run_window(cli.file, cli.basemap);

@@ -433,3 +433,53 @@ fn dropping_an_acled_csv_on_the_window_loads_it() {
         h.state().dataset.warnings
     );
 }
+
+#[test]
+fn the_map_is_exported_as_a_figure_from_the_window() {
+    let mut h = harness(app());
+    h.run();
+    h.get_by_label("File").click();
+    h.run();
+    h.get_by_label_contains("Export map…").click();
+    h.run();
+    assert!(h.state().export_map.open, "the Export map window opens");
+    h.get_by_label("SVG").click();
+    h.run();
+    h.get_by_label("North arrow").click();
+    h.run();
+    assert_eq!(
+        h.state().export_map.format,
+        sortie::figure::FigureFormat::Svg
+    );
+    assert!(!h.state().export_map.parts.north_arrow);
+
+    // The Save dialog is the system's; what it answers goes here.
+    h.state_mut().selection = Some(index_of(h.state(), "deir-ez-zor"));
+    h.run();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("figure.svg");
+    h.state_mut().export_map(path.clone());
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !h
+        .state()
+        .message
+        .as_deref()
+        .is_some_and(|m| m.starts_with("Exported the map"))
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{:?}",
+            h.state().message
+        );
+        h.step();
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let svg = std::fs::read_to_string(&path).unwrap();
+    assert!(svg.contains("Legend"));
+    assert!(svg.contains("Selected"), "the selection is in the legend");
+    assert!(!svg.contains(">N</text>"), "no north arrow was asked for");
+    assert!(
+        !h.state().export_map.open,
+        "the window closes once the export starts"
+    );
+}

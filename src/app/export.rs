@@ -1,4 +1,5 @@
-//! File > Export data: the dataset written on another thread, the outcome shown when done.
+//! File > Export data and File > Export map: the dataset, or the figure of the map, written
+//! on another thread, the outcome shown when done.
 
 use std::path::PathBuf;
 use std::sync::mpsc::channel;
@@ -40,6 +41,93 @@ impl SortieApp {
         match spawned {
             Ok(_) => {
                 self.message = Some(format!("Exporting to {}…", path.display()));
+                self.export_job = Some(rx);
+            }
+            Err(e) => self.message = Some(format!("Could not start the export: {e}")),
+        }
+    }
+
+    /// Lays out the figure the Export map window describes, from the map's current view,
+    /// the timeline's range and the selection, and writes it to `path` on another thread.
+    pub fn export_map(&mut self, path: PathBuf) {
+        use crate::figure::{Extent, Figure, FigureFormat, FigureOptions};
+        use crate::ui::export_map::SizeChoice;
+        if self.export_job.is_some() {
+            self.message =
+                Some("An export is still being written; try again when it is done.".to_owned());
+            return;
+        }
+        let d = &self.export_map;
+        let format = FigureFormat::from_path(&path).unwrap_or(d.format);
+        let path = if FigureFormat::from_path(&path).is_some() {
+            path
+        } else {
+            path.with_extension(format.extension())
+        };
+        let view = self.map.last_transform;
+        let size = match d.size {
+            SizeChoice::Window => view.map_or(egui::vec2(1600.0, 1000.0), |v| v.rect.size()),
+            SizeChoice::Custom => egui::vec2(d.width, d.height),
+            SizeChoice::Paper(paper) => paper.size(),
+        };
+        let extent = view.map_or(Extent::Fit, |v| {
+            let (min, max) = v.visible_unit_rect();
+            Extent::Bounds(min, max)
+        });
+        let date_range = self.applied_range.as_ref().map(|(filter, _)| {
+            let day = |t: i64| crate::dataset::time::iso(t, false);
+            match (filter.from, filter.to) {
+                (i64::MIN, to) => format!("Until {}", day(to - 1)),
+                (from, i64::MAX) => format!("From {}", day(from)),
+                (from, to) => format!("{} to {}", day(from), day(to - 1)),
+            }
+        });
+        let options = FigureOptions {
+            size,
+            extent,
+            dark: d.dark,
+            basemap: self.settings.basemap != crate::map::Basemap::None,
+            title: Some(d.title.clone()),
+            parts: d.parts,
+            selected: self.selection,
+            date_range,
+            tinted_countries: self
+                .selection
+                .and_then(|i| self.dataset.route(i))
+                .and_then(|r| r.airspace.as_ref())
+                .map(|rows| rows.iter().filter_map(|r| r.country.clone()).collect())
+                .unwrap_or_default(),
+        };
+        let scale = d.scale;
+        let figure = match Figure::build(&self.dataset, &self.layers, &options, format) {
+            Ok(figure) => figure,
+            Err(e) => {
+                self.message = Some(format!("Could not export the map: {e}"));
+                return;
+            }
+        };
+        let (tx, rx) = channel();
+        let job_path = path.clone();
+        let spawned = std::thread::Builder::new()
+            .name("sortie-export-map".to_owned())
+            .spawn(move || {
+                let started = std::time::Instant::now();
+                let outcome = figure.write(&job_path, format, scale).map(|()| {
+                    format!(
+                        "Exported the map to {} ({}, {} sources numbered) in {:.1} s.",
+                        job_path.display(),
+                        format.extension().to_uppercase(),
+                        figure.footnotes.notes.len(),
+                        started.elapsed().as_secs_f64()
+                    )
+                });
+                tx.send(outcome.map_err(|e| format!("Could not export the map: {e}")))
+                    .ok();
+            });
+        match spawned {
+            Ok(_) => {
+                self.export_map.open = false;
+                self.message = Some(format!("Exporting the map to {}…", path.display()));
                 self.export_job = Some(rx);
             }
             Err(e) => self.message = Some(format!("Could not start the export: {e}")),

@@ -101,6 +101,12 @@ pub enum Action {
     ShowExportDialog,
     /// Write the dataset to a file, in the format its extension names (GeoJSON when none).
     Export(PathBuf),
+    /// Show the Export map window.
+    OpenExportMap,
+    /// Show the native Save dialog for the figure the Export map window describes.
+    ShowExportMapDialog,
+    /// Write the figure the Export map window describes to a file.
+    ExportMap(PathBuf),
 }
 
 /// Up to this many features, the sources are read at once, in a frame (well under 50 ms);
@@ -144,6 +150,7 @@ enum DialogPurpose {
     OpenDataset,
     PickPmTiles,
     ExportData,
+    ExportMap(crate::figure::FigureFormat),
 }
 
 /// A file being loaded in the background.
@@ -202,6 +209,8 @@ pub struct SortieApp {
     dialog: Option<(DialogPurpose, Receiver<Option<PathBuf>>)>,
     /// An export being written: its outcome, worded for the message bar.
     export_job: Option<Receiver<Result<String, String>>>,
+    /// The Export map window's choices.
+    pub export_map: ui::export_map::ExportMapDialog,
     title_shown: Option<String>,
     theme_applied: Option<bool>,
     /// Airspace being computed for the dataset on screen.
@@ -258,6 +267,7 @@ impl SortieApp {
             settings,
             message: None,
             show_warnings: false,
+            export_map: ui::export_map::ExportMapDialog::default(),
             pointer_lon_lat: None,
             loading: None,
             dialog: None,
@@ -466,6 +476,7 @@ impl SortieApp {
                             self.settings.basemap = Basemap::PmTiles(path)
                         }
                         DialogPurpose::ExportData => self.apply(Action::Export(path)),
+                        DialogPurpose::ExportMap(_) => self.apply(Action::ExportMap(path)),
                     }
                 }
                 Ok(None) | Err(TryRecvError::Disconnected) => self.dialog = None,
@@ -515,6 +526,11 @@ impl SortieApp {
                         .add_filter("KML (Google Earth)", &["kml"])
                         .add_filter("KMZ (zipped KML)", &["kmz"])
                         .save_file(),
+                    DialogPurpose::ExportMap(format) => rfd::FileDialog::new()
+                        .set_title("Export map")
+                        .set_file_name(format!("{stem}.{}", format.extension()))
+                        .add_filter(format.extension().to_uppercase(), &[format.extension()])
+                        .save_file(),
                 };
                 tx.send(picked).ok();
             });
@@ -542,6 +558,9 @@ impl SortieApp {
             }
             if i.modifiers.command && i.modifiers.shift && i.key_pressed(Key::S) {
                 actions.push(Action::ShowExportDialog);
+            }
+            if i.modifiers.command && i.key_pressed(Key::E) {
+                actions.push(Action::OpenExportMap);
             }
             if !typing && !i.modifiers.command {
                 if i.key_pressed(Key::F) {
@@ -645,6 +664,14 @@ impl SortieApp {
             Action::DismissMessage => self.message = None,
             Action::ShowExportDialog => self.show_file_dialog(DialogPurpose::ExportData),
             Action::Export(path) => self.export(path),
+            Action::OpenExportMap => {
+                self.export_map.open = true;
+                self.export_map.dark = self.settings.dark_mode;
+            }
+            Action::ShowExportMapDialog => {
+                self.show_file_dialog(DialogPurpose::ExportMap(self.export_map.format));
+            }
+            Action::ExportMap(path) => self.export_map(path),
             Action::ToggleWarnings => self.show_warnings = !self.show_warnings,
             Action::SetDarkMode(dark) => self.settings.dark_mode = dark,
             Action::SetBasemap(basemap) => self.settings.basemap = basemap,
@@ -807,6 +834,9 @@ impl SortieApp {
                     actions.push(Action::Select(clicked));
                 }
             });
+        if self.export_map.open {
+            ui::export_map::export_map_ui(&ctx, &mut self.export_map, &mut actions);
+        }
         if self.show_warnings {
             let mut open = true;
             egui::Window::new("Warnings")

@@ -1,8 +1,8 @@
-//! Country and city names over the offline basemap, drawn by egui rather than baked into
-//! tiles, so they stay crisp, are never cut at a tile's edge, and never overlap each other
+//! Country and city names over the offline basemap, drawn as text in the scene rather than
+//! baked into tiles, so they stay crisp (and text in a figure's SVG or PDF), are never cut at a tile's edge, and never overlap each other
 //! or Sortie's own labels and markers.
 
-use egui::{Align2, FontId, Painter, Pos2, Rect, Shape, Vec2, vec2};
+use egui::{Align2, Pos2, Rect, Vec2, vec2};
 use geo::{Area as _, InteriorPoint as _};
 use rstar::RTree;
 use rstar::primitives::GeomWithData;
@@ -10,6 +10,7 @@ use rstar::primitives::GeomWithData;
 use super::palette::BasemapPalette;
 use crate::geometry::mercator;
 use crate::geometry::screen::ScreenTransform;
+use crate::scene::{Scene, Stroke, Tag};
 use crate::world::{Polygon, World};
 
 /// Width a country must have on screen before its name shows, in points.
@@ -97,20 +98,18 @@ impl BasemapLabels {
         &self.countries
     }
 
-    /// Shapes for the names in view, avoiding `obstacles` (and adding what they place).
-    pub fn shapes(
+    /// The names in view, avoiding `obstacles` (and adding what they place).
+    pub fn scene(
         &self,
-        painter: &Painter,
         view: &ScreenTransform,
         zoom: f64,
         obstacles: &mut Vec<Rect>,
         palette: &BasemapPalette,
-    ) -> Vec<Shape> {
+    ) -> Scene {
         let mut placer = Placer {
-            painter,
             clip: view.rect.shrink(2.0),
             obstacles,
-            shapes: Vec::new(),
+            scene: Scene::new(Vec2::ZERO),
             palette,
         };
         // Countries matter more at small scales, cities at large ones.
@@ -121,12 +120,11 @@ impl BasemapLabels {
             self.place_cities(&mut placer, view, zoom);
             self.place_countries(&mut placer, view, zoom);
         }
-        placer.shapes
+        placer.scene
     }
 
     fn place_countries(&self, placer: &mut Placer<'_>, view: &ScreenTransform, zoom: f64) {
         let (min, max) = view.visible_unit_rect();
-        let font = FontId::proportional(11.0);
         for c in self
             .countries
             .iter()
@@ -142,7 +140,7 @@ impl BasemapLabels {
                     &c.text,
                     at,
                     Align2::CENTER_CENTER,
-                    &font,
+                    11.0,
                     placer.palette.country_label,
                 );
             }
@@ -151,7 +149,7 @@ impl BasemapLabels {
 
     fn place_cities(&self, placer: &mut Placer<'_>, view: &ScreenTransform, zoom: f64) {
         let (min, max) = view.visible_unit_rect();
-        let font = FontId::proportional(11.5);
+        let font = 11.5;
         let threshold = min_city_population(zoom);
         let mut visible: Vec<usize> = self
             .cities
@@ -177,19 +175,17 @@ impl BasemapLabels {
                 continue;
             }
             let color = placer.palette.city_label;
-            let ok = placer.place(name, at + vec2(5.0, 0.0), Align2::LEFT_CENTER, &font, color)
-                || placer.place(
-                    name,
-                    at - vec2(5.0, 0.0),
-                    Align2::RIGHT_CENTER,
-                    &font,
-                    color,
-                );
+            let ok = placer.place(name, at + vec2(5.0, 0.0), Align2::LEFT_CENTER, font, color)
+                || placer.place(name, at - vec2(5.0, 0.0), Align2::RIGHT_CENTER, font, color);
             if ok {
                 placer.obstacles.push(dot);
-                placer
-                    .shapes
-                    .push(Shape::circle_filled(at, 2.5, placer.palette.city_dot));
+                placer.scene.circle(
+                    Tag::PlaceName,
+                    at,
+                    2.5,
+                    placer.palette.city_dot,
+                    Stroke::NONE,
+                );
                 placed += 1;
                 if placed >= MAX_CITIES {
                     break;
@@ -205,10 +201,9 @@ impl BasemapLabels {
 
 /// Places labels where they meet nothing already placed.
 struct Placer<'a> {
-    painter: &'a Painter,
     clip: Rect,
     obstacles: &'a mut Vec<Rect>,
-    shapes: Vec<Shape>,
+    scene: Scene,
     palette: &'a BasemapPalette,
 }
 
@@ -218,13 +213,13 @@ impl Placer<'_> {
         text: &str,
         anchor: Pos2,
         align: Align2,
-        font: &FontId,
+        size: f32,
         color: egui::Color32,
     ) -> bool {
-        let galley = self
-            .painter
-            .layout_no_wrap(text.to_owned(), font.clone(), color);
-        let rect = align.anchor_size(anchor, galley.size());
+        let rect = align.anchor_size(
+            anchor,
+            crate::scene::font::Font::shared().measure(text, size),
+        );
         if !self.clip.contains_rect(rect)
             || self
                 .obstacles
@@ -234,12 +229,21 @@ impl Placer<'_> {
             return false;
         }
         self.obstacles.push(rect);
-        self.shapes.push(Shape::rect_filled(
+        self.scene.rect(
+            Tag::PlaceName,
             rect.expand2(vec2(2.0, 0.0)),
             2.0,
             self.palette.label_halo,
-        ));
-        self.shapes.push(Shape::galley(rect.min, galley, color));
+            Stroke::NONE,
+        );
+        self.scene.text(
+            Tag::PlaceName,
+            rect.min,
+            Align2::LEFT_TOP,
+            text,
+            size,
+            color,
+        );
         true
     }
 }

@@ -12,9 +12,11 @@ use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
+/// The country and city labels, once built.
+static LABELS: OnceLock<Arc<labels::BasemapLabels>> = OnceLock::new();
+
 /// Country and city labels, built once in the background; `None` until ready.
 pub fn shared_labels() -> Option<Arc<labels::BasemapLabels>> {
-    static LABELS: OnceLock<Arc<labels::BasemapLabels>> = OnceLock::new();
     static STARTED: AtomicBool = AtomicBool::new(false);
     if let Some(labels) = LABELS.get() {
         return Some(labels.clone());
@@ -32,6 +34,14 @@ pub fn shared_labels() -> Option<Arc<labels::BasemapLabels>> {
         }
     }
     None
+}
+
+/// Country and city labels, built on this thread if they are not ready (waiting for the
+/// background build if one is under way): for a figure, which cannot draw them later.
+pub fn labels_now() -> Arc<labels::BasemapLabels> {
+    LABELS
+        .get_or_init(|| Arc::new(labels::BasemapLabels::new(&crate::world::World::shared())))
+        .clone()
 }
 
 /// Decodes the basemap data in the background, so the first tiles do not wait for it.

@@ -1,10 +1,14 @@
-//! Rasterizing one basemap tile: land, lakes, rivers, coastlines and borders, antialiased,
-//! from the generalization that suits the tile's zoom. Knows the world's data and the
-//! basemap's palette; nothing of egui, the dataset or the map's layers.
+//! The basemap as a scene: land, lakes, rivers, coastlines and borders, from the
+//! generalization that suits the zoom, for any view. A tile is that scene rasterized; a
+//! published figure writes the same scene as vectors. Knows the world's data and the
+//! basemap's palette; nothing of the dataset or the map's layers.
 
-use tiny_skia::{Color, FillRule, Paint, PathBuilder, Pixmap, Stroke, Transform};
+use egui::{Color32, Pos2, pos2};
+use tiny_skia::Pixmap;
 
 use super::palette::BasemapPalette;
+use crate::geometry::screen::ScreenTransform;
+use crate::scene::{Scene, Shape, Stroke, Tag};
 use crate::world::{Generalization, Part, Polygon, World};
 
 /// A tile to draw: zoom, column, row (the slippy-map scheme, y down).
@@ -18,47 +22,42 @@ pub struct TileCoord {
     pub y: u32,
 }
 
-/// Unit Web Mercator → tile pixels.
+/// Unit Web Mercator → the scene's points, with the box of unit Mercator in which a part
+/// can show (the view grown by a margin for strokes).
 #[derive(Clone, Copy)]
-struct ToPixels {
-    scale: f32,
-    offset: [f32; 2],
-    /// The tile's box in unit Mercator, grown by a margin for strokes.
+struct ToPoints {
+    view: ScreenTransform,
+    /// The view's box in unit Mercator, grown by the margin.
     bbox: [f32; 4],
+    /// The clip box in points: the view grown by the margin.
+    clip: [f32; 4],
 }
 
-impl ToPixels {
-    #[allow(clippy::cast_precision_loss)]
-    fn new(tile: TileCoord, size_px: u32) -> Self {
-        let tiles = (1u64 << tile.zoom) as f64;
-        let scale = tiles * f64::from(size_px);
-        let (x0, y0) = (f64::from(tile.x) / tiles, f64::from(tile.y) / tiles);
-        let margin = 4.0 / scale;
-        #[allow(clippy::cast_possible_truncation)]
+/// Margin around the view within which shapes are kept, in points.
+const MARGIN_PX: f32 = 4.0;
+
+impl ToPoints {
+    #[allow(clippy::cast_possible_truncation)]
+    fn new(view: &ScreenTransform) -> Self {
+        let r = view.rect.expand(MARGIN_PX);
+        let min = view.to_unit(r.min);
+        let max = view.to_unit(r.max);
         Self {
-            scale: scale as f32,
-            offset: [(x0 * scale) as f32, (y0 * scale) as f32],
-            bbox: [
-                (x0 - margin) as f32,
-                (y0 - margin) as f32,
-                (x0 + 1.0 / tiles + margin) as f32,
-                (y0 + 1.0 / tiles + margin) as f32,
-            ],
+            view: *view,
+            bbox: [min[0] as f32, min[1] as f32, max[0] as f32, max[1] as f32],
+            clip: [r.left(), r.top(), r.right(), r.bottom()],
         }
     }
 
-    /// The part in tile pixels, dropping points closer than a third of a pixel.
-    fn pixels(&self, part: &Part) -> Vec<(f32, f32)> {
-        let mut out: Vec<(f32, f32)> = Vec::with_capacity(part.points.len());
+    /// The part in points, dropping points closer than a third of a point.
+    fn points(&self, part: &Part) -> Vec<Pos2> {
+        let mut out: Vec<Pos2> = Vec::with_capacity(part.points.len());
         let n = part.points.len();
         for (i, p) in part.points.iter().enumerate() {
-            let q = (
-                p[0] * self.scale - self.offset[0],
-                p[1] * self.scale - self.offset[1],
-            );
+            let q = self.view.to_screen([f64::from(p[0]), f64::from(p[1])]);
             let keep = match out.last() {
                 None => true,
-                Some(&(lx, ly)) => i + 1 == n || (q.0 - lx).abs() + (q.1 - ly).abs() > 0.33,
+                Some(l) => i + 1 == n || (q.x - l.x).abs() + (q.y - l.y).abs() > 0.33,
             };
             if keep {
                 out.push(q);
@@ -67,53 +66,50 @@ impl ToPixels {
         out
     }
 
-    /// Adds a ring, clipped to the tile (so the path stays small whatever the zoom).
-    fn add_ring(&self, path: &mut PathBuilder, part: &Part, size_px: f32) {
-        let ring = clip_ring(self.pixels(part), -4.0, size_px + 4.0);
-        let mut points = ring.into_iter();
-        if let Some((x, y)) = points.next() {
-            path.move_to(x, y);
-            for (x, y) in points {
-                path.line_to(x, y);
-            }
-            path.close();
-        }
+    /// A ring clipped to the view (so the path stays small whatever the zoom).
+    fn ring(&self, part: &Part) -> Vec<Pos2> {
+        clip_ring(self.points(part), self.clip)
     }
 
-    /// Adds a line, keeping only the runs of segments that come near the tile.
-    fn add_line(&self, path: &mut PathBuilder, part: &Part, size_px: f32) {
-        let (lo, hi) = (-4.0, size_px + 4.0);
-        let outside = |a: (f32, f32), b: (f32, f32)| {
-            (a.0 < lo && b.0 < lo)
-                || (a.0 > hi && b.0 > hi)
-                || (a.1 < lo && b.1 < lo)
-                || (a.1 > hi && b.1 > hi)
+    /// The runs of a line's segments that come near the view.
+    fn runs(&self, part: &Part, out: &mut Vec<Vec<Pos2>>) {
+        let [x0, y0, x1, y1] = self.clip;
+        let outside = |a: Pos2, b: Pos2| {
+            (a.x < x0 && b.x < x0)
+                || (a.x > x1 && b.x > x1)
+                || (a.y < y0 && b.y < y0)
+                || (a.y > y1 && b.y > y1)
         };
-        let points = self.pixels(part);
-        let mut drawing = false;
+        let points = self.points(part);
+        let mut run: Vec<Pos2> = Vec::new();
         for w in points.windows(2) {
             if outside(w[0], w[1]) {
-                drawing = false;
+                if run.len() >= 2 {
+                    out.push(std::mem::take(&mut run));
+                }
+                run.clear();
                 continue;
             }
-            if !drawing {
-                path.move_to(w[0].0, w[0].1);
-                drawing = true;
+            if run.is_empty() {
+                run.push(w[0]);
             }
-            path.line_to(w[1].0, w[1].1);
+            run.push(w[1]);
+        }
+        if run.len() >= 2 {
+            out.push(run);
         }
     }
 }
 
-/// Sutherland–Hodgman: clips a closed ring to the square `lo..hi` on both axes.
-fn clip_ring(ring: Vec<(f32, f32)>, lo: f32, hi: f32) -> Vec<(f32, f32)> {
+/// Sutherland–Hodgman: clips a closed ring to the box `[x0, y0, x1, y1]`.
+fn clip_ring(ring: Vec<Pos2>, [x0, y0, x1, y1]: [f32; 4]) -> Vec<Pos2> {
     // Each edge: is a point inside, and where does a segment cross the edge.
-    type Inside = fn((f32, f32), f32) -> bool;
+    type Inside = fn(Pos2, f32) -> bool;
     let edges: [(Inside, usize, f32); 4] = [
-        (|p, v| p.0 >= v, 0, lo),
-        (|p, v| p.0 <= v, 0, hi),
-        (|p, v| p.1 >= v, 1, lo),
-        (|p, v| p.1 <= v, 1, hi),
+        (|p, v| p.x >= v, 0, x0),
+        (|p, v| p.x <= v, 0, x1),
+        (|p, v| p.y >= v, 1, y0),
+        (|p, v| p.y <= v, 1, y1),
     ];
     let mut current = ring;
     for (inside, axis, value) in edges {
@@ -126,16 +122,16 @@ fn clip_ring(ring: Vec<(f32, f32)>, lo: f32, hi: f32) -> Vec<(f32, f32)> {
             let (pin, prev_in) = (inside(p, value), inside(prev, value));
             if pin != prev_in {
                 let (a, b) = if axis == 0 {
-                    (prev.0, p.0)
+                    (prev.x, p.x)
                 } else {
-                    (prev.1, p.1)
+                    (prev.y, p.y)
                 };
                 let t = (value - a) / (b - a);
-                let cross = (prev.0 + t * (p.0 - prev.0), prev.1 + t * (p.1 - prev.1));
+                let cross = prev + (p - prev) * t;
                 current.push(if axis == 0 {
-                    (value, cross.1)
+                    pos2(value, cross.y)
                 } else {
-                    (cross.0, value)
+                    pos2(cross.x, value)
                 });
             }
             if pin {
@@ -147,57 +143,125 @@ fn clip_ring(ring: Vec<(f32, f32)>, lo: f32, hi: f32) -> Vec<(f32, f32)> {
     current
 }
 
-fn paint(rgb: [u8; 3]) -> Paint<'static> {
-    let mut paint = Paint::default();
-    paint.set_color_rgba8(rgb[0], rgb[1], rgb[2], 255);
-    paint.anti_alias = true;
-    paint
+fn color([r, g, b]: [u8; 3]) -> Color32 {
+    Color32::from_rgb(r, g, b)
 }
 
-/// Fills each polygon on its own (even-odd within it, for holes), so that overlapping
+/// Fills each polygon as its own item (even-odd within it, for holes), so that overlapping
 /// polygons never cancel out.
-fn fill_polygons(pixmap: &mut Pixmap, polygons: &[Polygon], t: &ToPixels, rgb: [u8; 3]) {
-    #[allow(clippy::cast_precision_loss)]
-    let size = pixmap.width() as f32;
-    let paint = paint(rgb);
+fn fill_polygons(scene: &mut Scene, polygons: &[Polygon], t: &ToPoints, rgb: [u8; 3]) {
     // Natural Earth does not always list the exterior ring first: test every ring.
     for polygon in polygons
         .iter()
         .filter(|p| p.rings.iter().any(|r| r.meets(t.bbox)))
     {
-        let mut path = PathBuilder::new();
-        for ring in polygon.rings.iter().filter(|r| r.meets(t.bbox)) {
-            t.add_ring(&mut path, ring, size);
-        }
-        if let Some(path) = path.finish() {
-            pixmap.fill_path(
-                &path,
-                &paint,
-                FillRule::EvenOdd,
-                Transform::identity(),
-                None,
+        let parts: Vec<Vec<Pos2>> = polygon
+            .rings
+            .iter()
+            .filter(|r| r.meets(t.bbox))
+            .map(|r| t.ring(r))
+            .filter(|r| r.len() >= 3)
+            .collect();
+        if !parts.is_empty() {
+            scene.push(
+                Tag::Basemap,
+                Shape::Path {
+                    parts,
+                    closed: true,
+                    fill: color(rgb),
+                    stroke: Stroke::NONE,
+                },
             );
         }
     }
 }
 
-fn stroke_lines(pixmap: &mut Pixmap, parts: &[Part], t: &ToPixels, rgb: [u8; 3], width: f32) {
-    let mut path = PathBuilder::new();
-    #[allow(clippy::cast_precision_loss)]
-    let size = pixmap.width() as f32;
+fn stroke_lines(scene: &mut Scene, parts: &[Part], t: &ToPoints, rgb: [u8; 3], width: f32) {
+    let mut runs = Vec::new();
     for part in parts.iter().filter(|p| p.meets(t.bbox)) {
-        t.add_line(&mut path, part, size);
+        t.runs(part, &mut runs);
     }
-    if let Some(path) = path.finish() {
-        let stroke = Stroke {
-            width,
-            ..Stroke::default()
-        };
-        pixmap.stroke_path(&path, &paint(rgb), &stroke, Transform::identity(), None);
+    if !runs.is_empty() {
+        scene.push(
+            Tag::Basemap,
+            Shape::Path {
+                parts: runs,
+                closed: false,
+                fill: Color32::TRANSPARENT,
+                stroke: Stroke::new(width, color(rgb)),
+            },
+        );
     }
 }
 
-/// Renders a tile `size_px` pixels square (256, or 512 for HiDPI screens).
+/// The basemap of `view` as a scene: water, land, lakes, rivers (from zoom 4), coastlines
+/// and borders, from the generalization that suits `zoom`. Line widths grow a little with
+/// zoom, and with `density` (pixels per point of a tile).
+pub fn world_scene(
+    data: &World,
+    palette: &BasemapPalette,
+    view: &ScreenTransform,
+    zoom: u8,
+    density: f32,
+) -> Scene {
+    let mut scene = Scene::new(view.rect.size());
+    scene.rect(
+        Tag::Basemap,
+        view.rect,
+        0.0,
+        color(palette.water),
+        Stroke::NONE,
+    );
+    let t = ToPoints::new(view);
+    let scale = data.scale(Generalization::for_zoom(zoom));
+    let z = f32::from(zoom);
+    fill_polygons(&mut scene, &scale.land, &t, palette.land);
+    fill_polygons(&mut scene, &scale.lakes, &t, palette.water);
+    if zoom >= 4 {
+        stroke_lines(
+            &mut scene,
+            &scale.rivers,
+            &t,
+            palette.river,
+            (0.4 + 0.12 * z).min(1.6) * density,
+        );
+    }
+    stroke_lines(
+        &mut scene,
+        &scale.coastlines,
+        &t,
+        palette.coast,
+        (0.5 + 0.08 * z).min(1.2) * density,
+    );
+    stroke_lines(
+        &mut scene,
+        &scale.borders,
+        &t,
+        palette.border,
+        (0.6 + 0.1 * z).min(1.6) * density,
+    );
+    scene
+}
+
+/// The transform that puts a tile `size_px` pixels square at the origin.
+#[allow(clippy::cast_precision_loss)]
+fn tile_view(tile: TileCoord, size_px: u32) -> ScreenTransform {
+    let tiles = (1u64 << tile.zoom) as f64;
+    let scale = tiles * f64::from(size_px);
+    #[allow(clippy::cast_possible_truncation)]
+    let side = size_px as f32;
+    ScreenTransform {
+        scale,
+        offset: [
+            -f64::from(tile.x) * f64::from(size_px),
+            -f64::from(tile.y) * f64::from(size_px),
+        ],
+        rect: egui::Rect::from_min_size(Pos2::ZERO, egui::vec2(side, side)),
+    }
+}
+
+/// Renders a tile `size_px` pixels square (256, or 512 for HiDPI screens): the tile's
+/// [`world_scene`], rasterized.
 ///
 /// Returns `None` only if `size_px` is zero.
 pub fn render_tile(
@@ -207,39 +271,10 @@ pub fn render_tile(
     size_px: u32,
 ) -> Option<Pixmap> {
     let mut pixmap = Pixmap::new(size_px, size_px)?;
-    let [r, g, b] = palette.water;
-    pixmap.fill(Color::from_rgba8(r, g, b, 255));
-    let t = ToPixels::new(tile, size_px);
-    let scale = data.scale(Generalization::for_zoom(tile.zoom));
-    // Line widths grow a little with zoom and with the pixel density.
     #[allow(clippy::cast_precision_loss)]
     let density = size_px as f32 / 256.0;
-    let z = f32::from(tile.zoom);
-    fill_polygons(&mut pixmap, &scale.land, &t, palette.land);
-    fill_polygons(&mut pixmap, &scale.lakes, &t, palette.water);
-    if tile.zoom >= 4 {
-        stroke_lines(
-            &mut pixmap,
-            &scale.rivers,
-            &t,
-            palette.river,
-            (0.4 + 0.12 * z).min(1.6) * density,
-        );
-    }
-    stroke_lines(
-        &mut pixmap,
-        &scale.coastlines,
-        &t,
-        palette.coast,
-        (0.5 + 0.08 * z).min(1.2) * density,
-    );
-    stroke_lines(
-        &mut pixmap,
-        &scale.borders,
-        &t,
-        palette.border,
-        (0.6 + 0.1 * z).min(1.6) * density,
-    );
+    let scene = world_scene(data, palette, &tile_view(tile, size_px), tile.zoom, density);
+    crate::scene::raster::draw(&scene, &mut pixmap, tiny_skia::Transform::identity());
     Some(pixmap)
 }
 
@@ -332,20 +367,21 @@ mod tests {
     fn clipping_keeps_the_part_inside() {
         // A square larger than the clip box becomes the box.
         let ring = vec![
-            (-10.0, -10.0),
-            (300.0, -10.0),
-            (300.0, 300.0),
-            (-10.0, 300.0),
+            pos2(-10.0, -10.0),
+            pos2(300.0, -10.0),
+            pos2(300.0, 300.0),
+            pos2(-10.0, 300.0),
         ];
-        let clipped = clip_ring(ring, 0.0, 256.0);
+        let clipped = clip_ring(ring, [0.0, 0.0, 256.0, 256.0]);
         assert_eq!(clipped.len(), 4);
         assert!(
             clipped
                 .iter()
-                .all(|&(x, y)| (0.0..=256.0).contains(&x) && (0.0..=256.0).contains(&y))
+                .all(|p| (0.0..=256.0).contains(&p.x) && (0.0..=256.0).contains(&p.y))
         );
         // A ring wholly outside disappears.
-        assert!(clip_ring(vec![(400.0, 0.0), (500.0, 0.0), (500.0, 50.0)], 0.0, 256.0).is_empty());
+        let outside = vec![pos2(400.0, 0.0), pos2(500.0, 0.0), pos2(500.0, 50.0)];
+        assert!(clip_ring(outside, [0.0, 0.0, 256.0, 256.0]).is_empty());
     }
 
     #[test]

@@ -1,19 +1,23 @@
-//! Painting features: polygons, routes with arrowheads, markers by kind, and labels that do
-//! not pile up. Everything is read from [`MapLayers`] (projected at load) and scaled to the
-//! frame's [`ScreenTransform`]; only features the R-tree finds in view are touched.
+//! Drawing features into a [`Scene`]: polygons, routes with arrowheads, markers by kind, and
+//! labels that do not pile up. Everything is read from [`MapLayers`] (projected at load) and
+//! scaled to the frame's [`ScreenTransform`]; only features the R-tree finds in view are
+//! touched. The window paints the scene; a published figure writes the same scene.
 
-use egui::{Align2, Color32, FontId, Painter, Pos2, Rect, Shape, Stroke, Vec2, pos2, vec2};
+use egui::{Align2, Color32, Pos2, Rect, Vec2, pos2, vec2};
 
 use super::aggregate::{DensityCell, cell_bounds};
 use super::layers::{FramePlan, MapLayers, cluster_radius_px};
 use crate::dataset::{Dataset, FeatureKind, FeatureRef, PrecisionLevel, SPEC_FILL, SPEC_STROKE};
 use crate::geometry::screen::ScreenTransform;
+use crate::scene::{Scene, Stroke, Tag};
 use crate::theme::{self, Palette};
 
 /// Equatorial circumference of the WGS84 ellipsoid, in metres.
 const EARTH_CIRCUMFERENCE_M: f64 = 40_075_016.686;
 /// Most labels drawn in one frame.
 const MAX_LABELS: usize = 400;
+/// Font size of feature labels, in points.
+pub const LABEL_SIZE: f32 = 12.5;
 
 /// The opacity of features only possibly in the timeline's range.
 pub const FADED_OPACITY: f32 = 0.38;
@@ -82,17 +86,22 @@ fn stroke_color(feature: &FeatureRef<'_>) -> Color32 {
     with_opacity(base, feature.style.stroke_opacity)
 }
 
-/// Paints what `plan` says is in view (features, clusters, line density) and the labels;
-/// returns the screen rectangles of the markers, clusters and labels drawn, for other
-/// labels to avoid.
-pub fn paint_features(
-    painter: &Painter,
+/// Extra text after a feature's label (a figure's footnote numbers: ` [3,4]`).
+pub type LabelSuffix<'a> = &'a dyn Fn(usize) -> Option<String>;
+
+/// Draws what `plan` says is in view (features, clusters, line density) and the labels into
+/// `scene`; returns the screen rectangles of the markers, clusters and labels drawn, for
+/// other labels to avoid.
+#[allow(clippy::too_many_arguments)]
+pub fn features_scene(
+    scene: &mut Scene,
     view: &ScreenTransform,
     dataset: &Dataset,
     layers: &MapLayers,
     plan: &FramePlan,
     emphasis: Emphasis<'_>,
     palette: &Palette,
+    suffix: Option<LabelSuffix<'_>>,
 ) -> Vec<Rect> {
     let mut visible = plan.features();
     // Emphasised features last, so they sit on top.
@@ -116,35 +125,34 @@ pub fn paint_features(
         .collect();
 
     if let Some((level, cells, max)) = &plan.density {
-        paint_density(painter, view, *level, cells, *max);
+        density_scene(scene, view, *level, cells, *max);
     }
     // Features only possibly in the timeline's range are drawn faded.
-    let mut faded = painter.clone();
-    faded.multiply_opacity(FADED_OPACITY);
-    let painter_for = |i: usize| {
+    let opacity_for = |i: usize| {
         if layers.is_partly_in_range(i) {
-            &faded
+            FADED_OPACITY
         } else {
-            painter
+            1.0
         }
     };
     for (feature, shape) in &items {
         for rings in shape.polygons {
-            let painter = painter_for(feature.index);
-            paint_polygon(painter, view, feature, rings, emphasis, palette);
+            scene.set_opacity(opacity_for(feature.index));
+            polygon_scene(scene, view, feature, rings, emphasis, palette);
         }
     }
     for (feature, shape) in &items {
         for line in shape.lines {
-            let painter = painter_for(feature.index);
-            paint_line(painter, view, dataset, feature, line, emphasis, palette);
+            scene.set_opacity(opacity_for(feature.index));
+            line_scene(scene, view, dataset, feature, line, emphasis, palette);
         }
     }
+    scene.set_opacity(1.0);
     let mut obstacles = Vec::new();
     if let Some((_, cells)) = &plan.clusters {
         for cell in cells.iter().filter(|c| c.count > 1) {
             let center = view.to_screen([f64::from(cell.center[0]), f64::from(cell.center[1])]);
-            obstacles.push(paint_cluster(painter, center, cell.count, palette));
+            obstacles.push(cluster_scene(scene, center, cell.count, palette));
         }
     }
     let mut labels = Vec::new();
@@ -154,21 +162,16 @@ pub fn paint_features(
             if !view.rect.expand(20.0).contains(center) {
                 continue;
             }
-            paint_marker(
-                painter_for(feature.index),
-                view,
-                feature,
-                center,
-                emphasis,
-                palette,
-            );
+            scene.set_opacity(opacity_for(feature.index));
+            marker_scene(scene, view, feature, center, emphasis, palette);
+            scene.set_opacity(1.0);
             let radius = marker_radius_px(feature);
             obstacles.push(Rect::from_center_size(center, Vec2::splat(radius * 2.0)));
             labels.push(LabelCandidate {
                 index: feature.index,
                 anchor: center,
                 clearance_px: radius + 3.0,
-                text: feature.name.to_owned(),
+                text: label_text(feature.name, feature.index, suffix),
                 priority: priority(feature, emphasis),
                 prefer_above: false,
             });
@@ -187,7 +190,11 @@ pub fn paint_features(
                         index: feature.index,
                         anchor: mid,
                         clearance_px: 8.0,
-                        text: format!("{}{length}", feature.name),
+                        text: label_text(
+                            &format!("{}{length}", feature.name),
+                            feature.index,
+                            suffix,
+                        ),
                         priority: priority(feature, emphasis),
                         prefer_above: true,
                     });
@@ -195,25 +202,34 @@ pub fn paint_features(
             }
         }
     }
-    let placed = place_labels(painter, labels, &obstacles, view.rect, palette);
+    let placed = place_labels(scene, labels, &obstacles, view.rect, palette);
     obstacles.extend(placed);
     obstacles
 }
 
+fn label_text(name: &str, index: usize, suffix: Option<LabelSuffix<'_>>) -> String {
+    match suffix.and_then(|f| f(index)) {
+        Some(extra) => format!("{name}{extra}"),
+        None => name.to_owned(),
+    }
+}
+
 /// A disc with the number of points it stands for; returns its rectangle.
-fn paint_cluster(painter: &Painter, center: Pos2, count: u32, palette: &Palette) -> Rect {
+fn cluster_scene(scene: &mut Scene, center: Pos2, count: u32, palette: &Palette) -> Rect {
     let r = cluster_radius_px(count);
-    painter.circle(
+    scene.circle(
+        Tag::Cluster,
         center,
         r,
         palette.cluster_fill,
         Stroke::new(1.5, palette.marker_outline),
     );
-    painter.text(
+    scene.text(
+        Tag::Cluster,
         center,
         Align2::CENTER_CENTER,
         short_count(count),
-        FontId::proportional(11.0),
+        11.0,
         palette.cluster_text,
     );
     Rect::from_center_size(center, Vec2::splat(r * 2.0))
@@ -233,16 +249,15 @@ pub fn short_count(count: u32) -> String {
     }
 }
 
-/// Line density as one mesh of cells, shaded by count on a log scale (the level's largest
-/// count is the darkest).
-fn paint_density(
-    painter: &Painter,
+/// Line density as cells, shaded by count on a log scale (the level's largest count is the
+/// darkest).
+fn density_scene(
+    scene: &mut Scene,
     view: &ScreenTransform,
     level: u8,
     cells: &[DensityCell],
     max: u32,
 ) {
-    let mut mesh = egui::Mesh::default();
     let base = theme::kind_color(FeatureKind::Route);
     let scale = f64::from(max.max(2)).ln_1p();
     for cell in cells {
@@ -250,9 +265,14 @@ fn paint_density(
         let rect = Rect::from_min_max(view.to_screen(min), view.to_screen(max));
         #[allow(clippy::cast_possible_truncation)]
         let t = (f64::from(cell.count).ln_1p() / scale) as f32;
-        mesh.add_colored_rect(rect, base.gamma_multiply(0.12 + 0.68 * t.clamp(0.0, 1.0)));
+        scene.rect(
+            Tag::Density,
+            rect,
+            0.0,
+            base.gamma_multiply(0.12 + 0.68 * t.clamp(0.0, 1.0)),
+            Stroke::NONE,
+        );
     }
-    painter.add(Shape::mesh(mesh));
 }
 
 fn priority(feature: &FeatureRef<'_>, emphasis: Emphasis<'_>) -> u8 {
@@ -272,8 +292,8 @@ fn priority(feature: &FeatureRef<'_>, emphasis: Emphasis<'_>) -> u8 {
     }
 }
 
-fn paint_polygon(
-    painter: &Painter,
+fn polygon_scene(
+    scene: &mut Scene,
     view: &ScreenTransform,
     feature: &FeatureRef<'_>,
     rings: &[Vec<[f64; 2]>],
@@ -290,40 +310,23 @@ fn paint_polygon(
     } else if Some(feature.index) == emphasis.hovered {
         stroke = Stroke::new(stroke.width + 1.0, palette.hover);
     }
-    for (r, ring) in rings.iter().enumerate() {
-        let points: Vec<Pos2> = ring.iter().map(|&u| view.to_screen(u)).collect();
-        // epaint fills convex paths only; other polygons are drawn as outlines.
-        if r == 0 && rings.len() == 1 && is_convex(&points) {
-            painter.add(Shape::convex_polygon(points, fill, stroke));
-        } else {
-            painter.add(Shape::closed_line(points, stroke));
-        }
-    }
+    let parts: Vec<Vec<Pos2>> = rings
+        .iter()
+        .map(|ring| ring.iter().map(|&u| view.to_screen(u)).collect())
+        .collect();
+    scene.push(
+        Tag::Polygon(feature.index),
+        crate::scene::Shape::Path {
+            parts,
+            closed: true,
+            fill,
+            stroke,
+        },
+    );
 }
 
-fn is_convex(points: &[Pos2]) -> bool {
-    let n = points.len();
-    if n < 3 {
-        return false;
-    }
-    let mut sign = 0.0f32;
-    for i in 0..n {
-        let a = points[i];
-        let b = points[(i + 1) % n];
-        let c = points[(i + 2) % n];
-        let cross = (b - a).x * (c - b).y - (b - a).y * (c - b).x;
-        if cross.abs() > f32::EPSILON {
-            if sign != 0.0 && cross.signum() != sign {
-                return false;
-            }
-            sign = cross.signum();
-        }
-    }
-    true
-}
-
-fn paint_line(
-    painter: &Painter,
+fn line_scene(
+    scene: &mut Scene,
     view: &ScreenTransform,
     dataset: &Dataset,
     feature: &FeatureRef<'_>,
@@ -346,49 +349,50 @@ fn paint_line(
     }
     let width = line_width_px(feature);
     let color = stroke_color(feature);
+    let tag = Tag::Line(feature.index);
     if emphasis.is_selected(feature.index) {
-        painter.add(Shape::line(
+        scene.line(
+            tag,
             points.clone(),
             Stroke::new(width + 5.0, palette.selection),
-        ));
+        );
     } else if Some(feature.index) == emphasis.hovered {
-        painter.add(Shape::line(
-            points.clone(),
-            Stroke::new(width + 4.0, palette.hover),
-        ));
+        scene.line(tag, points.clone(), Stroke::new(width + 4.0, palette.hover));
     }
-    let stroke = Stroke::new(width, color);
     let schematic = feature.route.is_some_and(|r| r.schematic);
-    if schematic {
-        painter.extend(Shape::dashed_line(&points, stroke, 9.0, 5.0));
-    } else {
-        painter.add(Shape::line(points.clone(), stroke));
-    }
+    let stroke = Stroke {
+        dash: schematic.then_some(SCHEMATIC_DASH),
+        ..Stroke::new(width, color)
+    };
+    scene.line(tag, points.clone(), stroke);
     let Some(route) = feature.route else { return };
     // Direction: a chevron halfway and an arrowhead just short of the target's marker.
     let arrow_len = 7.0 + width * 2.0;
     if let Some((mid, dir)) = point_along(&points, 0.5) {
-        painter.add(arrowhead(
-            mid + dir * arrow_len * 0.5,
-            dir,
-            arrow_len,
+        let tip = mid + dir * arrow_len * 0.5;
+        scene.polygon(
+            tag,
+            crate::scene::arrowhead(tip, dir, arrow_len),
             color,
-        ));
+            Stroke::NONE,
+        );
     }
     let target_gap = route
         .to_index
         .and_then(|i| dataset.get(i))
         .map_or(0.0, |t| marker_radius_px(&t) + 2.0);
     if let Some((end, dir)) = point_back_from_end(&points, target_gap) {
-        painter.add(arrowhead(end, dir, arrow_len, color));
+        scene.polygon(
+            tag,
+            crate::scene::arrowhead(end, dir, arrow_len),
+            color,
+            Stroke::NONE,
+        );
     }
 }
 
-fn arrowhead(tip: Pos2, dir: Vec2, length: f32, color: Color32) -> Shape {
-    let back = tip - dir * length;
-    let side = vec2(-dir.y, dir.x) * length * 0.45;
-    Shape::convex_polygon(vec![tip, back + side, back - side], color, Stroke::NONE)
-}
+/// Dash and gap of a schematic route's line, in points.
+pub const SCHEMATIC_DASH: [f32; 2] = [9.0, 5.0];
 
 /// The point at `fraction` of a polyline's length, with the direction of travel there.
 pub fn point_along(points: &[Pos2], fraction: f32) -> Option<(Pos2, Vec2)> {
@@ -422,14 +426,15 @@ fn point_back_from_end(points: &[Pos2], distance: f32) -> Option<(Pos2, Vec2)> {
     None
 }
 
-fn paint_marker(
-    painter: &Painter,
+fn marker_scene(
+    scene: &mut Scene,
     view: &ScreenTransform,
     feature: &FeatureRef<'_>,
     c: Pos2,
     emphasis: Emphasis<'_>,
     palette: &Palette,
 ) {
+    let tag = Tag::Marker(feature.index);
     let r = marker_radius_px(feature);
     if let Some(precision) = feature.location_precision
         && precision.level != PrecisionLevel::Exact
@@ -440,23 +445,69 @@ fn paint_marker(
         #[allow(clippy::cast_possible_truncation)]
         let radius_px = (radius_km * 1000.0 * px_per_m) as f32;
         if radius_px > r + 3.0 && radius_px < 4000.0 {
-            painter.circle(
-                c,
-                radius_px,
-                palette.uncertainty.gamma_multiply(0.35),
-                Stroke::new(1.0, palette.uncertainty),
-            );
+            uncertainty_scene(scene, tag, c, radius_px, palette);
         }
     }
     if emphasis.is_selected(feature.index) {
-        painter.circle_filled(c, r + 6.0, palette.selection.gamma_multiply(0.35));
-        painter.circle_stroke(c, r + 6.0, Stroke::new(2.5, palette.selection));
+        scene.circle(
+            tag,
+            c,
+            r + 6.0,
+            palette.selection.gamma_multiply(0.35),
+            Stroke::new(2.5, palette.selection),
+        );
     } else if Some(feature.index) == emphasis.hovered {
-        painter.circle_stroke(c, r + 5.0, Stroke::new(2.0, palette.hover));
+        scene.circle(
+            tag,
+            c,
+            r + 5.0,
+            Color32::TRANSPARENT,
+            Stroke::new(2.0, palette.hover),
+        );
     }
-    let fill = marker_color(feature);
+    let symbol = feature
+        .style
+        .marker_symbol
+        .as_deref()
+        .filter(|s| s.chars().count() == 1);
+    symbol_scene(
+        scene,
+        tag,
+        feature.kind,
+        c,
+        r,
+        marker_color(feature),
+        symbol,
+        palette,
+    );
+}
+
+/// An uncertainty circle of `radius_px` around `c`.
+pub fn uncertainty_scene(scene: &mut Scene, tag: Tag, c: Pos2, radius_px: f32, palette: &Palette) {
+    scene.circle(
+        tag,
+        c,
+        radius_px,
+        palette.uncertainty.gamma_multiply(0.35),
+        Stroke::new(1.0, palette.uncertainty),
+    );
+}
+
+/// The symbol of a kind (and a one-character simplestyle symbol on a generic marker),
+/// centred on `c` with radius `r`; the legend draws the same symbols.
+#[allow(clippy::too_many_arguments)]
+pub fn symbol_scene(
+    scene: &mut Scene,
+    tag: Tag,
+    kind: FeatureKind,
+    c: Pos2,
+    r: f32,
+    fill: Color32,
+    symbol: Option<&str>,
+    palette: &Palette,
+) {
     let outline = Stroke::new(1.5, palette.marker_outline);
-    match feature.kind {
+    match kind {
         FeatureKind::Base => {
             // An upward triangle: an airfield.
             let pts = vec![
@@ -464,12 +515,18 @@ fn paint_marker(
                 c + vec2(r * 1.2, r * 0.85),
                 c + vec2(-r * 1.2, r * 0.85),
             ];
-            painter.add(Shape::convex_polygon(pts, fill, outline));
+            scene.polygon(tag, pts, fill, outline);
         }
         FeatureKind::Target => {
             // A filled disc with a ring inside: a target.
-            painter.circle(c, r, fill, outline);
-            painter.circle_stroke(c, r * 0.45, Stroke::new(1.5, palette.marker_outline));
+            scene.circle(tag, c, r, fill, outline);
+            scene.circle(
+                tag,
+                c,
+                r * 0.45,
+                Color32::TRANSPARENT,
+                Stroke::new(1.5, palette.marker_outline),
+            );
         }
         FeatureKind::Event => {
             // A diamond: an event that is not a strike on a place.
@@ -479,28 +536,27 @@ fn paint_marker(
                 c + vec2(0.0, r * 1.15),
                 c + vec2(-r * 1.15, 0.0),
             ];
-            painter.add(Shape::convex_polygon(pts, fill, outline));
+            scene.polygon(tag, pts, fill, outline);
         }
         FeatureKind::Place => {
             let half = r * 0.8;
-            painter.rect(
+            scene.rect(
+                tag,
                 Rect::from_center_size(c, Vec2::splat(half * 2.0)),
                 1.0,
                 fill,
                 outline,
-                egui::StrokeKind::Middle,
             );
         }
         FeatureKind::Route | FeatureKind::Other => {
-            painter.circle(c, r, fill, outline);
-            if let Some(symbol) = &feature.style.marker_symbol
-                && symbol.chars().count() == 1
-            {
-                painter.text(
+            scene.circle(tag, c, r, fill, outline);
+            if let Some(symbol) = symbol {
+                scene.text(
+                    tag,
                     c,
                     Align2::CENTER_CENTER,
                     symbol,
-                    FontId::proportional(r * 1.3),
+                    r * 1.3,
                     palette.marker_outline,
                 );
             }
@@ -521,18 +577,17 @@ struct LabelCandidate {
 /// Places labels greedily by priority, trying right, left, above and below each anchor, and
 /// skipping any that would overlap a label already placed or another feature's marker.
 fn place_labels(
-    painter: &Painter,
+    scene: &mut Scene,
     mut labels: Vec<LabelCandidate>,
     markers: &[Rect],
     clip: Rect,
     palette: &Palette,
 ) -> Vec<Rect> {
     labels.sort_by_key(|l| (l.priority, l.index));
-    let font = FontId::proportional(12.5);
+    let font = crate::scene::font::Font::shared();
     let mut placed: Vec<Rect> = Vec::new();
     for label in labels.into_iter().take(MAX_LABELS) {
-        let galley = painter.layout_no_wrap(label.text, font.clone(), palette.label_text);
-        let size = galley.size();
+        let size = font.measure(&label.text, LABEL_SIZE);
         let a = label.anchor;
         let g = label.clearance_px;
         let right = Rect::from_min_size(pos2(a.x + g, a.y - size.y / 2.0), size);
@@ -556,9 +611,18 @@ fn place_labels(
         let Some(rect) = spot.or_else(|| must_show.then_some(options[0])) else {
             continue;
         };
-        painter.rect_filled(rect.expand2(vec2(3.0, 1.0)), 3.0, palette.label_halo);
-        painter.galley(rect.min, galley, palette.label_text);
-        placed.push(rect.expand2(vec2(3.0, 1.0)));
+        let tag = Tag::Label(label.index);
+        let halo = rect.expand2(vec2(3.0, 1.0));
+        scene.rect(tag, halo, 3.0, palette.label_halo, Stroke::NONE);
+        scene.text(
+            tag,
+            rect.min,
+            Align2::LEFT_TOP,
+            label.text,
+            LABEL_SIZE,
+            palette.label_text,
+        );
+        placed.push(halo);
     }
     placed
 }
@@ -585,23 +649,5 @@ mod tests {
         assert_eq!(short_count(9_549), "9.5k");
         assert_eq!(short_count(95_000), "95k");
         assert_eq!(short_count(1_234_567), "1.2M");
-    }
-
-    #[test]
-    fn convexity() {
-        let square = [
-            pos2(0.0, 0.0),
-            pos2(1.0, 0.0),
-            pos2(1.0, 1.0),
-            pos2(0.0, 1.0),
-        ];
-        assert!(is_convex(&square));
-        let dart = [
-            pos2(0.0, 0.0),
-            pos2(2.0, 1.0),
-            pos2(0.0, 2.0),
-            pos2(0.5, 1.0),
-        ];
-        assert!(!is_convex(&dart));
     }
 }

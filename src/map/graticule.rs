@@ -1,10 +1,11 @@
 //! A neutral background with a labelled graticule, so the map is never a void.
 
-use egui::{Align2, Color32, FontId, Painter, Shape, Stroke, pos2};
+use egui::{Align2, pos2};
 
 use crate::geometry::mercator::{self, MAX_LATITUDE_DEG};
 use crate::geometry::screen::ScreenTransform;
 use crate::geometry::units::{format_lat, format_lon};
+use crate::scene::{Scene, Stroke, Tag};
 use crate::theme::Palette;
 
 /// Steps between graticule lines, in degrees, from coarse to fine.
@@ -12,14 +13,16 @@ const STEPS_DEG: [f64; 9] = [30.0, 20.0, 10.0, 5.0, 2.0, 1.0, 0.5, 0.25, 0.1];
 /// Smallest gap between graticule lines, in points.
 const MIN_GAP_PX: f64 = 70.0;
 
-/// Shapes for the background and graticule of the visible map.
-pub fn graticule_shapes(
-    painter: &Painter,
-    view: &ScreenTransform,
-    palette: &Palette,
-) -> Vec<Shape> {
+/// The background and graticule of the visible map.
+pub fn graticule_scene(scene: &mut Scene, view: &ScreenTransform, palette: &Palette) {
     let rect = view.rect;
-    let mut shapes = vec![Shape::rect_filled(rect, 0.0, palette.map_background)];
+    scene.rect(
+        Tag::Background,
+        rect,
+        0.0,
+        palette.map_background,
+        Stroke::NONE,
+    );
     let px_per_deg = view.scale / 360.0;
     let step = STEPS_DEG
         .iter()
@@ -31,7 +34,6 @@ pub fn graticule_shapes(
     let (west, north) = mercator::unproject([min[0].max(0.0), min[1].max(0.0)]);
     let (east, south) = mercator::unproject([max[0].min(1.0), max[1].min(1.0)]);
     let stroke = Stroke::new(1.0, palette.graticule);
-    let font = FontId::proportional(10.0);
     let text = palette.graticule_text;
 
     let world_top = view
@@ -45,18 +47,19 @@ pub fn graticule_shapes(
     let mut lon = (west / step).ceil() * step;
     while lon <= east + 1e-9 {
         let x = view.to_screen(mercator::project(lon, 0.0)).x;
-        shapes.push(Shape::line_segment(
-            [pos2(x, world_top), pos2(x, world_bottom)],
+        scene.line(
+            Tag::Graticule,
+            vec![pos2(x, world_top), pos2(x, world_bottom)],
             stroke,
-        ));
-        shapes.push(label(
-            painter,
+        );
+        scene.text(
+            Tag::Graticule,
             pos2(x + 3.0, world_bottom - 2.0),
             Align2::LEFT_BOTTOM,
-            &format_lon(lon),
-            &font,
+            format_lon(lon),
+            10.0,
             text,
-        ));
+        );
         lon += step;
     }
     let world_left = view.to_screen([0.0, 0.0]).x.max(rect.left());
@@ -64,32 +67,19 @@ pub fn graticule_shapes(
     let mut lat = (south.max(-80.0) / step).ceil() * step;
     while lat <= north.min(80.0) + 1e-9 {
         let y = view.to_screen(mercator::project(0.0, lat)).y;
-        shapes.push(Shape::line_segment(
-            [pos2(world_left, y), pos2(world_right, y)],
+        scene.line(
+            Tag::Graticule,
+            vec![pos2(world_left, y), pos2(world_right, y)],
             stroke,
-        ));
-        shapes.push(label(
-            painter,
+        );
+        scene.text(
+            Tag::Graticule,
             pos2(world_left + 3.0, y - 2.0),
             Align2::LEFT_BOTTOM,
-            &format_lat(lat),
-            &font,
+            format_lat(lat),
+            10.0,
             text,
-        ));
+        );
         lat += step;
     }
-    shapes
-}
-
-fn label(
-    painter: &Painter,
-    pos: egui::Pos2,
-    anchor: Align2,
-    text: &str,
-    font: &FontId,
-    color: Color32,
-) -> Shape {
-    let galley = painter.layout_no_wrap(text.to_owned(), font.clone(), color);
-    let rect = anchor.anchor_size(pos, galley.size());
-    Shape::galley(rect.min, galley, color)
 }

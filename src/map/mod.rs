@@ -21,6 +21,7 @@ pub use layers::{FramePlan, Hit, MapLayers, RangeLayers};
 use crate::dataset::Dataset;
 use crate::geometry::mercator;
 use crate::geometry::screen::ScreenTransform;
+use crate::scene::{Scene, SceneStats};
 use crate::theme::Palette;
 use draw::Emphasis;
 
@@ -93,6 +94,8 @@ pub struct MapView {
     pmtiles: Option<(std::path::PathBuf, PmTiles)>,
     /// The transform of the last frame drawn, for tests and for fitting.
     pub last_transform: Option<ScreenTransform>,
+    /// What the last frame drew, for tests comparing the window with a figure.
+    pub last_stats: SceneStats,
     fit_pending: bool,
     /// After a fit, the size it was made for and for how many more frames a change of size
     /// (panels finding their size on the first frames) fits again.
@@ -206,6 +209,7 @@ impl MapView {
             osm: None,
             pmtiles: None,
             last_transform: None,
+            last_stats: SceneStats::default(),
             fit_pending: true,
             fitted_for: None,
             first_frame: None,
@@ -444,9 +448,11 @@ impl MapView {
                 projector.zoom(),
             );
             let painter = ui.painter().with_clip_rect(rect);
+            let mut under = Scene::new(Vec2::ZERO);
+            graticule::graticule_scene(&mut under, &view, palette);
             painter.set(
                 background,
-                Shape::Vec(graticule::graticule_shapes(&painter, &view, palette)),
+                Shape::Vec(crate::scene::painter::shapes(&under, &painter)),
             );
             for tint in &tints {
                 painter.add(tint.shape(&view, tint_color));
@@ -474,18 +480,19 @@ impl MapView {
                 hovered: hovered.or(emphasis.hovered),
                 ..emphasis
             };
-            let mut obstacles =
-                draw::paint_features(&painter, &view, dataset, layers, &plan, emphasis, palette);
+            let mut scene = Scene::new(Vec2::ZERO);
+            let mut obstacles = draw::features_scene(
+                &mut scene, &view, dataset, layers, &plan, emphasis, palette, None,
+            );
+            crate::scene::painter::paint(&scene, &painter);
             if show_labels && let Some(labels) = crate::basemap::shared_labels() {
-                let shapes = labels.shapes(
-                    &painter,
-                    &view,
-                    projector.zoom(),
-                    &mut obstacles,
-                    &basemap_palette,
+                let names = labels.scene(&view, projector.zoom(), &mut obstacles, &basemap_palette);
+                painter.set(
+                    names_slot,
+                    Shape::Vec(crate::scene::painter::shapes(&names, &painter)),
                 );
-                painter.set(names_slot, Shape::Vec(shapes));
             }
+            let stats = scene.stats();
 
             let click = (response.clicked() && !response.changed()).then(|| {
                 response
@@ -525,10 +532,12 @@ impl MapView {
                     clicked,
                     pointer_lon_lat,
                 },
+                stats,
             )
         });
-        let (view, zoom_to, response) = inner.inner;
+        let (view, zoom_to, response, stats) = inner.inner;
         self.last_transform = Some(view);
+        self.last_stats = stats;
         if let Some((min, max)) = zoom_to {
             self.fit_bounds(min, max, view.rect.size());
         }

@@ -24,6 +24,14 @@ pub fn menu_bar_ui(ui: &mut Ui, settings: &Settings, actions: &mut Vec<Action>) 
                 actions.push(Action::ShowExportDialog);
                 ui.close();
             }
+            if ui
+                .add(egui::Button::new("Export map…").shortcut_text("Ctrl+E"))
+                .on_hover_text("Publish the map as PNG, SVG or PDF, with a legend, a scale bar and numbered source footnotes")
+                .clicked()
+            {
+                actions.push(Action::OpenExportMap);
+                ui.close();
+            }
             ui.separator();
             if ui.button("Quit").clicked() {
                 ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
