@@ -188,7 +188,10 @@ fn stroke_lines(scene: &mut Scene, parts: &[Part], t: &ToPoints, rgb: [u8; 3], w
                 parts: runs,
                 closed: false,
                 fill: Color32::TRANSPARENT,
-                stroke: Stroke::new(width, color(rgb)),
+                stroke: Stroke {
+                    round: false,
+                    ..Stroke::new(width, color(rgb))
+                },
             },
         );
     }

@@ -83,6 +83,9 @@ pub struct Stroke {
     pub color: Color32,
     /// Dash and gap lengths in points, for a dashed line.
     pub dash: Option<[f32; 2]>,
+    /// Round joins and caps (features); mitred joins and butt caps (the basemap's many
+    /// short lines, which stroke faster so).
+    pub round: bool,
 }
 
 impl Stroke {
@@ -91,6 +94,7 @@ impl Stroke {
         width: 0.0,
         color: Color32::TRANSPARENT,
         dash: None,
+        round: true,
     };
 
     /// A solid outline.
@@ -99,6 +103,7 @@ impl Stroke {
             width,
             color,
             dash: None,
+            round: true,
         }
     }
 

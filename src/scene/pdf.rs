@@ -152,8 +152,16 @@ fn paint(surface: &mut Surface<'_>, path: &Path, fill: Color32, stroke: &Stroke)
         krilla::paint::Stroke {
             paint: krilla::color::rgb::Color::new(r, g, b).into(),
             width: stroke.width,
-            line_cap: LineCap::Round,
-            line_join: LineJoin::Round,
+            line_cap: if stroke.round {
+                LineCap::Round
+            } else {
+                LineCap::Butt
+            },
+            line_join: if stroke.round {
+                LineJoin::Round
+            } else {
+                LineJoin::Miter
+            },
             opacity: NormalizedF32::new(a).unwrap_or(NormalizedF32::ONE),
             dash: stroke.dash.map(|[on, off]| StrokeDash {
                 array: vec![on, off],

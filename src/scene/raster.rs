@@ -42,7 +42,11 @@ pub fn draw(scene: &Scene, pixmap: &mut Pixmap, transform: Transform) {
             },
         };
         let Some(path) = path(&segs) else { continue };
-        fill_path(pixmap, &path, fill, transform, mask.as_ref());
+        // Cells that tile the plane (line density) are filled without antialiasing, so
+        // that their shared edges leave no seams.
+        let tiles = matches!(item.shape, Shape::Rect { corner, .. } if corner <= 0.0)
+            && !stroke.is_visible();
+        fill_path(pixmap, &path, fill, transform, mask.as_ref(), !tiles);
         stroke_path(pixmap, &path, stroke, transform, mask.as_ref());
     }
 }
@@ -81,8 +85,10 @@ fn fill_path(
     color: Color32,
     t: Transform,
     mask: Option<&Mask>,
+    anti_alias: bool,
 ) {
-    if let Some(paint) = paint(color) {
+    if let Some(mut paint) = paint(color) {
+        paint.anti_alias = anti_alias;
         pixmap.fill_path(path, &paint, FillRule::EvenOdd, t, mask);
     }
 }
@@ -100,10 +106,15 @@ fn stroke_path(
     let Some(paint) = paint(stroke.color) else {
         return;
     };
+    let (line_cap, line_join) = if stroke.round {
+        (LineCap::Round, LineJoin::Round)
+    } else {
+        (LineCap::Butt, LineJoin::Miter)
+    };
     let style = tiny_skia::Stroke {
         width: stroke.width,
-        line_cap: LineCap::Round,
-        line_join: LineJoin::Round,
+        line_cap,
+        line_join,
         dash: stroke
             .dash
             .and_then(|[on, off]| StrokeDash::new(vec![on, off], 0.0)),

@@ -118,8 +118,11 @@ fn shape(out: &mut String, shape: &Shape) {
             fill,
             stroke,
         } => {
+            // Cells that tile the plane are drawn crisp, so their shared edges leave no seams.
             let rx = if *corner > 0.0 {
                 format!(r#" rx="{}""#, num(*corner))
+            } else if !stroke.is_visible() {
+                r#" shape-rendering="crispEdges""#.to_owned()
             } else {
                 String::new()
             };
@@ -207,11 +210,10 @@ fn stroke_attrs(stroke: &Stroke) -> String {
         return String::new();
     }
     let mut s = paint("stroke", stroke.color);
-    let _ = write!(
-        s,
-        r#" stroke-width="{}" stroke-linejoin="round" stroke-linecap="round""#,
-        num(stroke.width)
-    );
+    let _ = write!(s, r#" stroke-width="{}""#, num(stroke.width));
+    if stroke.round {
+        s.push_str(r#" stroke-linejoin="round" stroke-linecap="round""#);
+    }
     if let Some([on, off]) = stroke.dash {
         let _ = write!(s, r#" stroke-dasharray="{} {}""#, num(on), num(off));
     }
