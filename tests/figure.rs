@@ -352,8 +352,12 @@ fn the_window_and_the_figure_draw_the_same_things() {
             basemap: false,
             dark,
             selected: h.state().selection,
+            // The same rules for labels as the window's: nothing on the map to keep clear of.
             parts: Parts {
                 footnotes: false,
+                legend: false,
+                scale_bar: false,
+                north_arrow: false,
                 ..Parts::default()
             },
             ..FigureOptions::default()

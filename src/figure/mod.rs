@@ -518,37 +518,73 @@ impl Figure {
             tint_scene(&mut page, &view, &options.tinted_countries, &palette);
         }
         let suffix = |i: usize| notes.label_suffix(i);
-        let mut features = Scene::new(size);
-        let mut obstacles = draw::features_scene(
-            &mut features,
-            &view,
-            dataset,
-            layers,
-            &plan,
-            emphasis,
-            &palette,
-            options
-                .parts
-                .footnotes
-                .then_some(&suffix as draw::LabelSuffix<'_>),
-        );
+        let suffix = options
+            .parts
+            .footnotes
+            .then_some(&suffix as draw::LabelSuffix<'_>);
+        let features_with = |avoid: &[Rect]| {
+            let mut features = Scene::new(size);
+            let obstacles = draw::features_scene(
+                &mut features,
+                &view,
+                dataset,
+                layers,
+                &plan,
+                emphasis,
+                &palette,
+                draw::LabelRules { suffix, avoid },
+            );
+            (features, obstacles)
+        };
+
+        // What sits on the map: the scale bar (bottom left), the north arrow (top right),
+        // and the legend in the corner where the features drawn freely would lose least.
+        // Labels are then placed clear of all three.
+        let inset = 10.0;
+        let mut furniture: Vec<Rect> = Vec::new();
+        let scale_rect = options.parts.scale_bar.then(|| {
+            let s = scale::size(&view, options.parts.nautical);
+            Rect::from_min_size(
+                pos2(map_rect.left() + inset, map_rect.bottom() - inset - s.y),
+                s,
+            )
+        });
+        let north_rect = options.parts.north_arrow.then(|| {
+            Rect::from_min_size(
+                pos2(
+                    map_rect.right() - inset - scale::NORTH_SIZE.x,
+                    map_rect.top() + inset,
+                ),
+                scale::NORTH_SIZE,
+            )
+        });
+        furniture.extend(scale_rect.iter().chain(north_rect.iter()));
+        let entries = if options.parts.legend {
+            legend::entries(
+                dataset,
+                layers,
+                &drawn,
+                (plan.clusters.is_some(), plan.density.is_some()),
+                options.selected,
+                !notes.notes.is_empty(),
+            )
+        } else {
+            Vec::new()
+        };
+        let legend_rect = (!entries.is_empty()).then(|| {
+            let (_, free) = features_with(&furniture);
+            legend::corner(map_rect, legend::size(&entries), inset, &free, &furniture)
+        });
+        furniture.extend(legend_rect.iter());
+        let (features, mut obstacles) = features_with(&furniture);
         if options.basemap {
             let labels = crate::basemap::labels_now();
+            obstacles.extend(furniture.iter().copied());
             page.extend(labels.scene(&view, zoom, &mut obstacles, &basemap_palette));
         }
         let map_stats = features.stats();
         page.extend(features);
-
-        // On the map: scale bar (bottom left), north arrow (top right), legend where it
-        // hides least.
-        let inset = 10.0;
-        let mut taken = Vec::new();
-        if options.parts.scale_bar {
-            let s = scale::size(&view, options.parts.nautical);
-            let rect = Rect::from_min_size(
-                pos2(map_rect.left() + inset, map_rect.bottom() - inset - s.y),
-                s,
-            );
+        if let Some(rect) = scale_rect {
             scale::scale_bar(
                 &mut page,
                 &view,
@@ -558,33 +594,12 @@ impl Figure {
                 ink.text,
                 ink.paper,
             );
-            taken.push(rect);
         }
-        if options.parts.north_arrow {
-            let rect = Rect::from_min_size(
-                pos2(
-                    map_rect.right() - inset - scale::NORTH_SIZE.x,
-                    map_rect.top() + inset,
-                ),
-                scale::NORTH_SIZE,
-            );
+        if let Some(rect) = north_rect {
             scale::north_arrow(&mut page, rect, &palette, ink.text);
-            taken.push(rect);
         }
-        if options.parts.legend {
-            let entries = legend::entries(
-                dataset,
-                layers,
-                &drawn,
-                (plan.clusters.is_some(), plan.density.is_some()),
-                options.selected,
-                !notes.notes.is_empty(),
-            );
-            if !entries.is_empty() {
-                let size = legend::size(&entries);
-                let rect = legend::corner(map_rect, size, inset, &obstacles, &taken);
-                legend::scene(&mut page, rect, &entries, &palette, ink.text);
-            }
+        if let Some(rect) = legend_rect {
+            legend::scene(&mut page, rect, &entries, &palette, ink.text);
         }
         page.push(Tag::Background, Shape::Clip(None));
         page.rect(

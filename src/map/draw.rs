@@ -89,6 +89,16 @@ fn stroke_color(feature: &FeatureRef<'_>) -> Color32 {
 /// Extra text after a feature's label (a figure's footnote numbers: ` [3,4]`).
 pub type LabelSuffix<'a> = &'a dyn Fn(usize) -> Option<String>;
 
+/// What a caller adds to the placing of labels; the window adds nothing.
+#[derive(Clone, Copy, Default)]
+pub struct LabelRules<'a> {
+    /// Extra text after a feature's label.
+    pub suffix: Option<LabelSuffix<'a>>,
+    /// Rectangles labels keep clear of (a figure's legend, scale bar and north arrow); the
+    /// selected feature's label is shown all the same.
+    pub avoid: &'a [Rect],
+}
+
 /// Draws what `plan` says is in view (features, clusters, line density) and the labels into
 /// `scene`; returns the screen rectangles of the markers, clusters and labels drawn, for
 /// other labels to avoid.
@@ -101,8 +111,9 @@ pub fn features_scene(
     plan: &FramePlan,
     emphasis: Emphasis<'_>,
     palette: &Palette,
-    suffix: Option<LabelSuffix<'_>>,
+    rules: LabelRules<'_>,
 ) -> Vec<Rect> {
+    let suffix = rules.suffix;
     let mut visible = plan.features();
     // Emphasised features last, so they sit on top.
     visible.retain(|&i| !emphasis.is_selected(i) && Some(i) != emphasis.hovered);
@@ -202,7 +213,7 @@ pub fn features_scene(
             }
         }
     }
-    let placed = place_labels(scene, labels, &obstacles, view.rect, palette);
+    let placed = place_labels(scene, labels, &obstacles, rules.avoid, view.rect, palette);
     obstacles.extend(placed);
     obstacles
 }
@@ -580,6 +591,7 @@ fn place_labels(
     scene: &mut Scene,
     mut labels: Vec<LabelCandidate>,
     markers: &[Rect],
+    avoid: &[Rect],
     clip: Rect,
     palette: &Palette,
 ) -> Vec<Rect> {
@@ -594,10 +606,34 @@ fn place_labels(
         let left = Rect::from_min_size(pos2(a.x - g - size.x, a.y - size.y / 2.0), size);
         let above = Rect::from_min_size(pos2(a.x - size.x / 2.0, a.y - g - size.y), size);
         let below = Rect::from_min_size(pos2(a.x - size.x / 2.0, a.y + g), size);
+        // Then the corners: a label starting beside the marker, above or below it.
+        let d = g * std::f32::consts::FRAC_1_SQRT_2;
+        let above_right = Rect::from_min_size(pos2(a.x + d, a.y - d - size.y), size);
+        let below_right = Rect::from_min_size(pos2(a.x + d, a.y + d), size);
+        let above_left = Rect::from_min_size(pos2(a.x - d - size.x, a.y - d - size.y), size);
+        let below_left = Rect::from_min_size(pos2(a.x - d - size.x, a.y + d), size);
         let options = if label.prefer_above {
-            [above, below, right, left]
+            [
+                above,
+                below,
+                right,
+                left,
+                above_right,
+                below_right,
+                above_left,
+                below_left,
+            ]
         } else {
-            [right, left, above, below]
+            [
+                right,
+                left,
+                above,
+                below,
+                above_right,
+                below_right,
+                above_left,
+                below_left,
+            ]
         };
         let free = |r: &Rect| {
             let r = r.expand(2.0);
@@ -605,6 +641,7 @@ fn place_labels(
                 && !placed.iter().any(|p| p.intersects(r))
                 // Other features' markers; a label's own marker is at its anchor.
                 && !markers.iter().any(|m| m.intersects(r) && m.center() != a)
+                && !avoid.iter().any(|m| m.intersects(r))
         };
         let spot = options.into_iter().find(free);
         let must_show = label.priority <= 1;

@@ -482,7 +482,14 @@ impl MapView {
             };
             let mut scene = Scene::new(Vec2::ZERO);
             let mut obstacles = draw::features_scene(
-                &mut scene, &view, dataset, layers, &plan, emphasis, palette, None,
+                &mut scene,
+                &view,
+                dataset,
+                layers,
+                &plan,
+                emphasis,
+                palette,
+                draw::LabelRules::default(),
             );
             crate::scene::painter::paint(&scene, &painter);
             if show_labels && let Some(labels) = crate::basemap::shared_labels() {
