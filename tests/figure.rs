@@ -299,6 +299,18 @@ fn bad_requests_are_refused_and_leave_nothing() {
         ),
         (vec![file, "--out", out_s, "--size", "huge"], "WIDTHxHEIGHT"),
         (vec![file, "--out", out_s, "--scale", "0"], "--scale"),
+        (
+            vec![
+                file,
+                "--out",
+                out_s,
+                "--size",
+                "20000x20000",
+                "--scale",
+                "4",
+            ],
+            "too large",
+        ),
         (vec![file, "--out", out_s, "--select", "nope"], "no feature"),
         (
             vec![

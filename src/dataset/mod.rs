@@ -224,6 +224,14 @@ pub struct Source {
     pub other: Vec<(String, serde_json::Value)>,
 }
 
+/// True for `http://` and `https://` addresses (scheme matched case-insensitively): the
+/// only addresses the panels open and figures link.
+pub fn is_web_url(url: &str) -> bool {
+    let lower = url.trim_start().to_ascii_lowercase();
+    (lower.starts_with("https://") || lower.starts_with("http://"))
+        && !url.chars().any(char::is_control)
+}
+
 /// How exactly a feature's position is known.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PrecisionLevel {

@@ -43,14 +43,19 @@ impl Footnote {
         format!("{}. {}", self.number, parts.join(" · "))
     }
 
-    /// The address the entry links to: the URL, else the archived copy.
-    pub fn url(&self) -> Option<&str> {
+    /// The address as written: the URL, else the archived copy.
+    fn address(&self) -> Option<&str> {
         self.source
             .url
             .as_deref()
             .or(self.source.archived.as_deref())
             .map(str::trim)
             .filter(|u| !u.is_empty())
+    }
+
+    /// The address the entry links to: only a web address (`http`, `https`) is a link.
+    pub fn url(&self) -> Option<&str> {
+        self.address().filter(|u| crate::dataset::is_web_url(u))
     }
 
     /// The second line: the address and when it was read.
@@ -61,7 +66,7 @@ impl Footnote {
             .as_deref()
             .filter(|a| !a.trim().is_empty())
             .map(|a| format!("accessed {}", a.trim()));
-        match (self.url(), accessed) {
+        match (self.address(), accessed) {
             (Some(u), Some(a)) => format!("{u} ({a})"),
             (Some(u), None) => u.to_owned(),
             (None, Some(a)) => format!("no address given ({a})"),
@@ -210,6 +215,16 @@ mod tests {
         };
         assert_eq!(bare.heading(), "1. Source without a publisher or title");
         assert_eq!(bare.url(), None);
+        // An address that is not a web page is written, not linked.
+        let script = Footnote {
+            number: 2,
+            source: Source {
+                url: Some("javascript:alert(1)".to_owned()),
+                ..Source::default()
+            },
+        };
+        assert_eq!(script.url(), None);
+        assert_eq!(script.address_line(), "javascript:alert(1)");
     }
 
     #[test]

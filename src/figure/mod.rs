@@ -208,6 +208,9 @@ pub struct Figure {
     pub listed: usize,
 }
 
+/// The most pixels a PNG may have (about 0.8 GB of pixmap while it is drawn).
+const MAX_PNG_PIXELS: f64 = 200e6;
+
 /// Margin around the page, in points.
 const MARGIN: f32 = 20.0;
 /// Footnote text size.
@@ -247,29 +250,13 @@ impl Ink {
     }
 }
 
-/// The zoom and centre that fit `min..max` (unit Mercator) into `size`, using `share` of it.
-fn fit(min: Unit, max: Unit, size: Vec2, share: f64, zoom_range: (f64, f64)) -> (Unit, f64) {
-    let center = [(min[0] + max[0]) / 2.0, (min[1] + max[1]) / 2.0];
-    let (dx, dy) = ((max[0] - min[0]) * 256.0, (max[1] - min[1]) * 256.0);
-    let (w, h) = (f64::from(size.x) * share, f64::from(size.y) * share);
-    let zoom = if dx <= f64::EPSILON && dy <= f64::EPSILON {
-        9.0
-    } else {
-        (w / dx.max(1e-12))
-            .min(h / dy.max(1e-12))
-            .log2()
-            .clamp(zoom_range.0, zoom_range.1)
-    };
-    (center, zoom)
-}
-
 /// The map's transform for `extent` in `rect`, and its zoom.
 fn view_for(extent: Extent, layers: &MapLayers, rect: Rect) -> (ScreenTransform, f64) {
     let (center, zoom) = match extent {
         Extent::Fit => layers.bounds().map_or(([0.5, 0.5], 1.0), |(min, max)| {
-            fit(min, max, rect.size(), 0.85, (1.0, 16.0))
+            crate::map::fit(min, max, rect.size(), crate::map::FIT_SHARE, (1.0, 16.0))
         }),
-        Extent::Bounds(min, max) => fit(min, max, rect.size(), 1.0, (0.0, 19.0)),
+        Extent::Bounds(min, max) => crate::map::fit(min, max, rect.size(), 1.0, (0.0, 19.0)),
     };
     (ScreenTransform::new(rect, center, zoom), zoom)
 }
@@ -387,12 +374,33 @@ impl NoteLayout {
     }
 }
 
-/// The features a plan draws one by one, with the selected one when it is in view.
-fn drawn_features(plan: &crate::map::FramePlan, layers: &MapLayers) -> Vec<usize> {
-    plan.features()
+/// The features a plan draws one by one, with the selected one when it is in view (the map
+/// draws it even where it would otherwise be in a cluster).
+fn drawn_features(
+    plan: &crate::map::FramePlan,
+    layers: &MapLayers,
+    view: &ScreenTransform,
+    selected: Option<usize>,
+) -> Vec<usize> {
+    let mut drawn: Vec<usize> = plan
+        .features()
         .into_iter()
         .filter(|&i| layers.is_drawn(i) && layers.is_shown(i))
-        .collect()
+        .collect();
+    let (min, max) = view.visible_unit_rect();
+    let inside = |u: &Unit| u[0] >= min[0] && u[0] <= max[0] && u[1] >= min[1] && u[1] <= max[1];
+    if let Some(i) = selected
+        && layers.is_drawn(i)
+        && layers.is_shown(i)
+        && let Some(shape) = layers.shape(i)
+        && (shape.points.iter().any(inside)
+            || shape.lines.iter().flatten().any(inside)
+            || shape.polygons.iter().flatten().flatten().any(inside))
+        && let Err(at) = drawn.binary_search(&i)
+    {
+        drawn.insert(at, i);
+    }
+    drawn
 }
 
 impl Figure {
@@ -471,7 +479,10 @@ impl Figure {
         if options.parts.footnotes {
             let (view, zoom) = view_for(options.extent, layers, full_map);
             let plan = layers.plan(&view, zoom);
-            let first = Footnotes::number(dataset, &drawn_features(&plan, layers));
+            let first = Footnotes::number(
+                dataset,
+                &drawn_features(&plan, layers, &view, options.selected),
+            );
             notes_height = notes_layout
                 .height(first.notes.len())
                 .min(size.y * NOTE_SHARE);
@@ -491,7 +502,7 @@ impl Figure {
         }
         let (view, zoom) = view_for(options.extent, layers, map_rect);
         let plan = layers.plan(&view, zoom);
-        let drawn = drawn_features(&plan, layers);
+        let drawn = drawn_features(&plan, layers, &view, options.selected);
         let notes = if options.parts.footnotes {
             Footnotes::number(dataset, &drawn)
         } else {
@@ -504,7 +515,8 @@ impl Figure {
         if options.basemap {
             let world = crate::world::World::shared();
             #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-            let level = zoom.floor().clamp(0.0, 20.0) as u8;
+            // The level walkers picks tiles at, so the detail is the window's.
+            let level = zoom.round().clamp(0.0, 20.0) as u8;
             page.extend(crate::basemap::render::world_scene(
                 &world,
                 &basemap_palette,
@@ -633,12 +645,10 @@ impl Figure {
                     ),
                 )
             } else {
-                // The last slot says what is left out.
-                let shown = fit_first.saturating_sub(1);
                 (
-                    shown,
+                    fit_first,
                     format!(
-                        "Sources ({shown} of {}; the PDF lists all)",
+                        "Sources ({fit_first} of {}; export as PDF for the full list)",
                         notes.notes.len()
                     ),
                 )
@@ -665,20 +675,6 @@ impl Figure {
             CREDIT_SIZE,
             ink.muted,
         );
-        if overflow > 0 && format != FigureFormat::Pdf {
-            page.text(
-                Tag::Footnotes,
-                pos2(MARGIN, credit_top),
-                Align2::LEFT_TOP,
-                format!(
-                    "+ {} more sources cited by features on this map: export as PDF for the full list",
-                    notes.notes.len() - listed
-                ),
-                CREDIT_SIZE,
-                ink.muted,
-            );
-        }
-
         let mut pages = vec![page];
         pages.extend(more_pages);
         Ok(Self {
@@ -697,6 +693,17 @@ impl Figure {
     /// When the pixmap cannot be made (too large) or encoded.
     pub fn png(&self, scale: f32) -> Result<Vec<u8>, String> {
         let page = &self.pages[0];
+        let pixels = f64::from(page.size.x * scale) * f64::from(page.size.y * scale);
+        if pixels > MAX_PNG_PIXELS {
+            return Err(format!(
+                "a PNG of {:.0} × {:.0} pixels ({:.0} megapixels) is too large: at most {:.0} \
+                 megapixels; lower the size or the scale, or write an SVG or a PDF",
+                page.size.x * scale,
+                page.size.y * scale,
+                pixels / 1e6,
+                MAX_PNG_PIXELS / 1e6
+            ));
+        }
         let pixmap = crate::scene::raster::render(page, scale).ok_or_else(|| {
             format!(
                 "a PNG of {:.0} × {:.0} pixels is too large",
@@ -773,13 +780,8 @@ fn continuation_pages(notes: &[Footnote], size: Vec2, title: &str, ink: &Ink) ->
         .chunks(per_page)
         .map(|chunk| {
             let mut page = blank_page(size, ink);
-            layout.draw(
-                &mut page,
-                area,
-                &format!("Sources, continued: {title}"),
-                chunk,
-                ink,
-            );
+            let heading = fit_text(&format!("Sources, continued: {title}"), 10.5, area.width());
+            layout.draw(&mut page, area, &heading, chunk, ink);
             page
         })
         .collect()

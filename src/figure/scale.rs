@@ -3,14 +3,12 @@
 
 use egui::{Align2, Color32, Pos2, Rect, pos2, vec2};
 
-use crate::geometry::mercator;
+use crate::geometry::mercator::{self, EARTH_CIRCUMFERENCE_M};
 use crate::geometry::screen::ScreenTransform;
 use crate::scene::font::Font;
 use crate::scene::{Scene, Stroke, Tag};
 use crate::theme::Palette;
 
-/// Equatorial circumference of the WGS84 ellipsoid, in metres.
-const EARTH_CIRCUMFERENCE_M: f64 = 40_075_016.686;
 /// Metres in a nautical mile.
 const NMI_M: f64 = 1_852.0;
 const SIZE: f32 = 10.0;
@@ -39,12 +37,9 @@ pub fn nice_length(max: f64) -> f64 {
         .unwrap_or(power)
 }
 
+/// A length as people write it: `500`, `2.5`, `0.25`.
 fn format_length(v: f64) -> String {
-    if v >= 1.0 {
-        format!("{v:.0}")
-    } else {
-        format!("{v}")
-    }
+    format!("{}", (v * 1e6).round() / 1e6)
 }
 
 /// One bar: `length` units of `unit_m` metres, `px` points long, from `at` (its left end).
@@ -208,6 +203,13 @@ pub fn north_arrow(scene: &mut Scene, rect: Rect, palette: &Palette, ink: Color3
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn half_lengths_keep_their_fraction() {
+        assert_eq!(format_length(2.5), "2.5");
+        assert_eq!(format_length(500.0), "500");
+        assert_eq!(format_length(0.2 * 0.5), "0.1");
+    }
 
     #[test]
     fn lengths_are_round() {

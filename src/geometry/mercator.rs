@@ -4,6 +4,10 @@
 
 use std::f64::consts::PI;
 
+/// Equatorial circumference of the WGS84 ellipsoid, in metres: the width of the Web Mercator
+/// world at the equator.
+pub const EARTH_CIRCUMFERENCE_M: f64 = 40_075_016.686;
+
 /// Web Mercator's latitude limit, in degrees.
 pub const MAX_LATITUDE_DEG: f64 = 85.051_128_779_806_59;
 

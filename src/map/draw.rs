@@ -8,12 +8,11 @@ use egui::{Align2, Color32, Pos2, Rect, Vec2, pos2, vec2};
 use super::aggregate::{DensityCell, cell_bounds};
 use super::layers::{FramePlan, MapLayers, cluster_radius_px};
 use crate::dataset::{Dataset, FeatureKind, FeatureRef, PrecisionLevel, SPEC_FILL, SPEC_STROKE};
+use crate::geometry::mercator::EARTH_CIRCUMFERENCE_M;
 use crate::geometry::screen::ScreenTransform;
 use crate::scene::{Scene, Stroke, Tag};
 use crate::theme::{self, Palette};
 
-/// Equatorial circumference of the WGS84 ellipsoid, in metres.
-const EARTH_CIRCUMFERENCE_M: f64 = 40_075_016.686;
 /// Most labels drawn in one frame.
 const MAX_LABELS: usize = 400;
 /// Font size of feature labels, in points.

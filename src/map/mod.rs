@@ -194,6 +194,33 @@ impl TintMesh {
 /// Zoom used when the dataset is one point.
 const SINGLE_POINT_ZOOM: f64 = 9.0;
 
+/// The share of the map that fitting every feature fills (a margin around them).
+pub const FIT_SHARE: f64 = 0.85;
+
+/// The centre and zoom (walkers' zoom, clamped to `zoom_range`) at which the rectangle
+/// `min..max` (unit Mercator) fills `share` of `size`; a single point gets a street-level
+/// zoom.
+pub fn fit(
+    min: mercator::Unit,
+    max: mercator::Unit,
+    size: Vec2,
+    share: f64,
+    zoom_range: (f64, f64),
+) -> (mercator::Unit, f64) {
+    let center = [(min[0] + max[0]) / 2.0, (min[1] + max[1]) / 2.0];
+    let (dx, dy) = ((max[0] - min[0]) * 256.0, (max[1] - min[1]) * 256.0);
+    let (w, h) = (f64::from(size.x) * share, f64::from(size.y) * share);
+    let zoom = if dx <= f64::EPSILON && dy <= f64::EPSILON {
+        SINGLE_POINT_ZOOM
+    } else {
+        (w / dx.max(1e-12))
+            .min(h / dy.max(1e-12))
+            .log2()
+            .clamp(zoom_range.0, zoom_range.1)
+    };
+    (center, zoom)
+}
+
 impl Default for MapView {
     fn default() -> Self {
         Self::new()
@@ -257,17 +284,7 @@ impl MapView {
 
     /// Sets centre and zoom so that the rectangle `min..max` (unit Mercator) fills `size`.
     fn fit_bounds(&mut self, min: mercator::Unit, max: mercator::Unit, size: Vec2) {
-        let center = [(min[0] + max[0]) / 2.0, (min[1] + max[1]) / 2.0];
-        let (dx, dy) = ((max[0] - min[0]) * 256.0, (max[1] - min[1]) * 256.0);
-        let (w, h) = (f64::from(size.x) * 0.85, f64::from(size.y) * 0.85);
-        let zoom = if dx <= f64::EPSILON && dy <= f64::EPSILON {
-            SINGLE_POINT_ZOOM
-        } else {
-            (w / dx.max(1e-12))
-                .min(h / dy.max(1e-12))
-                .log2()
-                .clamp(1.0, 16.0)
-        };
+        let (center, zoom) = fit(min, max, size, FIT_SHARE, (1.0, 16.0));
         let (lon, lat) = mercator::unproject(center);
         self.memory.center_at(lon_lat(lon, lat));
         self.memory.set_zoom(zoom).ok();

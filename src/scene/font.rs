@@ -1,7 +1,9 @@
 //! The one font every back end draws with: egui's own proportional face (Ubuntu Light,
 //! shipped by `epaint_default_fonts` under the Ubuntu Font Licence), so a label measured
-//! here is the size the window draws it, and a figure's PDF embeds the same face; characters
-//! it lacks (arrows, box drawing) come from egui's monospace face (Hack, MIT licence).
+//! here is the size the window draws it, and a figure's PDF embeds the same face. For the
+//! characters it lacks (arrows, box drawing) figures fall back to egui's monospace face
+//! (Hack, MIT licence); the window draws those from its own fallbacks, so a label holding
+//! one may be measured a little differently from how the window draws it.
 //! Measures a line of text and gives glyph outlines for the rasterizer.
 
 use std::sync::OnceLock;

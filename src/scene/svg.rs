@@ -17,7 +17,7 @@ pub fn to_svg(scene: &Scene, title: &str) -> String {
     let _ = writeln!(
         out,
         r#"<?xml version="1.0" encoding="UTF-8"?>
-<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="{w}" height="{h}" viewBox="0 0 {w} {h}" font-family="{FAMILY}, 'Helvetica Neue', Arial, sans-serif">
+<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="{w}" height="{h}" viewBox="0 0 {w} {h}" font-family="{FAMILY}, 'Helvetica Neue', Arial, sans-serif" font-weight="300">
 <title>{}</title>"#,
         escape(title)
     );
@@ -85,7 +85,8 @@ fn shape(out: &mut String, shape: &Shape) {
             } else {
                 r#" fill="none""#.to_owned()
             };
-            let rule = if *closed && parts.len() > 1 {
+            // Even-odd, as the rasterizer and the PDF fill.
+            let rule = if *closed {
                 r#" fill-rule="evenodd""#
             } else {
                 ""

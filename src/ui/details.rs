@@ -3,6 +3,7 @@
 use egui::{Color32, RichText, Ui};
 
 use crate::app::Action;
+use crate::dataset::is_web_url;
 use crate::dataset::{Claim, Dataset, Feature, Source};
 use crate::geometry::units::{KM_PER_NMI, format_lat, format_lon};
 use crate::theme;
@@ -425,13 +426,6 @@ pub fn url_ui(ui: &mut Ui, url: &str) {
         ui.label(RichText::new(url).monospace())
             .on_hover_text("Not opened: only http and https links open in the browser");
     }
-}
-
-/// True for `http://` and `https://` addresses (scheme matched case-insensitively).
-pub fn is_web_url(url: &str) -> bool {
-    let lower = url.trim_start().to_ascii_lowercase();
-    (lower.starts_with("https://") || lower.starts_with("http://"))
-        && !url.chars().any(char::is_control)
 }
 
 /// A coloured label: a kind or a claim's status.
