@@ -11,9 +11,7 @@ impl SortieApp {
     /// KML); the outcome is shown in the message bar when done.
     pub(super) fn export(&mut self, path: PathBuf) {
         use crate::dataset::formats::{ExportFormat, export};
-        if self.export_job.is_some() {
-            self.message =
-                Some("An export is still being written; try again when it is done.".to_owned());
+        if self.export_busy() {
             return;
         }
         let (path, format) = match ExportFormat::of_path(&path) {
@@ -21,30 +19,20 @@ impl SortieApp {
             None => (path.with_extension("geojson"), ExportFormat::GeoJson),
         };
         let dataset = self.dataset.clone();
-        let (tx, rx) = channel();
         let job_path = path.clone();
-        let spawned = std::thread::Builder::new()
-            .name("sortie-export".to_owned())
-            .spawn(move || {
-                let started = std::time::Instant::now();
-                let outcome = export(&dataset, &job_path, format).map(|()| {
+        self.spawn_export("sortie-export", &path, move || {
+            let started = std::time::Instant::now();
+            export(&dataset, &job_path, format)
+                .map(|()| {
                     format!(
                         "Exported {} features to {} as {format} in {:.1} s.",
                         dataset.len(),
                         job_path.display(),
                         started.elapsed().as_secs_f64()
                     )
-                });
-                tx.send(outcome.map_err(|e| format!("Could not export: {e}")))
-                    .ok();
-            });
-        match spawned {
-            Ok(_) => {
-                self.message = Some(format!("Exporting to {}…", path.display()));
-                self.export_job = Some(rx);
-            }
-            Err(e) => self.message = Some(format!("Could not start the export: {e}")),
-        }
+                })
+                .map_err(|e| format!("Could not export: {e}"))
+        });
     }
 
     /// Lays out the figure the Export map window describes, from the map's current view,
@@ -52,9 +40,7 @@ impl SortieApp {
     pub fn export_map(&mut self, path: PathBuf) {
         use crate::figure::{Extent, Figure, FigureFormat, FigureOptions};
         use crate::ui::export_map::SizeChoice;
-        if self.export_job.is_some() {
-            self.message =
-                Some("An export is still being written; try again when it is done.".to_owned());
+        if self.export_busy() {
             return;
         }
         let d = &self.export_map;
@@ -91,12 +77,7 @@ impl SortieApp {
             parts: d.parts,
             selected: self.selection,
             date_range,
-            tinted_countries: self
-                .selection
-                .and_then(|i| self.dataset.route(i))
-                .and_then(|r| r.airspace.as_ref())
-                .map(|rows| rows.iter().filter_map(|r| r.country.clone()).collect())
-                .unwrap_or_default(),
+            tinted_countries: self.tinted_countries(),
         };
         let scale = d.scale;
         let figure = match Figure::build(&self.dataset, &self.layers, &options, format) {
@@ -106,13 +87,12 @@ impl SortieApp {
                 return;
             }
         };
-        let (tx, rx) = channel();
         let job_path = path.clone();
-        let spawned = std::thread::Builder::new()
-            .name("sortie-export-map".to_owned())
-            .spawn(move || {
-                let started = std::time::Instant::now();
-                let outcome = figure.write(&job_path, format, scale).map(|()| {
+        let started_job = self.spawn_export("sortie-export-map", &path, move || {
+            let started = std::time::Instant::now();
+            figure
+                .write(&job_path, format, scale)
+                .map(|()| {
                     format!(
                         "Exported the map to {} ({}, {} sources numbered) in {:.1} s.",
                         job_path.display(),
@@ -120,17 +100,47 @@ impl SortieApp {
                         figure.footnotes.notes.len(),
                         started.elapsed().as_secs_f64()
                     )
-                });
-                tx.send(outcome.map_err(|e| format!("Could not export the map: {e}")))
-                    .ok();
+                })
+                .map_err(|e| format!("Could not export the map: {e}"))
+        });
+        if started_job {
+            self.export_map.open = false;
+        }
+    }
+
+    /// Whether an export is under way (then a second one is refused, with a message).
+    fn export_busy(&mut self) -> bool {
+        if self.export_job.is_some() {
+            self.message =
+                Some("An export is still being written; try again when it is done.".to_owned());
+        }
+        self.export_job.is_some()
+    }
+
+    /// Runs `job` on a thread named `name`; its outcome, worded for the message bar,
+    /// arrives through `export_job`. Returns whether the thread started.
+    fn spawn_export(
+        &mut self,
+        name: &str,
+        path: &std::path::Path,
+        job: impl FnOnce() -> Result<String, String> + Send + 'static,
+    ) -> bool {
+        let (tx, rx) = channel();
+        let spawned = std::thread::Builder::new()
+            .name(name.to_owned())
+            .spawn(move || {
+                tx.send(job()).ok();
             });
         match spawned {
             Ok(_) => {
-                self.export_map.open = false;
-                self.message = Some(format!("Exporting the map to {}…", path.display()));
+                self.message = Some(format!("Exporting to {}…", path.display()));
                 self.export_job = Some(rx);
+                true
             }
-            Err(e) => self.message = Some(format!("Could not start the export: {e}")),
+            Err(e) => {
+                self.message = Some(format!("Could not start the export: {e}"));
+                false
+            }
         }
     }
 }

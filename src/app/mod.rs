@@ -243,6 +243,15 @@ pub fn views_of(dataset: &Dataset) -> (MapLayers, ui::list::FeatureList, Arc<Tim
 }
 
 impl SortieApp {
+    /// The countries the selected route crosses, tinted on the map and in figures.
+    fn tinted_countries(&self) -> Vec<String> {
+        self.selection
+            .and_then(|i| self.dataset.route(i))
+            .and_then(|r| r.airspace.as_ref())
+            .map(|rows| rows.iter().filter_map(|r| r.country.clone()).collect())
+            .unwrap_or_default()
+    }
+
     /// An app showing `dataset`.
     pub fn new(dataset: Dataset, settings: Settings) -> Self {
         let (layers, list, time) = views_of(&dataset);
@@ -812,12 +821,7 @@ impl SortieApp {
                     hovered: list_hover,
                     highlighted: &self.highlighted,
                 };
-                let tinted: Vec<String> = self
-                    .selection
-                    .and_then(|i| self.dataset.route(i))
-                    .and_then(|r| r.airspace.as_ref())
-                    .map(|rows| rows.iter().filter_map(|r| r.country.clone()).collect())
-                    .unwrap_or_default();
+                let tinted = self.tinted_countries();
                 let input = MapInput {
                     dataset: &self.dataset,
                     layers: &self.layers,

@@ -69,23 +69,17 @@ pub fn to_svg(scene: &Scene, title: &str) -> String {
 
 fn shape(out: &mut String, shape: &Shape) {
     match shape {
-        Shape::Path {
-            parts,
-            closed,
-            fill,
-            stroke,
-        } => {
+        Shape::Path { closed, .. } => {
+            let Some((segs, fill, stroke)) = super::outline(shape) else {
+                return;
+            };
             let mut d = String::new();
-            super::trace(&super::polyline(parts, *closed), &mut d);
+            super::trace(&segs, &mut d);
             if d.is_empty() {
                 return;
             }
-            let fill = if *closed {
-                paint("fill", *fill)
-            } else {
-                r#" fill="none""#.to_owned()
-            };
-            // Even-odd, as the rasterizer and the PDF fill.
+            // Open paths have no fill; closed ones fill even-odd, as the rasterizer and the
+            // PDF do.
             let rule = if *closed {
                 r#" fill-rule="evenodd""#
             } else {
@@ -93,7 +87,8 @@ fn shape(out: &mut String, shape: &Shape) {
             };
             let _ = writeln!(
                 out,
-                r#"<path d="{d}"{fill}{rule}{}/>"#,
+                r#"<path d="{d}"{}{rule}{}/>"#,
+                paint("fill", fill),
                 stroke_attrs(stroke)
             );
         }
