@@ -153,9 +153,10 @@ pub struct RenderArgs {
     /// Light or dark.
     #[arg(long, default_value = "light", value_parser = ["light", "dark"])]
     pub theme: String,
-    /// The offline Natural Earth basemap, or none (a graticule).
-    #[arg(long, default_value = "offline", value_parser = ["offline", "none"])]
-    pub basemap: String,
+    /// The basemap: offline (Natural Earth, the default), none (a graticule), osm
+    /// (OpenStreetMap's tiles, through the window's tile cache), or a raster .pmtiles file.
+    #[arg(long, default_value = "offline", value_name = "offline|none|osm|PATH.pmtiles", value_parser = crate::map::Basemap::parse)]
+    pub basemap: crate::map::Basemap,
     /// The title (default: the dataset's).
     #[arg(long)]
     pub title: Option<String>,
@@ -295,7 +296,7 @@ pub fn render(args: &RenderArgs, out: &mut dyn Write) -> std::io::Result<u8> {
         size,
         extent,
         dark: args.theme == "dark",
-        basemap: args.basemap == "offline",
+        basemap: (&args.basemap).into(),
         title: args.title.clone(),
         parts: Parts {
             legend: !args.no_legend,
@@ -320,13 +321,35 @@ pub fn render(args: &RenderArgs, out: &mut dyn Write) -> std::io::Result<u8> {
             })
             .unwrap_or_default(),
     };
-    let figure = match Figure::build(&dataset, &layers, &options, format) {
+    let mut figure = match Figure::build(&dataset, &layers, &options, format) {
         Ok(figure) => figure,
         Err(e) => {
             writeln!(out, "error: {e}")?;
             return Ok(EXIT_UNREADABLE);
         }
     };
+    let px_per_pt = if format == FigureFormat::Png {
+        args.scale
+    } else {
+        crate::figure::VECTOR_BASEMAP_PX_PER_PT
+    };
+    match figure.fetch_basemap(px_per_pt) {
+        Ok(Some(mosaic)) => {
+            if let Some(problem) = &mosaic.problem {
+                writeln!(
+                    out,
+                    "warning: basemap: {} of {} tiles drawn, the rest from the offline \
+                     basemap: {problem}",
+                    mosaic.drawn, mosaic.tiles
+                )?;
+            }
+        }
+        Ok(None) => {}
+        Err(e) => {
+            writeln!(out, "error: --basemap: {e}")?;
+            return Ok(EXIT_UNREADABLE);
+        }
+    }
     if let Err(e) = figure.write(&args.out, format, args.scale) {
         writeln!(out, "error: {e}")?;
         return Ok(EXIT_UNREADABLE);

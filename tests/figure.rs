@@ -8,7 +8,8 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use sortie::figure::{Extent, Figure, FigureFormat, FigureOptions, Parts};
+use sortie::basemap::raster::RasterSource;
+use sortie::figure::{Extent, Figure, FigureBasemap, FigureFormat, FigureOptions, Parts};
 use sortie::map::MapLayers;
 
 fn bundled_path() -> PathBuf {
@@ -361,7 +362,7 @@ fn the_window_and_the_figure_draw_the_same_things() {
         // A page whose map has the window's map's size, showing what the window shows.
         let mut options = FigureOptions {
             extent: Extent::Bounds(min, max),
-            basemap: false,
+            basemap: FigureBasemap::None,
             dark,
             selected: h.state().selection,
             // The same rules for labels as the window's: nothing on the map to keep clear of.
@@ -415,4 +416,275 @@ fn a_large_dataset_is_drawn_as_on_screen_not_point_by_point() {
     );
     // Route density is drawn as cells, not 2,000 lines.
     assert!(figure.map.lines < 1_500, "{:?}", figure.map);
+}
+
+/// The share of `pixmap`'s pixels in `rect` (pixels) that have the archive's colour.
+fn tile_share(pixmap: &tiny_skia::Pixmap, rect: egui::Rect) -> f64 {
+    let (mut hits, mut all) = (0u64, 0u64);
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    for y in (rect.top() as u32..rect.bottom() as u32).step_by(3) {
+        for x in (rect.left() as u32..rect.right() as u32).step_by(3) {
+            let p = pixmap.pixel(x, y).unwrap();
+            all += 1;
+            let [r, g, b] = common::TILE_RGB;
+            if p.red().abs_diff(r) < 6 && p.green().abs_diff(g) < 6 && p.blue().abs_diff(b) < 6 {
+                hits += 1;
+            }
+        }
+    }
+    #[allow(clippy::cast_precision_loss)]
+    let share = hits as f64 / all.max(1) as f64;
+    share
+}
+
+/// `sortie render` of the bundled dataset on the basemap `archive`, to `out`.
+fn render_on(archive: &Path, out: &Path) -> (i32, String) {
+    render(&[
+        bundled_path().to_str().unwrap(),
+        "--basemap",
+        archive.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ])
+}
+
+#[test]
+fn a_pmtiles_basemap_is_drawn_into_every_format_and_credited() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = dir.path().join("solid.pmtiles");
+    common::solid_archive(&archive, 6, |_, _, _| true);
+
+    // In this process: every tile of the view drawn, under the features.
+    let dataset = sortie::app::bundled_dataset().expect("loads");
+    let layers = MapLayers::new(&dataset);
+    let options = FigureOptions {
+        size: egui::vec2(1200.0, 800.0),
+        basemap: FigureBasemap::Raster(RasterSource::PmTiles(archive.clone())),
+        ..FigureOptions::default()
+    };
+    let mut figure = Figure::build(&dataset, &layers, &options, FigureFormat::Png).unwrap();
+    let offline = figure.map;
+    let mosaic = figure
+        .fetch_basemap(2.0)
+        .unwrap()
+        .expect("a raster basemap");
+    assert_eq!(mosaic.drawn, mosaic.tiles, "{:?}", mosaic.problem);
+    assert!(mosaic.tiles >= 2, "{} tiles", mosaic.tiles);
+    // The level whose pixels are nearest the image's (two per point), within the
+    // archive's 0 to 6.
+    let ideal = (figure.view.scale * 2.0 / 256.0).log2();
+    assert!(
+        (f64::from(mosaic.zoom) - ideal.min(6.0)).abs() <= 0.5,
+        "zoom {} for {ideal:.2}",
+        mosaic.zoom
+    );
+    assert_eq!(mosaic.credit, "© Test Tiles");
+    assert_eq!(figure.map, offline, "the features are drawn as before");
+    let credit = figure.pages[0].texts(|t| t == sortie::scene::Tag::Attribution);
+    assert_eq!(credit, ["Basemap: © Test Tiles  ·  Made with Sortie"]);
+    let png = figure.png(2.0).unwrap();
+    let pixmap = tiny_skia::Pixmap::decode_png(&png).unwrap();
+    let map_px = egui::Rect::from_min_max(
+        (figure.view.rect.min.to_vec2() * 2.0).to_pos2(),
+        (figure.view.rect.max.to_vec2() * 2.0).to_pos2(),
+    );
+    let share = tile_share(&pixmap, map_px);
+    assert!(share > 0.6, "only {share:.2} of the map shows the tiles");
+    // Outside the map, the paper.
+    assert_eq!(pixmap.pixel(2, 2).unwrap().red(), 255);
+
+    // From the command line: the SVG holds the tiles as one inline PNG and the credit;
+    // resvg draws them; the PDF holds an image and the credit as text.
+    let svg_out = dir.path().join("tiles.svg");
+    let (status, said) = render_on(&archive, &svg_out);
+    assert_eq!(status, 0, "{said}");
+    assert!(!said.contains("warning"), "{said}");
+    let svg = std::fs::read_to_string(&svg_out).unwrap();
+    assert_eq!(svg.matches("<image ").count(), 1);
+    assert!(svg.contains(r#"href="data:image/png;base64,iVBORw0KGgo"#));
+    assert!(svg.contains("Basemap: © Test Tiles"), "no credit");
+    assert!(
+        !svg.contains("Natural Earth"),
+        "Natural Earth credited for tiles"
+    );
+    let tree = resvg::usvg::Tree::from_str(&svg, &resvg::usvg::Options::default()).unwrap();
+    let mut drawn = tiny_skia::Pixmap::new(1600, 1000).unwrap();
+    resvg::render(&tree, tiny_skia::Transform::identity(), &mut drawn.as_mut());
+    let share = tile_share(
+        &drawn,
+        egui::Rect::from_min_max(egui::pos2(100.0, 150.0), egui::pos2(1500.0, 600.0)),
+    );
+    assert!(
+        share > 0.5,
+        "resvg drew the tiles on only {share:.2} of the map"
+    );
+
+    let pdf_out = dir.path().join("tiles.pdf");
+    let (status, said) = render_on(&archive, &pdf_out);
+    assert_eq!(status, 0, "{said}");
+    let pdf = lopdf::Document::load(&pdf_out).expect("the PDF opens");
+    let images = pdf
+        .objects
+        .values()
+        .filter(|o| {
+            o.as_stream().is_ok_and(|s| {
+                s.dict
+                    .get(b"Subtype")
+                    .and_then(|v| v.as_name())
+                    .is_ok_and(|n| n == b"Image")
+            })
+        })
+        .count();
+    assert!(images >= 1, "no image in the PDF");
+    let text = pdf.extract_text(&[1]).unwrap();
+    assert!(text.contains("Test Tiles"), "{text}");
+}
+
+#[test]
+fn missing_tiles_leave_the_offline_basemap_and_say_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = dir.path().join("half.pmtiles");
+    // Only every other column at zoom 5: the rest of the view shows Natural Earth.
+    common::solid_archive(&archive, 5, |z, x, _| z < 5 || x % 2 == 0);
+    let (status, said) = render_on(&archive, &dir.path().join("half.png"));
+    assert_eq!(status, 0, "{said}");
+    assert!(
+        said.contains("warning: basemap:") && said.contains("the rest from the offline basemap"),
+        "{said}"
+    );
+    let dataset = sortie::app::bundled_dataset().expect("loads");
+    let layers = MapLayers::new(&dataset);
+    let options = FigureOptions {
+        basemap: FigureBasemap::Raster(RasterSource::PmTiles(archive.clone())),
+        ..FigureOptions::default()
+    };
+    let mut figure = Figure::build(&dataset, &layers, &options, FigureFormat::Png).unwrap();
+    let mosaic = figure.fetch_basemap(1.0).unwrap().unwrap();
+    assert!(
+        mosaic.drawn > 0 && mosaic.drawn < mosaic.tiles,
+        "{mosaic:?}"
+    );
+    let credit = figure.pages[0].texts(|t| t == sortie::scene::Tag::Attribution);
+    assert_eq!(
+        credit,
+        ["Basemap: © Test Tiles · Natural Earth where tiles are missing  ·  Made with Sortie"]
+    );
+    let pixmap = tiny_skia::Pixmap::decode_png(&figure.png(1.0).unwrap()).unwrap();
+    let share = tile_share(&pixmap, figure.view.rect);
+    assert!(
+        (0.2..0.8).contains(&share),
+        "tiles on {share:.2} of the map"
+    );
+
+    // An archive that is not there, or holds vector tiles: an error, no file.
+    let vector = dir.path().join("vector.pmtiles");
+    let file = std::fs::File::create(&vector).unwrap();
+    let mut writer = pmtiles::PmTilesWriter::new(pmtiles::TileType::Mvt)
+        .create(file)
+        .unwrap();
+    writer
+        .add_tile(pmtiles::TileCoord::new(0, 0, 0).unwrap(), b"not a tile")
+        .unwrap();
+    writer.finalize().unwrap();
+    for (basemap, says) in [
+        (
+            dir.path().join("absent.pmtiles"),
+            "not a readable PMTiles archive",
+        ),
+        (vector, "raster archives"),
+    ] {
+        let out = dir.path().join("refused.png");
+        let (status, said) = render_on(&basemap, &out);
+        assert_eq!(status, 2, "{said}");
+        assert!(said.contains("--basemap") && said.contains(says), "{said}");
+        assert!(!out.exists(), "a file was left behind");
+    }
+}
+
+#[test]
+fn raster_tiles_land_where_the_offline_basemap_draws_the_same_places() {
+    // An archive of the offline basemap's own tiles (zoom 6, the Middle East): drawn as
+    // a raster basemap, the figure must match the figure drawn on the offline basemap,
+    // but for the place names the raster leaves out.
+    use sortie::basemap::render::{TileCoord, render_tile};
+    let dir = tempfile::tempdir().unwrap();
+    let archive = dir.path().join("offline-z6.pmtiles");
+    let world = sortie::world::World::shared();
+    let palette = sortie::basemap::palette::BasemapPalette::for_dark_mode(false);
+    let file = std::fs::File::create(&archive).unwrap();
+    let mut writer = pmtiles::PmTilesWriter::new(pmtiles::TileType::Png)
+        .tile_compression(pmtiles::Compression::None)
+        .min_zoom(6)
+        .max_zoom(6)
+        .create(file)
+        .unwrap();
+    let mut coords = Vec::new();
+    for x in 34..=47 {
+        for y in 20..=31 {
+            coords.push(pmtiles::TileCoord::new(6, x, y).unwrap());
+        }
+    }
+    coords.sort_by_key(|c| pmtiles::TileId::from(*c).value());
+    for c in coords {
+        let tile = TileCoord {
+            zoom: 6,
+            x: c.x(),
+            y: c.y(),
+        };
+        let png = render_tile(&world, &palette, tile, 256)
+            .unwrap()
+            .encode_png()
+            .unwrap();
+        writer.add_tile(c, &png).unwrap();
+    }
+    writer.finalize().unwrap();
+
+    let dataset = sortie::app::bundled_dataset().expect("loads");
+    let layers = MapLayers::new(&dataset);
+    let draw = |basemap: FigureBasemap| {
+        let options = FigureOptions {
+            size: egui::vec2(1200.0, 800.0),
+            basemap,
+            parts: Parts {
+                footnotes: false,
+                legend: false,
+                ..Parts::default()
+            },
+            ..FigureOptions::default()
+        };
+        let mut figure = Figure::build(&dataset, &layers, &options, FigureFormat::Png).unwrap();
+        let mosaic = figure.fetch_basemap(2.0).unwrap();
+        let png = figure.png(2.0).unwrap();
+        (
+            figure.view.rect,
+            mosaic,
+            tiny_skia::Pixmap::decode_png(&png).unwrap(),
+        )
+    };
+    let (rect, _, offline) = draw(FigureBasemap::Offline);
+    let (raster_rect, mosaic, raster) = draw(FigureBasemap::Raster(RasterSource::PmTiles(archive)));
+    assert_eq!(rect, raster_rect);
+    let mosaic = mosaic.unwrap();
+    assert_eq!(mosaic.zoom, 6);
+    assert_eq!(mosaic.drawn, mosaic.tiles, "{:?}", mosaic.problem);
+    let (mut far, mut all) = (0u64, 0u64);
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    for y in (rect.top() as u32 * 2 + 4..rect.bottom() as u32 * 2 - 4).step_by(2) {
+        for x in (rect.left() as u32 * 2 + 4..rect.right() as u32 * 2 - 4).step_by(2) {
+            let (p, q) = (offline.pixel(x, y).unwrap(), raster.pixel(x, y).unwrap());
+            all += 1;
+            let d = p.red().abs_diff(q.red()).max(p.green().abs_diff(q.green()));
+            if d.max(p.blue().abs_diff(q.blue())) > 40 {
+                far += 1;
+            }
+        }
+    }
+    #[allow(clippy::cast_precision_loss)]
+    let share = far as f64 / all as f64;
+    eprintln!("{far} of {all} pixels differ ({:.2}%)", share * 100.0);
+    assert!(
+        share < 0.02,
+        "{:.2}% of the map's pixels differ",
+        share * 100.0
+    );
 }

@@ -483,3 +483,47 @@ fn the_map_is_exported_as_a_figure_from_the_window() {
         "the window closes once the export starts"
     );
 }
+
+#[test]
+fn the_window_exports_its_raster_basemap_into_the_figure() {
+    // The map shows a PMTiles archive's tiles: the figure draws them too, off the UI
+    // thread, and credits them.
+    let dir = tempfile::tempdir().unwrap();
+    let archive = dir.path().join("solid.pmtiles");
+    common::solid_archive(&archive, 6, |_, _, _| true);
+    let mut h = harness(app());
+    h.state_mut().settings.basemap = sortie::map::Basemap::PmTiles(archive);
+    h.run();
+    let path = dir.path().join("figure.png");
+    h.state_mut().export_map.format = sortie::figure::FigureFormat::Png;
+    h.state_mut().export_map(path.clone());
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !h
+        .state()
+        .message
+        .as_deref()
+        .is_some_and(|m| m.starts_with("Exported the map"))
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{:?}",
+            h.state().message
+        );
+        h.step();
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let message = h.state().message.clone().unwrap();
+    assert!(message.contains("basemap tiles drawn."), "{message}");
+    let pixmap = tiny_skia::Pixmap::load_png(&path).unwrap();
+    let [r, g, b] = common::TILE_RGB;
+    let tiles = pixmap
+        .pixels()
+        .iter()
+        .filter(|p| p.red() == r && p.green() == g && p.blue() == b)
+        .count();
+    assert!(
+        tiles > pixmap.pixels().len() / 3,
+        "{tiles} of {} pixels show the tiles",
+        pixmap.pixels().len()
+    );
+}

@@ -72,7 +72,7 @@ impl SortieApp {
             size,
             extent,
             dark: d.dark,
-            basemap: self.settings.basemap != crate::map::Basemap::None,
+            basemap: (&self.settings.basemap).into(),
             title: Some(d.title.clone()),
             parts: d.parts,
             selected: self.selection,
@@ -80,7 +80,7 @@ impl SortieApp {
             tinted_countries: self.tinted_countries(),
         };
         let scale = d.scale;
-        let figure = match Figure::build(&self.dataset, &self.layers, &options, format) {
+        let mut figure = match Figure::build(&self.dataset, &self.layers, &options, format) {
             Ok(figure) => figure,
             Err(e) => {
                 self.message = Some(format!("Could not export the map: {e}"));
@@ -90,11 +90,30 @@ impl SortieApp {
         let job_path = path.clone();
         let started_job = self.spawn_export("sortie-export-map", &path, move || {
             let started = std::time::Instant::now();
+            let px_per_pt = if format == FigureFormat::Png {
+                scale
+            } else {
+                crate::figure::VECTOR_BASEMAP_PX_PER_PT
+            };
+            // The tiles are read here, off the UI thread; when some do not arrive, the
+            // offline basemap shows in their place and the message says so.
+            let tiles = match figure.fetch_basemap(px_per_pt) {
+                Ok(Some(mosaic)) => match &mosaic.problem {
+                    Some(problem) => format!(
+                        " {} of {} basemap tiles drawn, the rest from the offline basemap: \
+                         {problem}.",
+                        mosaic.drawn, mosaic.tiles
+                    ),
+                    None => format!(" {} basemap tiles drawn.", mosaic.tiles),
+                },
+                Ok(None) => String::new(),
+                Err(e) => format!(" The offline basemap was drawn instead of the tiles: {e}."),
+            };
             figure
                 .write(&job_path, format, scale)
                 .map(|()| {
                     format!(
-                        "Exported the map to {} ({}, {} sources numbered) in {:.1} s.",
+                        "Exported the map to {} ({}, {} sources numbered) in {:.1} s.{tiles}",
                         job_path.display(),
                         format.extension().to_uppercase(),
                         figure.footnotes.notes.len(),

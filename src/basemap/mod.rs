@@ -5,6 +5,7 @@
 
 pub mod labels;
 pub mod palette;
+pub mod raster;
 pub mod render;
 pub mod tiles;
 

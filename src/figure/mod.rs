@@ -13,6 +13,7 @@ use std::path::Path;
 use egui::{Align2, Color32, Pos2, Rect, Vec2, pos2, vec2};
 
 use crate::basemap::palette::BasemapPalette;
+use crate::basemap::raster::{Mosaic, RasterSource};
 use crate::dataset::Dataset;
 use crate::geometry::mercator::{self, Unit};
 use crate::geometry::screen::ScreenTransform;
@@ -148,6 +149,31 @@ impl Default for Parts {
     }
 }
 
+/// What a figure's map is drawn on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FigureBasemap {
+    /// A neutral background with a labelled graticule.
+    None,
+    /// The offline basemap (Natural Earth, GeoNames' city names), as vectors.
+    Offline,
+    /// Raster tiles over the offline basemap (without its names, as in the window), drawn
+    /// into the figure by [`Figure::fetch_basemap`]; until then, the offline basemap.
+    Raster(RasterSource),
+}
+
+impl From<&crate::map::Basemap> for FigureBasemap {
+    /// The figure's basemap for the window's: the same tiles.
+    fn from(basemap: &crate::map::Basemap) -> Self {
+        use crate::map::Basemap;
+        match basemap {
+            Basemap::None => Self::None,
+            Basemap::Offline => Self::Offline,
+            Basemap::OpenStreetMap => Self::Raster(RasterSource::open_street_map()),
+            Basemap::PmTiles(path) => Self::Raster(RasterSource::PmTiles(path.clone())),
+        }
+    }
+}
+
 /// How to make a figure.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FigureOptions {
@@ -157,8 +183,8 @@ pub struct FigureOptions {
     pub extent: Extent,
     /// Dark theme.
     pub dark: bool,
-    /// The offline basemap (Natural Earth) under the features; otherwise a graticule.
-    pub basemap: bool,
+    /// What lies under the features.
+    pub basemap: FigureBasemap,
     /// The title; the dataset's when `None`.
     pub title: Option<String>,
     /// What to draw besides the map.
@@ -177,7 +203,7 @@ impl Default for FigureOptions {
             size: vec2(1600.0, 1000.0),
             extent: Extent::Fit,
             dark: false,
-            basemap: true,
+            basemap: FigureBasemap::Offline,
             title: None,
             parts: Parts::default(),
             selected: None,
@@ -186,6 +212,9 @@ impl Default for FigureOptions {
         }
     }
 }
+
+/// Pixels per point of a raster basemap in an SVG or a PDF (144 per inch).
+pub const VECTOR_BASEMAP_PX_PER_PT: f32 = 2.0;
 
 /// A4 landscape, in points: the PDF's default page.
 pub const A4_LANDSCAPE: Vec2 = vec2(841.89, 595.28);
@@ -206,6 +235,20 @@ pub struct Figure {
     /// How many footnotes the first page lists (the rest are on later pages, or left out
     /// of a PNG or SVG with a line saying so).
     pub listed: usize,
+    /// The raster basemap still to fetch, and where its offline stand-in lies in the
+    /// first page's items.
+    raster: Option<RasterSlot>,
+}
+
+/// Where a raster basemap goes on the first page.
+#[derive(Clone, Debug)]
+struct RasterSlot {
+    source: RasterSource,
+    /// The offline basemap's items, which the tiles' image replaces.
+    items: std::ops::Range<usize>,
+    /// The credit line's item.
+    credit: usize,
+    dark: bool,
 }
 
 /// The most pixels a PNG may have (about 0.8 GB of pixmap while it is drawn).
@@ -512,7 +555,8 @@ impl Figure {
         // The map: basemap, tints, names under the features, features, then what sits on it.
         page.push(Tag::Background, Shape::Clip(Some(map_rect)));
         let basemap_palette = BasemapPalette::for_dark_mode(options.dark);
-        if options.basemap {
+        let basemap_start = page.items.len();
+        if options.basemap != FigureBasemap::None {
             let world = crate::world::World::shared();
             #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
             // The level walkers picks tiles at, so the detail is the window's.
@@ -524,6 +568,9 @@ impl Figure {
                 level,
                 1.0,
             ));
+        }
+        let basemap_items = basemap_start..page.items.len();
+        if options.basemap != FigureBasemap::None {
             tint_scene(&mut page, &view, &options.tinted_countries, &palette);
         } else {
             crate::map::graticule::graticule_scene(&mut page, &view, &palette);
@@ -589,7 +636,8 @@ impl Figure {
         });
         furniture.extend(legend_rect.iter());
         let (features, mut obstacles) = features_with(&furniture);
-        if options.basemap {
+        // The offline basemap's names; a raster basemap carries its own.
+        if options.basemap == FigureBasemap::Offline {
             let labels = crate::basemap::labels_now();
             obstacles.extend(furniture.iter().copied());
             page.extend(labels.scene(&view, zoom, &mut obstacles, &basemap_palette));
@@ -662,19 +710,26 @@ impl Figure {
         }
 
         // Credit line.
-        let mut credit = Vec::new();
-        if options.basemap {
-            credit.push("Basemap: Natural Earth · GeoNames".to_owned());
-        }
-        credit.push("Made with Sortie".to_owned());
+        let credit_item = page.items.len();
         page.text(
             Tag::Attribution,
             pos2(size.x - MARGIN, credit_top),
             Align2::RIGHT_TOP,
-            credit.join("  ·  "),
+            credit_line(
+                (options.basemap != FigureBasemap::None).then_some("Natural Earth · GeoNames"),
+            ),
             CREDIT_SIZE,
             ink.muted,
         );
+        let raster = match &options.basemap {
+            FigureBasemap::Raster(source) => Some(RasterSlot {
+                source: source.clone(),
+                items: basemap_items,
+                credit: credit_item,
+                dark: options.dark,
+            }),
+            _ => None,
+        };
         let mut pages = vec![page];
         pages.extend(more_pages);
         Ok(Self {
@@ -684,7 +739,49 @@ impl Figure {
             footnotes: notes,
             view,
             listed,
+            raster,
         })
+    }
+
+    /// Fetches the tiles of a raster basemap ([`FigureBasemap::Raster`]) and draws them in
+    /// place of the offline basemap, at `px_per_pt` pixels per point (a PNG's scale; 2 for
+    /// SVG and PDF), crediting their source. Does nothing for other basemaps. Reads files
+    /// or the network: call it on the thread that writes the figure.
+    ///
+    /// Returns what was drawn, or `None` when there was nothing to fetch.
+    ///
+    /// # Errors
+    /// When the source cannot be opened at all; the figure keeps its offline basemap.
+    pub fn fetch_basemap(&mut self, px_per_pt: f32) -> Result<Option<Mosaic>, String> {
+        let Some(slot) = self.raster.take() else {
+            return Ok(None);
+        };
+        let palette = BasemapPalette::for_dark_mode(slot.dark);
+        let mosaic = crate::basemap::raster::mosaic(&slot.source, &self.view, px_per_pt, &palette)?;
+        let page = &mut self.pages[0];
+        let image = crate::scene::Item {
+            tag: Tag::Basemap,
+            shape: Shape::Image {
+                rect: self.view.rect,
+                image: std::sync::Arc::new(mosaic.image.clone()),
+            },
+        };
+        let credit = if mosaic.drawn == 0 {
+            "Natural Earth · GeoNames".to_owned()
+        } else if mosaic.drawn < mosaic.tiles {
+            format!("{} · Natural Earth where tiles are missing", mosaic.credit)
+        } else {
+            mosaic.credit.clone()
+        };
+        if let Some(item) = page.items.get_mut(slot.credit)
+            && let Shape::Text(text) = &mut item.shape
+        {
+            let right = text.pos.x + Font::shared().measure(&text.text, text.size).x;
+            text.text = credit_line(Some(&credit));
+            text.pos.x = right - Font::shared().measure(&text.text, text.size).x;
+        }
+        page.items.splice(slot.items, [image]);
+        Ok(Some(mosaic))
     }
 
     /// The PNG of the first page at `scale` pixels per point.
@@ -742,6 +839,14 @@ impl Figure {
         };
         crate::dataset::formats::write_atomically(path, |w| std::io::Write::write_all(w, &bytes))
             .map_err(|e| e.to_string())
+    }
+}
+
+/// The credit line at the foot of a figure.
+fn credit_line(basemap: Option<&str>) -> String {
+    match basemap {
+        Some(basemap) => format!("Basemap: {basemap}  ·  Made with Sortie"),
+        None => "Made with Sortie".to_owned(),
     }
 }
 

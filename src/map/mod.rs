@@ -596,15 +596,11 @@ fn attribution_ui(ui: &mut Ui, map_rect: egui::Rect, attributions: &[(String, &'
 /// OpenStreetMap tiles with a disk cache in the platform's cache folder and a User-Agent
 /// naming Sortie, as OSM's tile usage policy asks.
 fn osm_tiles(ctx: &egui::Context) -> HttpTiles {
-    let cache = directories::ProjectDirs::from("org", "Sortie", "sortie")
-        .map(|d| d.cache_dir().join("tiles-osm"));
     let options = HttpOptions {
-        cache,
-        user_agent: Some(walkers::HeaderValue::from_static(concat!(
-            "Sortie/",
-            env!("CARGO_PKG_VERSION"),
-            " (desktop map of airstrike routes)"
-        ))),
+        cache: crate::basemap::raster::osm_cache_dir(),
+        user_agent: Some(walkers::HeaderValue::from_static(
+            crate::basemap::raster::USER_AGENT,
+        )),
         ..HttpOptions::default()
     };
     HttpTiles::with_options(walkers::sources::OpenStreetMap, options, ctx.clone())

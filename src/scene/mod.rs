@@ -172,8 +172,64 @@ pub enum Shape {
     },
     /// One line of text.
     Text(Text),
+    /// A raster image (a basemap of tiles) stretched over `rect`.
+    Image {
+        /// Where it is drawn, in points.
+        rect: Rect,
+        /// Its pixels.
+        image: std::sync::Arc<Image>,
+    },
     /// From here on, draw only inside the rectangle (`None`: everywhere again). Not nested.
     Clip(Option<Rect>),
+}
+
+/// A raster image: `width × height` pixels, RGBA, premultiplied by alpha (as tiny-skia's).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Image {
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+    /// The pixels, row by row, four bytes each.
+    pub rgba: Vec<u8>,
+}
+
+impl std::fmt::Debug for Image {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Image({} × {})", self.width, self.height)
+    }
+}
+
+impl Image {
+    /// The pixels with alpha not premultiplied (what PNG and PDF store).
+    pub fn straight_rgba(&self) -> Vec<u8> {
+        let mut out = self.rgba.clone();
+        for px in out.chunks_exact_mut(4) {
+            let a = u16::from(px[3]);
+            if a > 0 && a < 255 {
+                for c in &mut px[..3] {
+                    #[allow(clippy::cast_possible_truncation)]
+                    let v = ((u16::from(*c) * 255 + a / 2) / a).min(255) as u8;
+                    *c = v;
+                }
+            }
+        }
+        out
+    }
+
+    /// The image as a PNG file.
+    ///
+    /// # Errors
+    /// When the size does not match the pixels or the encoder fails.
+    pub fn png(&self) -> Result<Vec<u8>, String> {
+        let size =
+            tiny_skia::IntSize::from_wh(self.width, self.height).ok_or("an image has no pixels")?;
+        let pixmap = tiny_skia::Pixmap::from_vec(self.rgba.clone(), size)
+            .ok_or("an image's pixels do not match its size")?;
+        pixmap
+            .encode_png()
+            .map_err(|e| format!("an image could not be encoded as PNG: {e}"))
+    }
 }
 
 /// A shape and what it stands for.
@@ -267,7 +323,7 @@ impl Scene {
                 color: self.fade(t.color),
                 ..t
             }),
-            clip @ Shape::Clip(_) => clip,
+            other @ (Shape::Clip(_) | Shape::Image { .. }) => other,
         };
         self.items.push(Item { tag, shape });
     }
@@ -460,7 +516,7 @@ pub fn outline(shape: &Shape) -> Option<(Vec<Seg>, Color32, &Stroke)> {
             fill,
             stroke,
         } => Some((rounded_rect(*rect, *corner), *fill, stroke)),
-        Shape::Text(_) | Shape::Clip(_) => None,
+        Shape::Text(_) | Shape::Clip(_) | Shape::Image { .. } => None,
     }
 }
 

@@ -69,8 +69,9 @@ pub fn shapes(scene: &Scene, painter: &Painter) -> Vec<EguiShape> {
                 );
                 out.push(EguiShape::galley(text.pos, galley, text.color));
             }
-            // The window clips with the painter's own rectangle.
-            Shape::Clip(_) => {}
+            // The window clips with the painter's own rectangle, and its raster basemaps
+            // are walkers' tiles, drawn before the scene: images come only from figures.
+            Shape::Clip(_) | Shape::Image { .. } => {}
         }
     }
     if !mesh.is_empty() {

@@ -87,12 +87,40 @@ fn draw(
         draw_text(surface, text, fonts, links);
         return;
     }
+    if let Shape::Image { rect, image } = shape {
+        draw_image(surface, *rect, image);
+        return;
+    }
     let Some((segs, fill, stroke)) = super::outline(shape) else {
         return;
     };
     if let Some(path) = path(&segs) {
         paint(surface, &path, fill, stroke);
     }
+}
+
+/// Draws `image` stretched over `rect`, interpolated (a basemap of tiles).
+fn draw_image(surface: &mut Surface<'_>, rect: egui::Rect, image: &super::Image) {
+    let Ok(png) = image.png() else {
+        log::warn!("an image could not be encoded for the PDF");
+        return;
+    };
+    let image = match krilla::image::Image::from_png(png.into(), true) {
+        Ok(image) => image,
+        Err(e) => {
+            log::warn!("an image left out of the PDF: {e}");
+            return;
+        }
+    };
+    let Some(size) = krilla::geom::Size::from_wh(rect.width(), rect.height()) else {
+        return;
+    };
+    surface.push_transform(&krilla::geom::Transform::from_translate(
+        rect.left(),
+        rect.top(),
+    ));
+    surface.draw_image(image, size);
+    surface.pop();
 }
 
 fn draw_text(

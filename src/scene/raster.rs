@@ -36,6 +36,10 @@ pub fn draw(scene: &Scene, pixmap: &mut Pixmap, transform: Transform) {
                 mask = rect.and_then(|r| clip_mask(pixmap, r, transform));
                 continue;
             }
+            Shape::Image { rect, image } => {
+                draw_image(pixmap, *rect, image, transform, mask.as_ref());
+                continue;
+            }
             shape => match super::outline(shape) {
                 Some(outline) => outline,
                 None => continue,
@@ -49,6 +53,33 @@ pub fn draw(scene: &Scene, pixmap: &mut Pixmap, transform: Transform) {
         fill_path(pixmap, &path, fill, transform, mask.as_ref(), !tiles);
         stroke_path(pixmap, &path, stroke, transform, mask.as_ref());
     }
+}
+
+/// Draws `image` stretched over `rect` (points, through `t`), filtered bilinearly.
+fn draw_image(
+    pixmap: &mut Pixmap,
+    rect: egui::Rect,
+    image: &super::Image,
+    t: Transform,
+    mask: Option<&Mask>,
+) {
+    let Some(size) = tiny_skia::IntSize::from_wh(image.width, image.height) else {
+        return;
+    };
+    let Some(source) = Pixmap::from_vec(image.rgba.clone(), size) else {
+        return;
+    };
+    #[allow(clippy::cast_precision_loss)]
+    let (sx, sy) = (
+        rect.width() / image.width as f32,
+        rect.height() / image.height as f32,
+    );
+    let paint = tiny_skia::PixmapPaint {
+        quality: tiny_skia::FilterQuality::Bilinear,
+        ..tiny_skia::PixmapPaint::default()
+    };
+    let place = t.pre_translate(rect.left(), rect.top()).pre_scale(sx, sy);
+    pixmap.draw_pixmap(0, 0, source.as_ref(), &paint, place, mask);
 }
 
 fn path(segs: &[Seg]) -> Option<tiny_skia::Path> {

@@ -156,8 +156,44 @@ fn shape(out: &mut String, shape: &Shape) {
                 }
             }
         }
+        Shape::Image { rect, image } => match image.png() {
+            Ok(png) => {
+                let _ = writeln!(
+                    out,
+                    r#"<image x="{}" y="{}" width="{}" height="{}" preserveAspectRatio="none" href="data:image/png;base64,{}"/>"#,
+                    num(rect.left()),
+                    num(rect.top()),
+                    num(rect.width()),
+                    num(rect.height()),
+                    base64(&png)
+                );
+            }
+            Err(e) => log::warn!("an image left out of the SVG: {e}"),
+        },
         Shape::Clip(_) => {}
     }
+}
+
+/// Standard base64 with padding (RFC 4648), for images inlined as data URLs.
+fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for k in 0..4 {
+            if k <= chunk.len() {
+                out.push(char::from(ALPHABET[((n >> (18 - 6 * k)) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
 }
 
 /// SVG path data.

@@ -210,7 +210,8 @@ fn dialog_body(ui: &mut Ui, d: &mut ExportMapDialog, actions: &mut Vec<Action>) 
     ui.label(
         egui::RichText::new(
             "The figure shows the map's current view, the features in the timeline's range, \
-             and the selected feature; the basemap is the offline one (Natural Earth).",
+             and the selected feature, on the basemap the map shows (OpenStreetMap's or a \
+             PMTiles archive's tiles are fetched when the figure is written).",
         )
         .weak()
         .small(),

@@ -83,3 +83,38 @@ pub fn index_of(app: &SortieApp, id: &str) -> usize {
         .index_of(id)
         .unwrap_or_else(|| panic!("no feature {id:?}"))
 }
+
+/// The colour of the test archive's tiles: a magenta no basemap or feature uses.
+pub const TILE_RGB: [u8; 3] = [210, 20, 200];
+
+/// Writes a raster PMTiles archive with one-colour tiles at zooms 0 to `max_zoom`, only
+/// those where `keep(zoom, x, y)` holds, crediting "© Test Tiles".
+pub fn solid_archive(path: &std::path::Path, max_zoom: u8, keep: impl Fn(u8, u32, u32) -> bool) {
+    let mut pixmap = tiny_skia::Pixmap::new(256, 256).unwrap();
+    let [r, g, b] = TILE_RGB;
+    pixmap.fill(tiny_skia::Color::from_rgba8(r, g, b, 255));
+    let png = pixmap.encode_png().unwrap();
+    let file = std::fs::File::create(path).unwrap();
+    let mut writer = pmtiles::PmTilesWriter::new(pmtiles::TileType::Png)
+        .tile_compression(pmtiles::Compression::None)
+        .max_zoom(max_zoom)
+        .metadata(r#"{"attribution":"<a href=\"https://tiles.example/\">&copy; Test Tiles</a>"}"#)
+        .create(file)
+        .unwrap();
+    // Tiles in the archive's order (Hilbert, zoom by zoom).
+    let mut coords = Vec::new();
+    for z in 0..=max_zoom {
+        for x in 0..(1u32 << z) {
+            for y in 0..(1u32 << z) {
+                if keep(z, x, y) {
+                    coords.push(pmtiles::TileCoord::new(z, x, y).unwrap());
+                }
+            }
+        }
+    }
+    coords.sort_by_key(|c| pmtiles::TileId::from(*c).value());
+    for c in coords {
+        writer.add_tile(c, &png).unwrap();
+    }
+    writer.finalize().unwrap();
+}
