@@ -231,13 +231,21 @@ pub struct SortieApp {
 /// The map layers, the list's search index and the time index of a dataset, built side
 /// by side: all the window needs before it shows a dataset (the benchmarks time it).
 pub fn views_of(dataset: &Dataset) -> (MapLayers, ui::list::FeatureList, Arc<TimeIndex>) {
+    let started = std::time::Instant::now();
     std::thread::scope(|scope| {
         let list = scope.spawn(|| {
             let list = ui::list::FeatureList::new(dataset);
-            (list, Arc::new(TimeIndex::new(dataset)))
+            log::debug!("views: list built in {:.2?}", started.elapsed());
+            let time = Arc::new(TimeIndex::new(dataset));
+            log::debug!(
+                "views: list and time index built in {:.2?}",
+                started.elapsed()
+            );
+            (list, time)
         });
         let layers = MapLayers::new(dataset);
         let (list, time) = crate::parallel::joined(list.join());
+        log::debug!("views: all built in {:.2?}", started.elapsed());
         (layers, list, time)
     })
 }

@@ -7,8 +7,51 @@
 
 use geo_types::{Coord, Point};
 
+use super::mercator::Unit;
+
 /// Maximum length of a drawn segment of a densified route, in metres.
 pub const DENSIFY_MAX_SEGMENT_M: f64 = 20_000.0;
+
+/// Longest chord of a route's track as the map keeps it, in metres. The chords' ends lie on
+/// the geodesic; where a view magnifies a chord enough to show its distance from the great
+/// circle, [`super::screen::track_on_screen`] adds points along it, so the load does a fifth
+/// of the work [`DENSIFY_MAX_SEGMENT_M`] would ask and the drawing stays as true.
+pub const DRAWN_CHORD_M: f64 = 100_000.0;
+
+/// How far, at most, the great circle between a track's chord's ends strays from the
+/// chord in unit Web Mercator, as a share of the chord's length (for chords up to
+/// [`DRAWN_CHORD_M`], anywhere within Web Mercator's latitudes): the margin by which the
+/// map grows a track's boxes.
+pub const CHORD_BULGE: f64 = 0.02;
+
+/// The point a share `t` of the way along the great circle from `a` to `b` (unit Web
+/// Mercator, on the sphere; from the chord's ends, on the geodesic, it strays from the
+/// WGS84 geodesic by under a metre for chords of [`DRAWN_CHORD_M`]).
+pub fn great_circle_at(a: Unit, b: Unit, t: f64) -> Unit {
+    let vector = |u: Unit| {
+        let (lon, lat) = super::mercator::unproject(u);
+        let (lon, lat) = (lon.to_radians(), lat.to_radians());
+        [lat.cos() * lon.cos(), lat.cos() * lon.sin(), lat.sin()]
+    };
+    let (va, vb) = (vector(a), vector(b));
+    let dot = (va[0] * vb[0] + va[1] * vb[1] + va[2] * vb[2]).clamp(-1.0, 1.0);
+    let omega = dot.acos();
+    if omega < 1e-12 {
+        return [a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t];
+    }
+    let (wa, wb) = (
+        ((1.0 - t) * omega).sin() / omega.sin(),
+        (t * omega).sin() / omega.sin(),
+    );
+    let v = [
+        wa * va[0] + wb * vb[0],
+        wa * va[1] + wb * vb[1],
+        wa * va[2] + wb * vb[2],
+    ];
+    let lat = v[2].atan2(v[0].hypot(v[1])).to_degrees();
+    let lon = v[1].atan2(v[0]).to_degrees();
+    super::mercator::project(lon, lat)
+}
 
 /// Length and bearings of a route, measured along geodesics on the WGS84 ellipsoid.
 ///
@@ -162,6 +205,47 @@ pub fn split_at_antimeridian(points: impl IntoIterator<Item = Point<f64>>) -> Ve
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Chords of the drawn track's length, from many places in many directions: the great
+    /// circle between their ends stays within [`CHORD_BULGE`] of them (relative to their
+    /// length), and the sphere's great circle within a metre of the WGS84 geodesic.
+    #[test]
+    fn the_great_circle_stays_near_a_chord() {
+        use geographiclib_rs::{DirectGeodesic as _, Geodesic as Wgs84, InverseGeodesic as _};
+        let wgs84 = Wgs84::wgs84();
+        let mut worst: f64 = 0.0;
+        let mut worst_m: f64 = 0.0;
+        for lat in (-80..=80).step_by(8) {
+            for azi in (0..360).step_by(15) {
+                let (lat1, lon1) = (f64::from(lat), 20.0);
+                let (lat2, lon2): (f64, f64) =
+                    wgs84.direct(lat1, lon1, f64::from(azi), DRAWN_CHORD_M);
+                let (a, b) = (
+                    super::super::mercator::project(lon1, lat1),
+                    super::super::mercator::project(lon2, lat2),
+                );
+                let chord = (b[0] - a[0]).hypot(b[1] - a[1]);
+                for k in 1..10 {
+                    let t = f64::from(k) / 10.0;
+                    let p = great_circle_at(a, b, t);
+                    // Distance from the chord's line, in unit.
+                    let cross = ((b[0] - a[0]) * (p[1] - a[1]) - (b[1] - a[1]) * (p[0] - a[0]))
+                        .abs()
+                        / chord;
+                    worst = worst.max(cross / chord);
+                    // Against the geodesic: the nearest point of it to p, by its distance.
+                    let (plon, plat) = super::super::mercator::unproject(p);
+                    let (s_p, ..): (f64, f64, f64, f64) = wgs84.inverse(lat1, lon1, plat, plon);
+                    let (glat, glon): (f64, f64) = wgs84.direct(lat1, lon1, f64::from(azi), s_p);
+                    let off: f64 = wgs84.inverse(plat, plon, glat, glon);
+                    worst_m = worst_m.max(off);
+                }
+            }
+        }
+        eprintln!("worst bulge {worst:.5} of the chord, {worst_m:.3} m from the geodesic");
+        assert!(worst < CHORD_BULGE, "bulge {worst}");
+        assert!(worst_m < 1.0, "{worst_m} m from the geodesic");
+    }
 
     #[test]
     fn one_inverse_a_leg_measures_as_geo_does() {

@@ -55,6 +55,44 @@ impl ScreenTransform {
     }
 }
 
+/// How far a drawn route may stray from its great circle, in screen points.
+pub const TRACK_TOLERANCE_PX: f32 = 0.2;
+
+/// The screen points of a route's track (vertices on the geodesic, chords of up to
+/// [`super::geodesic::DRAWN_CHORD_M`]), with points added along the great circle within a
+/// chord that the view magnifies enough to stray more than [`TRACK_TOLERANCE_PX`] from it.
+/// Only chords on or near the screen are refined, so the cost follows what is seen. `out`
+/// is cleared first.
+pub fn track_on_screen(track: &[Unit], view: &ScreenTransform, out: &mut Vec<Pos2>) {
+    out.clear();
+    let near = view.rect.expand(64.0);
+    let mut prev: Option<(Unit, Pos2)> = None;
+    for &u in track {
+        let p = view.to_screen(u);
+        if let Some((a, pa)) = prev {
+            let length = pa.distance(p);
+            // The chord's box, grown by as far as the great circle can stray from it.
+            let reach = length * super::geodesic::CHORD_BULGE as f32 + 1.0;
+            if length > 4.0 && Rect::from_two_pos(pa, p).expand(reach).intersects(near) {
+                let mid = view.to_screen(super::geodesic::great_circle_at(a, u, 0.5));
+                let off = distance_to_segment(pa, p, mid);
+                if off > TRACK_TOLERANCE_PX {
+                    // A chord k times shorter strays k² times less.
+                    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+                    let k = ((off / TRACK_TOLERANCE_PX).sqrt().ceil() as usize).clamp(2, 512);
+                    #[allow(clippy::cast_precision_loss)]
+                    out.extend((1..k).map(|j| {
+                        let t = j as f64 / k as f64;
+                        view.to_screen(super::geodesic::great_circle_at(a, u, t))
+                    }));
+                }
+            }
+        }
+        out.push(p);
+        prev = Some((u, p));
+    }
+}
+
 /// Distance in points from `p` to a polyline.
 pub fn distance_to_polyline(points: impl IntoIterator<Item = Pos2>, p: Pos2) -> f32 {
     let mut best = f32::INFINITY;
@@ -90,6 +128,54 @@ mod tests {
         assert!((d - 3.0).abs() < 1e-6);
         let d = distance_to_segment(pos2(0.0, 0.0), pos2(10.0, 0.0), pos2(13.0, 4.0));
         assert!((d - 5.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn tracks_are_refined_where_magnified_and_only_there() {
+        use crate::geometry::geodesic::{DRAWN_CHORD_M, great_circle_at};
+        use crate::geometry::mercator::project;
+        use geographiclib_rs::{DirectGeodesic as _, Geodesic as Wgs84};
+        // One chord of the drawn length, eastwards at 35°N.
+        let (lat2, lon2): (f64, f64) = Wgs84::wgs84().direct(35.0, 40.0, 80.0, DRAWN_CHORD_M);
+        let (a, b) = (project(40.0, 35.0), project(lon2, lat2));
+        let mid = great_circle_at(a, b, 0.5);
+        let rect = Rect::from_min_size(pos2(0.0, 0.0), egui::vec2(1600.0, 1000.0));
+        let mut out = Vec::new();
+        // Zoomed out, the chord is true to a fraction of a point: its two ends only.
+        track_on_screen(&[a, b], &ScreenTransform::new(rect, mid, 6.0), &mut out);
+        assert_eq!(out.len(), 2);
+        // Zoomed in on its middle, points are added, and every point drawn lies within
+        // the tolerance of the great circle (sampled finely).
+        for zoom in [12.0, 15.0, 18.0] {
+            let view = ScreenTransform::new(rect, mid, zoom);
+            track_on_screen(&[a, b], &view, &mut out);
+            assert!(out.len() > 2, "zoom {zoom}: {} points", out.len());
+            let fine: Vec<Pos2> = (0..=4000)
+                .map(|k| view.to_screen(great_circle_at(a, b, f64::from(k) / 4000.0)))
+                .filter(|p| rect.contains(*p))
+                .collect();
+            let worst = fine
+                .iter()
+                .map(|&p| distance_to_polyline(out.iter().copied(), p))
+                .fold(0.0f32, f32::max);
+            assert!(
+                worst < 2.0 * TRACK_TOLERANCE_PX,
+                "zoom {zoom}: {worst} px off"
+            );
+            // The plain chord would be far off.
+            let chord = fine
+                .iter()
+                .map(|&p| distance_to_polyline([view.to_screen(a), view.to_screen(b)], p))
+                .fold(0.0f32, f32::max);
+            assert!(
+                chord > 10.0 * TRACK_TOLERANCE_PX,
+                "zoom {zoom}: the chord is only {chord} px off"
+            );
+        }
+        // A chord far off screen is left alone.
+        let away = ScreenTransform::new(rect, project(-100.0, 40.0), 12.0);
+        track_on_screen(&[a, b], &away, &mut out);
+        assert_eq!(out.len(), 2);
     }
 
     #[test]

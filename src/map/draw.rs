@@ -151,10 +151,12 @@ pub fn features_scene(
             polygon_scene(scene, view, feature, rings, emphasis, palette);
         }
     }
+    let mut on_screen = Vec::new();
     for (feature, shape) in &items {
         for line in shape.lines {
             scene.set_opacity(opacity_for(feature.index));
-            line_scene(scene, view, dataset, feature, line, emphasis, palette);
+            shape.line_on_screen(line, view, &mut on_screen);
+            line_scene(scene, dataset, feature, &on_screen, emphasis, palette);
         }
     }
     scene.set_opacity(1.0);
@@ -190,8 +192,8 @@ pub fn features_scene(
             let emphasised =
                 emphasis.is_selected(feature.index) || Some(feature.index) == emphasis.hovered;
             if emphasised && let Some(line) = shape.lines.first() {
-                let screen: Vec<Pos2> = line.iter().map(|&u| view.to_screen(u)).collect();
-                if let Some((mid, _)) = point_along(&screen, 0.5) {
+                shape.line_on_screen(line, view, &mut on_screen);
+                if let Some((mid, _)) = point_along(&on_screen, 0.5) {
                     let length = route
                         .metrics
                         .as_ref()
@@ -337,16 +339,14 @@ fn polygon_scene(
 
 fn line_scene(
     scene: &mut Scene,
-    view: &ScreenTransform,
     dataset: &Dataset,
     feature: &FeatureRef<'_>,
-    line: &[[f64; 2]],
+    line: &[Pos2],
     emphasis: Emphasis<'_>,
     palette: &Palette,
 ) {
     let mut points: Vec<Pos2> = Vec::with_capacity(line.len());
-    for &u in line {
-        let p = view.to_screen(u);
+    for &p in line {
         if points
             .last()
             .is_none_or(|last: &Pos2| last.distance(p) >= 0.75)

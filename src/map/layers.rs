@@ -16,9 +16,9 @@ use std::sync::Arc;
 
 use crate::dataset::{Dataset, FeatureKind, InRange};
 use crate::geometry::even_odd_contains;
-use crate::geometry::geodesic::geodesic_track;
+use crate::geometry::geodesic::{DRAWN_CHORD_M, geodesic_track_with};
 use crate::geometry::mercator::{self, Unit};
-use crate::geometry::screen::{ScreenTransform, distance_to_polyline};
+use crate::geometry::screen::{ScreenTransform, distance_to_polyline, track_on_screen};
 use crate::parallel::joined;
 
 /// One feature's drawable geometry in unit Web Mercator.
@@ -30,6 +30,9 @@ pub struct Shape {
     pub lines: Vec<Vec<Unit>>,
     /// Polygons: exterior ring then holes.
     pub polygons: Vec<Vec<Vec<Unit>>>,
+    /// Whether the lines are a route's geodesic track (chords whose ends lie on the
+    /// geodesic, refined on screen by [`track_on_screen`]); otherwise straight in Mercator.
+    pub geodesic: bool,
 }
 
 /// A feature's drawable geometry as stored: a single point (most features) inline, anything
@@ -54,6 +57,21 @@ pub struct ShapeRef<'a> {
     pub lines: &'a [Vec<Unit>],
     /// Polygons: exterior ring then holes.
     pub polygons: &'a [Vec<Vec<Unit>>],
+    /// Whether the lines are a route's geodesic track.
+    pub geodesic: bool,
+}
+
+impl ShapeRef<'_> {
+    /// The screen points of line `line` in `view`: a geodesic track refined where the view
+    /// magnifies it ([`track_on_screen`]), other lines as they are. `out` is cleared first.
+    pub fn line_on_screen(&self, line: &[Unit], view: &ScreenTransform, out: &mut Vec<Pos2>) {
+        if self.geodesic {
+            track_on_screen(line, view, out);
+        } else {
+            out.clear();
+            out.extend(line.iter().map(|&u| view.to_screen(u)));
+        }
+    }
 }
 
 impl ShapeRef<'_> {
@@ -82,16 +100,19 @@ impl Drawn {
                 points: &[],
                 lines: &[],
                 polygons: &[],
+                geodesic: false,
             },
             Self::Point(p) => ShapeRef {
                 points: std::slice::from_ref(p),
                 lines: &[],
                 polygons: &[],
+                geodesic: false,
             },
             Self::Shape(s) => ShapeRef {
                 points: &s.points,
                 lines: &s.lines,
                 polygons: &s.polygons,
+                geodesic: s.geodesic,
             },
         }
     }
@@ -220,8 +241,12 @@ impl MapLayers {
                     let Some(geometry) = f.geometry() else {
                         return Drawn::None;
                     };
-                    let mut shape = Shape::default();
-                    add_geometry(&mut shape, &geometry, f.kind == FeatureKind::Route);
+                    let route = f.kind == FeatureKind::Route;
+                    let mut shape = Shape {
+                        geodesic: route,
+                        ..Shape::default()
+                    };
+                    add_geometry(&mut shape, &geometry, route);
                     Drawn::Shape(Box::new(shape))
                 })
                 .collect()
@@ -242,7 +267,8 @@ impl MapLayers {
                 let mut start = 0;
                 while start + 1 < line.len() {
                     let end = (start + LINE_CHUNK).min(line.len() - 1);
-                    if let Some(b) = envelope(line.get(start..=end).unwrap_or(&[])) {
+                    let run = line.get(start..=end).unwrap_or(&[]);
+                    if let Some(b) = envelope(run, shape.geodesic) {
                         let run = Run {
                             line: as_u32(l),
                             start: as_u32(start),
@@ -256,7 +282,11 @@ impl MapLayers {
                     start = end;
                 }
             }
-            if let Some(b) = envelope_of(shape.lines.iter().flatten()) {
+            let track = shape
+                .lines
+                .iter()
+                .filter_map(|l| envelope(l, shape.geodesic));
+            if let Some(b) = track.reduce(|a, b| a.merged(&b)) {
                 lines.push(GeomWithData::new(
                     Rectangle::from_corners(b.lower(), b.upper()),
                     i,
@@ -549,6 +579,7 @@ impl MapLayers {
             return Some(i);
         }
         let mut best_line: Option<(f32, usize)> = None;
+        let mut on_screen = Vec::new();
         for entry in self
             .runs
             .locate_in_envelope_intersecting(&aabb)
@@ -558,14 +589,17 @@ impl MapLayers {
             if !self.is_shown(i) {
                 continue;
             }
-            let Some(run) = self
-                .shape(i)
-                .and_then(|s| s.lines.get(line as usize))
-                .and_then(|l| l.get(start as usize..=end as usize))
-            else {
+            let Some((shape, run)) = self.shape(i).and_then(|s| {
+                let run = s
+                    .lines
+                    .get(line as usize)?
+                    .get(start as usize..=end as usize)?;
+                Some((s, run))
+            }) else {
                 continue;
             };
-            let d = distance_to_polyline(run.iter().map(|p| view.to_screen(*p)), pointer);
+            shape.line_on_screen(run, view, &mut on_screen);
+            let d = distance_to_polyline(on_screen.iter().copied(), pointer);
             if d <= reach(i) && best_line.is_none_or(|(bd, bi)| (d, i) < (bd, bi)) {
                 best_line = Some((d, i));
             }
@@ -615,8 +649,23 @@ fn envelope_of<'a>(points: impl IntoIterator<Item = &'a Unit>) -> Option<AABB<Un
     }))
 }
 
-fn envelope(points: &[Unit]) -> Option<AABB<Unit>> {
-    envelope_of(points)
+/// The box of a line's points; a geodesic track's grown by as far as the great circle can
+/// stray from its longest chord, so that culling and picking find what is drawn.
+fn envelope(points: &[Unit], geodesic: bool) -> Option<AABB<Unit>> {
+    let b = envelope_of(points)?;
+    if !geodesic {
+        return Some(b);
+    }
+    let longest = points
+        .windows(2)
+        .map(|w| (w[1][0] - w[0][0]).hypot(w[1][1] - w[0][1]))
+        .fold(0.0, f64::max);
+    let grow = longest * crate::geometry::geodesic::CHORD_BULGE;
+    let (lo, hi) = (b.lower(), b.upper());
+    Some(AABB::from_corners(
+        [lo[0] - grow, lo[1] - grow],
+        [hi[0] + grow, hi[1] + grow],
+    ))
 }
 
 fn add_geometry(shape: &mut Shape, geometry: &Geometry<f64>, route: bool) {
@@ -624,7 +673,7 @@ fn add_geometry(shape: &mut Shape, geometry: &Geometry<f64>, route: bool) {
     let line = |shape: &mut Shape, ls: &geo_types::LineString<f64>| {
         if route {
             let vertices: Vec<_> = ls.points().collect();
-            for piece in geodesic_track(&vertices) {
+            for piece in geodesic_track_with(&vertices, DRAWN_CHORD_M) {
                 shape.lines.push(
                     piece
                         .iter()
@@ -696,6 +745,34 @@ mod tests {
         let mid = route[route.len() / 2];
         assert_eq!(layers.pick(&view, view.to_screen(mid), radius), Some(2));
         assert_eq!(layers.pick(&view, at(43.0, 30.0), radius), None);
+    }
+
+    #[test]
+    fn a_route_is_picked_on_its_great_circle_at_street_level() {
+        // Close in, a chord of the kept track is many points off the geodesic; picking
+        // (like drawing) follows the great circle, not the chord.
+        let text = r#"{"type":"FeatureCollection","features":[
+          {"type":"Feature","id":"r","properties":{"kind":"route"},
+           "geometry":{"type":"LineString","coordinates":[[40,35],[48,35]]}}]}"#;
+        let d = crate::dataset::parse_str(text, None).expect("loads");
+        let layers = MapLayers::new(&d);
+        let track = layers.shape(0).expect("the route").lines[0].clone();
+        assert!(track.len() < 12, "{} vertices kept", track.len());
+        // A point on the geodesic halfway along the second chord, at zoom 15.
+        let (a, b) = (track[1], track[2]);
+        let on_route = crate::geometry::geodesic::great_circle_at(a, b, 0.5);
+        let rect = Rect::from_min_size(pos2(0.0, 0.0), egui::vec2(1000.0, 700.0));
+        let view = ScreenTransform::new(rect, on_route, 15.0);
+        let pointer = view.to_screen(on_route);
+        let chord_off = distance_to_polyline([view.to_screen(a), view.to_screen(b)], pointer);
+        assert!(
+            chord_off > 3.0 * crate::theme::PICK_TOLERANCE_PX,
+            "the chord is only {chord_off} px off"
+        );
+        assert_eq!(layers.pick(&view, pointer, |_| 3.0), Some(0));
+        // The plan finds it in view although the chord's own box would not reach.
+        let (min, max) = view.visible_unit_rect();
+        assert_eq!(layers.in_rect(min, max), vec![0]);
     }
 
     #[test]
