@@ -343,6 +343,14 @@ mod tests {
         }
         // Syria at 1:50m, where the continent is not the polygon's first ring.
         assert_eq!(colour_at(40.0, 33.0, 4, &palette), palette.land);
+        // Northern Iraq close in, where a route's figure is made at street level.
+        for zoom in [9, 10, 12, 14] {
+            assert_eq!(
+                colour_at(43.4, 35.4, zoom, &palette),
+                palette.land,
+                "northern Iraq at zoom {zoom}"
+            );
+        }
         // Lake Van, at a zoom where 1:10m lakes are drawn.
         assert_eq!(colour_at(42.9, 38.6, 8, &palette), palette.water);
     }
