@@ -493,7 +493,9 @@ fn the_window_exports_its_raster_basemap_into_the_figure() {
     common::solid_archive(&archive, 6, |_, _, _| true);
     let mut h = harness(app());
     h.state_mut().settings.basemap = sortie::map::Basemap::PmTiles(archive);
-    h.run();
+    // walkers reads the archive's tiles for the window in the background and repaints as
+    // they arrive: step rather than wait for the frames to settle.
+    h.run_steps(8);
     let path = dir.path().join("figure.png");
     h.state_mut().export_map.format = sortie::figure::FigureFormat::Png;
     h.state_mut().export_map(path.clone());

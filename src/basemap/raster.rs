@@ -62,11 +62,9 @@ impl RasterSource {
     }
 }
 
-/// The tiles of a view drawn into one image.
+/// What the tiles of a view drawn into one image came to.
 #[derive(Clone, Debug)]
 pub struct Mosaic {
-    /// The map's pixels, the view's rectangle at `px_per_pt`.
-    pub image: Image,
     /// The tile zoom level used.
     pub zoom: u8,
     /// Tiles the view covers.
@@ -80,7 +78,8 @@ pub struct Mosaic {
 }
 
 /// The tiles of `source` that `view` covers, drawn at `px_per_pt` pixels per point over
-/// the offline basemap in `palette`'s colours.
+/// the offline basemap in `palette`'s colours: the map's pixels (the view's rectangle),
+/// and what was drawn.
 ///
 /// # Errors
 /// When the source cannot be opened at all (no such archive, vector tiles, a size too
@@ -91,7 +90,7 @@ pub fn mosaic(
     view: &ScreenTransform,
     px_per_pt: f32,
     palette: &BasemapPalette,
-) -> Result<Mosaic, String> {
+) -> Result<(Image, Mosaic), String> {
     let rect = view.rect;
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
     let (w, h) = (
@@ -109,6 +108,9 @@ pub fn mosaic(
     let to_pixels =
         Transform::from_scale(px_per_pt, px_per_pt).pre_translate(-rect.left(), -rect.top());
 
+    let mut fetcher = Fetcher::open(source)?;
+    let (min_zoom, max_zoom) = fetcher.zoom_range();
+    let zoom = tile_zoom(view, px_per_pt, min_zoom, max_zoom)?;
     // The offline basemap under the tiles, at the level the window would draw it.
     let world = crate::world::World::shared();
     let zoom_view = (view.scale / 256.0).log2();
@@ -117,9 +119,6 @@ pub fn mosaic(
     let under = super::render::world_scene(&world, palette, view, level, 1.0);
     crate::scene::raster::draw(&under, &mut pixmap, to_pixels);
 
-    let mut fetcher = Fetcher::open(source)?;
-    let (min_zoom, max_zoom) = fetcher.zoom_range();
-    let zoom = tile_zoom(view, px_per_pt, min_zoom, max_zoom);
     let tiles = tiles_in_view(view, zoom);
     let results = fetcher.fetch(&tiles);
     let mut drawn = 0;
@@ -148,18 +147,21 @@ pub fn mosaic(
             tiles.len()
         ));
     }
-    Ok(Mosaic {
-        image: Image {
-            width: w,
-            height: h,
-            rgba: pixmap.take(),
+    let image = Image {
+        width: w,
+        height: h,
+        rgba: pixmap.take(),
+    };
+    Ok((
+        image,
+        Mosaic {
+            zoom,
+            tiles: tiles.len(),
+            drawn,
+            credit: fetcher.credit(),
+            problem,
         },
-        zoom,
-        tiles: tiles.len(),
-        drawn,
-        credit: fetcher.credit(),
-        problem,
-    })
+    ))
 }
 
 /// A tile: zoom, column, row.
@@ -168,38 +170,67 @@ type TileKey = (u8, u32, u32);
 /// The tile zoom level for `view` at `px_per_pt`: the level whose pixels are nearest the
 /// image's, within the source's levels, lowered until the view needs at most
 /// [`MAX_TILES`] tiles.
-fn tile_zoom(view: &ScreenTransform, px_per_pt: f32, min_zoom: u8, max_zoom: u8) -> u8 {
+///
+/// # Errors
+/// When even the source's lowest level needs more (an archive that starts close in).
+fn tile_zoom(
+    view: &ScreenTransform,
+    px_per_pt: f32,
+    min_zoom: u8,
+    max_zoom: u8,
+) -> Result<u8, String> {
     let ideal = (view.scale * f64::from(px_per_pt) / 256.0).log2().round();
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
     let mut zoom = ideal.clamp(f64::from(min_zoom), f64::from(max_zoom)) as u8;
-    while zoom > min_zoom && tiles_in_view(view, zoom).len() > MAX_TILES {
+    while zoom > min_zoom && tile_count(view, zoom) > MAX_TILES {
         zoom -= 1;
     }
-    zoom
+    if tile_count(view, zoom) > MAX_TILES {
+        return Err(format!(
+            "the view needs {} tiles at zoom {zoom}, the archive's lowest level (at most \
+             {MAX_TILES}): show a smaller area",
+            tile_count(view, zoom)
+        ));
+    }
+    Ok(zoom)
 }
 
-/// The tiles at `zoom` that `view` shows, row by row.
-fn tiles_in_view(view: &ScreenTransform, zoom: u8) -> Vec<TileKey> {
+/// The columns and rows of the tiles at `zoom` that `view` shows (none when it shows no
+/// part of the world).
+fn tile_ranges(
+    view: &ScreenTransform,
+    zoom: u8,
+) -> Option<(std::ops::RangeInclusive<u32>, std::ops::RangeInclusive<u32>)> {
     let (min, max) = view.visible_unit_rect();
-    let n = 1u64 << zoom;
+    if max[0] <= 0.0 || min[0] >= 1.0 || max[1] <= 0.0 || min[1] >= 1.0 {
+        return None;
+    }
     #[allow(clippy::cast_precision_loss)]
-    let nf = n as f64;
+    let nf = (1u64 << zoom) as f64;
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
     let range = |lo: f64, hi: f64| {
         let first = (lo.max(0.0) * nf).floor().min(nf - 1.0) as u32;
         let last = ((hi.min(1.0) * nf).ceil() - 1.0).clamp(f64::from(first), nf - 1.0) as u32;
         first..=last
     };
-    let mut out = Vec::new();
-    if max[0] <= 0.0 || min[0] >= 1.0 || max[1] <= 0.0 || min[1] >= 1.0 {
-        return out;
-    }
-    for y in range(min[1], max[1]) {
-        for x in range(min[0], max[0]) {
-            out.push((zoom, x, y));
-        }
-    }
-    out
+    Some((range(min[0], max[0]), range(min[1], max[1])))
+}
+
+/// How many tiles at `zoom` `view` shows.
+fn tile_count(view: &ScreenTransform, zoom: u8) -> usize {
+    tile_ranges(view, zoom).map_or(0, |(xs, ys)| {
+        let n = |r: &std::ops::RangeInclusive<u32>| (r.end() - r.start()) as usize + 1;
+        n(&xs) * n(&ys)
+    })
+}
+
+/// The tiles at `zoom` that `view` shows, row by row.
+fn tiles_in_view(view: &ScreenTransform, zoom: u8) -> Vec<TileKey> {
+    let Some((xs, ys)) = tile_ranges(view, zoom) else {
+        return Vec::new();
+    };
+    ys.flat_map(|y| xs.clone().map(move |x| (zoom, x, y)))
+        .collect()
 }
 
 /// Draws one tile where it belongs in the image.
@@ -265,8 +296,8 @@ enum FetcherKind {
     Osm {
         /// Asks the server unless the cache holds a fresh copy.
         online: reqwest_middleware::ClientWithMiddleware,
-        /// Asks only the cache, once the server proved unreachable.
-        cached: reqwest_middleware::ClientWithMiddleware,
+        /// Asks only the cache, once the server proved unreachable (none without a cache).
+        cached: Option<reqwest_middleware::ClientWithMiddleware>,
     },
     PmTiles {
         reader: pmtiles::AsyncPmTilesReader<pmtiles::MmapBackend>,
@@ -284,10 +315,13 @@ impl Fetcher {
         let kind = match source {
             RasterSource::OpenStreetMap { cache } => FetcherKind::Osm {
                 online: osm_client(cache.as_deref(), http_cache_reqwest::CacheMode::Default)?,
-                cached: osm_client(
-                    cache.as_deref(),
-                    http_cache_reqwest::CacheMode::OnlyIfCached,
-                )?,
+                cached: match cache {
+                    Some(_) => Some(osm_client(
+                        cache.as_deref(),
+                        http_cache_reqwest::CacheMode::OnlyIfCached,
+                    )?),
+                    None => None,
+                },
             },
             RasterSource::PmTiles(path) => {
                 let opened = runtime.block_on(async {
@@ -362,16 +396,23 @@ impl Fetcher {
                         let unreachable = &unreachable;
                         async move {
                             let url = osm_url(z, x, y);
-                            let client = if unreachable.load(Ordering::Relaxed) {
-                                cached
-                            } else {
-                                online
+                            let client = match (unreachable.load(Ordering::Relaxed), cached) {
+                                (false, _) => online,
+                                (true, Some(cached)) => cached,
+                                // No cache to fall back on: the server is not asked again.
+                                (true, None) => {
+                                    return Err(
+                                        Failure::Unreachable("no answer".to_owned()).into_message()
+                                    );
+                                }
                             };
                             let result = get(client, &url).await;
                             if let Err(Failure::Unreachable(_)) = &result {
                                 unreachable.store(true, Ordering::Relaxed);
                                 // The cache may still hold this tile.
-                                if let Ok(bytes) = get(cached, &url).await {
+                                if let Some(cached) = cached
+                                    && let Ok(bytes) = get(cached, &url).await
+                                {
                                     return Ok(Some(bytes));
                                 }
                             }
@@ -493,10 +534,13 @@ mod tests {
     fn the_zoom_follows_the_image_and_the_tile_budget() {
         let rect = Rect::from_min_size(pos2(0.0, 0.0), vec2(1024.0, 512.0));
         let view = ScreenTransform::new(rect, [0.6, 0.4], 5.0);
-        assert_eq!(tile_zoom(&view, 1.0, 0, 19), 5);
-        assert_eq!(tile_zoom(&view, 2.0, 0, 19), 6);
-        assert_eq!(tile_zoom(&view, 4.0, 0, 19), 7);
-        assert_eq!(tile_zoom(&view, 4.0, 0, 6), 6);
+        assert_eq!(tile_zoom(&view, 1.0, 0, 19), Ok(5));
+        assert_eq!(tile_zoom(&view, 2.0, 0, 19), Ok(6));
+        assert_eq!(tile_zoom(&view, 4.0, 0, 19), Ok(7));
+        assert_eq!(tile_zoom(&view, 4.0, 0, 6), Ok(6));
+        // An archive that starts at zoom 12 cannot fill this view within the budget.
+        let err = tile_zoom(&view, 1.0, 12, 14).expect_err("too many tiles");
+        assert!(err.contains("zoom 12"), "{err}");
         // 1024 × 512 points at 4 px/pt on zoom-7 tiles: 16 × 8 tiles, 17 × 9 with the edges.
         assert!(tiles_in_view(&view, 7).len() <= MAX_TILES);
         let huge = ScreenTransform::new(
@@ -504,9 +548,10 @@ mod tests {
             [0.6, 0.4],
             5.0,
         );
-        let z = tile_zoom(&huge, 4.0, 0, 19);
+        let z = tile_zoom(&huge, 4.0, 0, 19).expect("a level");
         assert!(tiles_in_view(&huge, z).len() <= MAX_TILES, "zoom {z}");
         assert!(tiles_in_view(&huge, z + 1).len() > MAX_TILES);
+        assert_eq!(tile_count(&huge, z + 1), tiles_in_view(&huge, z + 1).len());
     }
 
     #[test]

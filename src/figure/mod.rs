@@ -432,12 +432,29 @@ fn drawn_features(
         .collect();
     let (min, max) = view.visible_unit_rect();
     let inside = |u: &Unit| u[0] >= min[0] && u[0] <= max[0] && u[1] >= min[1] && u[1] <= max[1];
+    // A line is in view when one of its chords' boxes is (grown, for a geodesic track, by
+    // how far the great circle bows): its vertices may all lie outside a close view.
+    let chord_meets = |a: &Unit, b: &Unit, grow: f64| {
+        let g = grow * (b[0] - a[0]).hypot(b[1] - a[1]);
+        a[0].min(b[0]) - g <= max[0]
+            && a[0].max(b[0]) + g >= min[0]
+            && a[1].min(b[1]) - g <= max[1]
+            && a[1].max(b[1]) + g >= min[1]
+    };
     if let Some(i) = selected
         && layers.is_drawn(i)
         && layers.is_shown(i)
         && let Some(shape) = layers.shape(i)
         && (shape.points.iter().any(inside)
-            || shape.lines.iter().flatten().any(inside)
+            || shape.lines.iter().any(|l| {
+                let grow = if shape.geodesic {
+                    crate::geometry::geodesic::CHORD_BULGE
+                } else {
+                    0.0
+                };
+                l.windows(2).any(|w| chord_meets(&w[0], &w[1], grow))
+                    || l.first().is_some_and(inside)
+            })
             || shape.polygons.iter().flatten().flatten().any(inside))
         && let Err(at) = drawn.binary_search(&i)
     {
@@ -715,9 +732,12 @@ impl Figure {
             Tag::Attribution,
             pos2(size.x - MARGIN, credit_top),
             Align2::RIGHT_TOP,
-            credit_line(
-                (options.basemap != FigureBasemap::None).then_some("Natural Earth · GeoNames"),
-            ),
+            credit_line(match options.basemap {
+                FigureBasemap::None => None,
+                FigureBasemap::Offline => Some("Natural Earth · GeoNames"),
+                // Until its tiles are drawn, the offline basemap without its names.
+                FigureBasemap::Raster(_) => Some("Natural Earth"),
+            }),
             CREDIT_SIZE,
             ink.muted,
         );
@@ -757,17 +777,19 @@ impl Figure {
             return Ok(None);
         };
         let palette = BasemapPalette::for_dark_mode(slot.dark);
-        let mosaic = crate::basemap::raster::mosaic(&slot.source, &self.view, px_per_pt, &palette)?;
+        let (image, mosaic) =
+            crate::basemap::raster::mosaic(&slot.source, &self.view, px_per_pt, &palette)?;
         let page = &mut self.pages[0];
         let image = crate::scene::Item {
             tag: Tag::Basemap,
             shape: Shape::Image {
                 rect: self.view.rect,
-                image: std::sync::Arc::new(mosaic.image.clone()),
+                image: std::sync::Arc::new(image),
             },
         };
+        // Over a raster basemap the offline place names are not drawn: no GeoNames.
         let credit = if mosaic.drawn == 0 {
-            "Natural Earth · GeoNames".to_owned()
+            "Natural Earth".to_owned()
         } else if mosaic.drawn < mosaic.tiles {
             format!("{} · Natural Earth where tiles are missing", mosaic.credit)
         } else {

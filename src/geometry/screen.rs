@@ -72,8 +72,15 @@ pub fn track_on_screen(track: &[Unit], view: &ScreenTransform, out: &mut Vec<Pos
         if let Some((a, pa)) = prev {
             let length = pa.distance(p);
             // The chord's box, grown by as far as the great circle can stray from it.
-            let reach = length * super::geodesic::CHORD_BULGE as f32 + 1.0;
-            if length > 4.0 && Rect::from_two_pos(pa, p).expand(reach).intersects(near) {
+            // The most the great circle can stray from the chord: below the tolerance, the
+            // chord is drawn as it is.
+            #[allow(clippy::cast_possible_truncation)]
+            let bulge = length * super::geodesic::CHORD_BULGE as f32;
+            if bulge > TRACK_TOLERANCE_PX
+                && Rect::from_two_pos(pa, p)
+                    .expand(bulge + 1.0)
+                    .intersects(near)
+            {
                 let mid = view.to_screen(super::geodesic::great_circle_at(a, u, 0.5));
                 let off = distance_to_segment(pa, p, mid);
                 if off > TRACK_TOLERANCE_PX {

@@ -201,20 +201,9 @@ impl std::fmt::Debug for Image {
 }
 
 impl Image {
-    /// The pixels with alpha not premultiplied (what PNG and PDF store).
-    pub fn straight_rgba(&self) -> Vec<u8> {
-        let mut out = self.rgba.clone();
-        for px in out.chunks_exact_mut(4) {
-            let a = u16::from(px[3]);
-            if a > 0 && a < 255 {
-                for c in &mut px[..3] {
-                    #[allow(clippy::cast_possible_truncation)]
-                    let v = ((u16::from(*c) * 255 + a / 2) / a).min(255) as u8;
-                    *c = v;
-                }
-            }
-        }
-        out
+    /// The pixels as a tiny-skia pixmap, borrowed; `None` when they do not match the size.
+    pub fn pixmap(&self) -> Option<tiny_skia::PixmapRef<'_>> {
+        tiny_skia::PixmapRef::from_bytes(&self.rgba, self.width, self.height)
     }
 
     /// The image as a PNG file.

@@ -63,10 +63,7 @@ fn draw_image(
     t: Transform,
     mask: Option<&Mask>,
 ) {
-    let Some(size) = tiny_skia::IntSize::from_wh(image.width, image.height) else {
-        return;
-    };
-    let Some(source) = Pixmap::from_vec(image.rgba.clone(), size) else {
+    let Some(source) = image.pixmap() else {
         return;
     };
     #[allow(clippy::cast_precision_loss)]
@@ -79,7 +76,7 @@ fn draw_image(
         ..tiny_skia::PixmapPaint::default()
     };
     let place = t.pre_translate(rect.left(), rect.top()).pre_scale(sx, sy);
-    pixmap.draw_pixmap(0, 0, source.as_ref(), &paint, place, mask);
+    pixmap.draw_pixmap(0, 0, source, &paint, place, mask);
 }
 
 fn path(segs: &[Seg]) -> Option<tiny_skia::Path> {
