@@ -434,6 +434,25 @@ fn dropping_an_acled_csv_on_the_window_loads_it() {
     );
 }
 
+/// Steps the app until its map export says it is done (a minute at most).
+fn wait_for_map_export(h: &mut Harness<'_, SortieApp>) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !h
+        .state()
+        .message
+        .as_deref()
+        .is_some_and(|m| m.starts_with("Exported the map"))
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{:?}",
+            h.state().message
+        );
+        h.step();
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}
+
 #[test]
 fn the_map_is_exported_as_a_figure_from_the_window() {
     let mut h = harness(app());
@@ -459,21 +478,7 @@ fn the_map_is_exported_as_a_figure_from_the_window() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("figure.svg");
     h.state_mut().export_map(path.clone());
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    while !h
-        .state()
-        .message
-        .as_deref()
-        .is_some_and(|m| m.starts_with("Exported the map"))
-    {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "{:?}",
-            h.state().message
-        );
-        h.step();
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
+    wait_for_map_export(&mut h);
     let svg = std::fs::read_to_string(&path).unwrap();
     assert!(svg.contains("Legend"));
     assert!(svg.contains("Selected"), "the selection is in the legend");
@@ -499,21 +504,7 @@ fn the_window_exports_its_raster_basemap_into_the_figure() {
     let path = dir.path().join("figure.png");
     h.state_mut().export_map.format = sortie::figure::FigureFormat::Png;
     h.state_mut().export_map(path.clone());
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    while !h
-        .state()
-        .message
-        .as_deref()
-        .is_some_and(|m| m.starts_with("Exported the map"))
-    {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "{:?}",
-            h.state().message
-        );
-        h.step();
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
+    wait_for_map_export(&mut h);
     let message = h.state().message.clone().unwrap();
     assert!(message.contains("basemap tiles drawn."), "{message}");
     let pixmap = tiny_skia::Pixmap::load_png(&path).unwrap();
