@@ -434,20 +434,27 @@ pub const EXIT_UNREADABLE: u8 = 2;
 /// # Errors
 /// Only when writing to `out` fails.
 pub fn check(path: &Path, as_json: bool, strict: bool, out: &mut dyn Write) -> std::io::Result<u8> {
-    let mut result = load_path(path);
-    // With --strict, the evidence warnings are errors.
-    let (errors, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) = match &mut result {
-        Ok(dataset) => {
-            let evidence = crate::dataset::evidence_warnings(dataset);
-            dataset.warnings.extend(evidence);
-            // The summary counts them before they are moved out.
-            let _ = dataset.summary();
-            std::mem::take(&mut dataset.warnings)
-                .into_iter()
-                .partition(|w| strict && w.kind == Some(DiagnosticKind::Evidence))
+    let result = load_path(path);
+    let mut out = std::io::BufWriter::new(out);
+    let dataset = match &result {
+        Ok(dataset) => dataset,
+        Err(error) => {
+            if as_json {
+                write_report(
+                    &mut out,
+                    [error.diagnostic()].into_iter(),
+                    std::iter::empty(),
+                )?;
+            } else {
+                writeln!(out, "error: {error}")?;
+            }
+            out.flush()?;
+            return Ok(exit_status(&result));
         }
-        Err(error) => (vec![error.diagnostic()], vec![]),
     };
+    // Kept compact, and worded a block at a time as they are written: a million findings
+    // are never all in memory as messages.
+    let findings = crate::dataset::evidence_findings(dataset);
     if log::log_enabled!(log::Level::Debug)
         && let Ok(status) = std::fs::read_to_string("/proc/self/status")
     {
@@ -455,34 +462,77 @@ pub fn check(path: &Path, as_json: bool, strict: bool, out: &mut dyn Write) -> s
             .lines()
             .filter(|l| l.starts_with("VmRSS") || l.starts_with("VmHWM"))
             .collect();
-        log::debug!("memory after the load: {}", memory.join(", "));
+        log::debug!("memory after the evidence checks: {}", memory.join(", "));
     }
-    let ok = errors.is_empty();
+    // With --strict, the evidence warnings (the load's and the checks') are errors.
+    let is_error = |w: &&Diagnostic| strict && w.kind == Some(DiagnosticKind::Evidence);
+    let errors = || {
+        let found = strict
+            .then(|| findings.diagnostics(dataset))
+            .into_iter()
+            .flatten();
+        dataset
+            .warnings
+            .iter()
+            .filter(is_error)
+            .cloned()
+            .chain(found)
+    };
+    let warnings = || {
+        let found = (!strict)
+            .then(|| findings.diagnostics(dataset))
+            .into_iter()
+            .flatten();
+        let loaded = dataset.warnings.iter().filter(|w| !is_error(w)).cloned();
+        loaded.chain(found)
+    };
+    let ok = !(strict && (!findings.is_empty() || dataset.warnings.iter().any(|w| is_error(&w))));
     if as_json {
-        let report = json!({"ok": ok, "errors": errors, "warnings": warnings});
-        writeln!(
-            out,
-            "{}",
-            serde_json::to_string_pretty(&report).unwrap_or_default()
-        )?;
+        write_report(&mut out, errors(), warnings())?;
     } else {
-        match &result {
-            Ok(dataset) => {
-                writeln!(out, "{}: {}", path.display(), dataset.summary())?;
-                for error in &errors {
-                    writeln!(out, "{}:{error} (error: --strict)", path.display())?;
-                }
-                for warning in &warnings {
-                    writeln!(out, "{}:{warning}", path.display())?;
-                }
-            }
-            Err(error) => writeln!(out, "error: {error}")?,
+        let summary = dataset.summary_with(findings.len());
+        writeln!(out, "{}: {summary}", path.display())?;
+        for error in errors() {
+            writeln!(out, "{}:{error} (error: --strict)", path.display())?;
+        }
+        for warning in warnings() {
+            writeln!(out, "{}:{warning}", path.display())?;
         }
     }
-    match exit_status(&result) {
-        EXIT_OK if !ok => Ok(EXIT_INVALID),
-        status => Ok(status),
+    out.flush()?;
+    Ok(if ok { EXIT_OK } else { EXIT_INVALID })
+}
+
+/// Writes `check --json`'s report, `{"ok", "errors", "warnings"}` as `serde_json` would
+/// print it, one diagnostic at a time: `ok` is whether there are no errors.
+fn write_report(
+    out: &mut impl Write,
+    errors: impl Iterator<Item = Diagnostic>,
+    warnings: impl Iterator<Item = Diagnostic>,
+) -> std::io::Result<()> {
+    let mut errors = errors.peekable();
+    let ok = errors.peek().is_none();
+    write!(out, "{{\n  \"ok\": {ok},\n  \"errors\": ")?;
+    write_array(out, errors)?;
+    write!(out, ",\n  \"warnings\": ")?;
+    write_array(out, warnings)?;
+    writeln!(out, "\n}}")
+}
+
+/// A JSON array of diagnostics as the second level of a pretty-printed object.
+fn write_array(
+    out: &mut impl Write,
+    items: impl Iterator<Item = Diagnostic>,
+) -> std::io::Result<()> {
+    let mut empty = true;
+    for item in items {
+        out.write_all(if empty { b"[\n    " } else { b",\n    " })?;
+        // Strings in JSON hold no raw line breaks: each break is one of the layout's.
+        let text = serde_json::to_string_pretty(&item).map_err(std::io::Error::other)?;
+        out.write_all(text.replace('\n', "\n    ").as_bytes())?;
+        empty = false;
     }
+    out.write_all(if empty { b"[]" } else { b"\n  ]" })
 }
 
 /// Runs `synth`; returns the exit status.

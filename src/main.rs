@@ -96,7 +96,7 @@ fn run_window(file: Option<PathBuf>, basemap: Option<Basemap>) -> ExitCode {
             if settings.basemap != Basemap::None {
                 sortie::basemap::warm_up();
             }
-            let mut app = SortieApp::new(dataset, settings);
+            let mut app = SortieApp::new(dataset, settings).waking(cc.egui_ctx.clone());
             if let Some(path) = file {
                 app.open(path);
             }

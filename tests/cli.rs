@@ -528,3 +528,53 @@ fn convert_refuses_what_it_cannot_do_and_leaves_no_file() {
         "nothing written"
     );
 }
+
+#[test]
+fn check_writes_many_findings_in_file_order_and_counts_them() {
+    // More findings than are worded at a time (synth's claims name no author), so that the
+    // report is written across blocks.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("many.geojson").display().to_string();
+    let made = sortie(&[
+        "synth", &file, "--points", "30000", "--routes", "3000", "--seed", "3",
+    ]);
+    assert!(made.status.success(), "{made:?}");
+    let report = json(&sortie(&["check", "--json", &file]));
+    assert_eq!(report["ok"], true);
+    let warnings = report["warnings"].as_array().unwrap();
+    let features: Vec<u64> = warnings
+        .iter()
+        .map(|w| w["feature_index"].as_u64().unwrap())
+        .collect();
+    assert_eq!(features.len(), 33_000, "one finding a feature");
+    assert!(features.windows(2).all(|w| w[0] < w[1]), "in file order");
+    assert!(warnings.iter().all(|w| {
+        w["property"]
+            .as_str()
+            .unwrap()
+            .ends_with("properties.claims[0]")
+    }));
+
+    let text = sortie(&["check", &file]);
+    let text = String::from_utf8(text.stdout).unwrap();
+    let mut lines = text.lines();
+    assert!(
+        lines.next().unwrap().ends_with(", 33000 warnings"),
+        "{text:.300}"
+    );
+    let rest: Vec<&str> = lines.collect();
+    assert_eq!(rest.len(), 33_000);
+    // Each line names the feature the JSON report names, with its line in the file.
+    assert!(rest[20_000].contains(&format!(
+        "feature {} (id ",
+        warnings[20_000]["feature_index"]
+    )));
+    assert!(rest[20_000].contains(&format!(":{}:", warnings[20_000]["line"])));
+
+    let strict = sortie(&["check", "--strict", "--json", &file]);
+    assert_eq!(strict.status.code(), Some(1));
+    let strict = json(&strict);
+    assert_eq!(strict["ok"], false);
+    assert_eq!(strict["errors"].as_array().unwrap().len(), 33_000);
+    assert_eq!(strict["warnings"].as_array().unwrap().len(), 0);
+}

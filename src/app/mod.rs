@@ -226,7 +226,16 @@ pub struct SortieApp {
     /// A dataset just replaced the one on screen: when its file was chosen and the slowest
     /// frame while it loaded, logged once the frame showing it is drawn.
     just_loaded: Option<(std::time::Instant, std::time::Duration)>,
+    /// The window's context, for a background job to ask for a frame the moment it is done
+    /// (`None` until the first frame, or [`SortieApp::waking`]).
+    wake: Option<egui::Context>,
 }
+
+/// How often the window is drawn again while a background job runs and nothing else asks
+/// for a frame: for the progress bar. A frame of the whole window costs tens of
+/// milliseconds of CPU under a software renderer, taken from the job on a 2-core machine;
+/// a job that finishes asks for its frame at once.
+const JOB_POLL: std::time::Duration = std::time::Duration::from_millis(250);
 
 /// The map layers, the list's search index and the time index of a dataset, built side
 /// by side: all the window needs before it shows a dataset (the benchmarks time it).
@@ -269,6 +278,7 @@ impl SortieApp {
             range_job: None,
             repaint_for_range: false,
             just_loaded: None,
+            wake: None,
             dataset,
             layers,
             map: MapView::new(),
@@ -301,6 +311,14 @@ impl SortieApp {
         self
     }
 
+    /// Lets background jobs started before the first frame (the file named on the command
+    /// line) ask for a frame when they finish.
+    #[must_use]
+    pub fn waking(mut self, ctx: egui::Context) -> Self {
+        self.wake = Some(ctx);
+        self
+    }
+
     /// Starts computing the airspace of the dataset's routes in the background (the country
     /// index takes a few hundred milliseconds to build the first time).
     fn start_airspace_job(&mut self) {
@@ -321,6 +339,7 @@ impl SortieApp {
         let (tx, rx) = channel();
         let cancelled = Arc::new(std::sync::atomic::AtomicBool::new(false));
         let job_cancelled = cancelled.clone();
+        let wake = self.wake.clone();
         let spawned = std::thread::Builder::new()
             .name("sortie-airspace".to_owned())
             .spawn(move || {
@@ -337,6 +356,9 @@ impl SortieApp {
                     rows.extend(block.iter().map(|(i, _)| *i).zip(found));
                 }
                 tx.send(rows).ok();
+                if let Some(ctx) = wake {
+                    ctx.request_repaint();
+                }
             });
         if spawned.is_ok() {
             self.airspace_job = Some((rx, cancelled));
@@ -373,6 +395,7 @@ impl SortieApp {
         let job_path = path.clone();
         let progress = Arc::new(LoadProgress::default());
         let job_progress = progress.clone();
+        let wake = self.wake.clone();
         let spawned = std::thread::Builder::new()
             .name("sortie-load".to_owned())
             .spawn(move || {
@@ -391,6 +414,9 @@ impl SortieApp {
                     })
                 });
                 tx.send(result).ok();
+                if let Some(ctx) = wake {
+                    ctx.request_repaint();
+                }
             });
         match spawned {
             Ok(_) => {
@@ -456,9 +482,7 @@ impl SortieApp {
                     self.dataset.set_airspace(rows);
                     self.airspace_job = None;
                 }
-                Err(TryRecvError::Empty) => {
-                    ctx.request_repaint_after(std::time::Duration::from_millis(50))
-                }
+                Err(TryRecvError::Empty) => ctx.request_repaint_after(JOB_POLL),
                 Err(TryRecvError::Disconnected) => self.airspace_job = None,
             }
         }
@@ -473,9 +497,7 @@ impl SortieApp {
                     self.message = Some(format!("Could not open {}: {error}", path.display()));
                     self.loading = None;
                 }
-                Err(TryRecvError::Empty) => {
-                    ctx.request_repaint_after(std::time::Duration::from_millis(50))
-                }
+                Err(TryRecvError::Empty) => ctx.request_repaint_after(JOB_POLL),
                 Err(TryRecvError::Disconnected) => {
                     self.message = Some(format!("Loading {} stopped unexpectedly", path.display()));
                     self.loading = None;
@@ -728,6 +750,9 @@ impl SortieApp {
     pub fn show(&mut self, ui: &mut Ui) {
         let frame_started = std::time::Instant::now();
         let ctx = ui.ctx().clone();
+        if self.wake.is_none() {
+            self.wake = Some(ctx.clone());
+        }
         self.poll_jobs(&ctx);
         self.read_sources(&ctx);
         if self.theme_applied != Some(self.settings.dark_mode) {

@@ -33,56 +33,214 @@ impl Place {
     }
 }
 
-/// A source record as the duplicate check keeps it: its id, a hash of its whole content,
-/// and where it is defined (source `j` of feature `feature`, or of the registry).
-struct Defined {
-    id: String,
-    content: u64,
+/// Where a source record is defined: source `j` (its index in the file's list) of feature
+/// `feature`, or of the registry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct DefinedAt {
     feature: Option<u32>,
     j: u32,
 }
 
+/// A source record as the duplicate check keeps it: hashes of its id and of its whole
+/// content, and where it is defined (32 bytes, whatever the record holds).
+struct Defined {
+    id: u64,
+    content: u64,
+    at: DefinedAt,
+}
+
+fn small(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+fn hash_of(value: &impl std::hash::Hash) -> u64 {
+    use std::hash::Hasher as _;
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    value.hash(&mut hasher);
+    hasher.finish()
+}
+
 impl Defined {
     fn of(source: &Source, feature: Option<usize>, j: usize) -> Option<Self> {
-        use std::hash::{Hash as _, Hasher as _};
-        let id = source.id.clone()?;
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        format!("{source:?}").hash(&mut hasher);
-        let small = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        let id = source.id.as_deref()?;
         Some(Self {
-            id,
-            content: hasher.finish(),
-            feature: feature.map(small),
-            j: small(j),
+            id: hash_of(&id),
+            content: hash_of(&format!("{source:?}")),
+            at: DefinedAt {
+                feature: feature.map(small),
+                j: small(j),
+            },
         })
+    }
+}
+
+impl DefinedAt {
+    /// The id of the record, read again from the dataset.
+    fn id(self, dataset: &Dataset) -> Option<String> {
+        match self.feature {
+            None => dataset.registry.get(self.j as usize)?.id.clone(),
+            Some(i) => {
+                let f = dataset.feature(i as usize)?;
+                let at = file_indices(&f.other_properties, "sources", f.sources.len());
+                let k = at.iter().position(|&j| j == self.j as usize)?;
+                f.sources.get(k)?.id.clone()
+            }
+        }
     }
 
     /// Where it is defined, read again from the dataset (only for a warning).
-    fn place(&self, dataset: &Dataset) -> Place {
-        let j = self.j;
+    fn place(self, dataset: &Dataset) -> Place {
+        let j = self.j as usize;
         match self.feature.map(|i| i as usize) {
-            None => registry_place(dataset, j as usize),
-            Some(i) => {
-                let f = dataset.feature(i);
-                let steps = [Key("properties"), Key("sources"), Index(j as usize)];
-                Place {
-                    path: member_path(
-                        &path_of(i, dataset.collection),
-                        &format!("properties.sources[{j}]"),
-                    ),
-                    feature: Some((i, f.as_ref().map_or_else(String::new, |f| f.id.clone()))),
-                    location: dataset
-                        .location_in(Some(i), &steps)
-                        .or(f.and_then(|f| f.location)),
-                }
-            }
+            None => registry_place(dataset, j),
+            Some(i) => feature_place(
+                dataset,
+                i,
+                format!("properties.sources[{j}]"),
+                &[Key("properties"), Key("sources"), Index(j)],
+            ),
         }
+    }
+}
+
+/// The place of `property` of feature `i`, located at the value `steps` lead to (else at
+/// the feature).
+fn feature_place(dataset: &Dataset, i: usize, property: String, steps: &[Step<'_>]) -> Place {
+    Place {
+        path: member_path(&path_of(i, dataset.collection), &property),
+        feature: Some((
+            i,
+            dataset.get(i).map_or_else(String::new, |f| f.id.to_owned()),
+        )),
+        location: Some(
+            dataset
+                .location_in(Some(i), steps)
+                .unwrap_or_else(|| dataset.feature_location(i)),
+        ),
+    }
+}
+
+/// One evidence finding as the check keeps it until it is written: what and where, in a
+/// few words (16 bytes), worded into a [`Diagnostic`] only when asked for. The rare
+/// findings that need what was read to be worded are kept worded.
+enum Found {
+    /// Source `j` of the feature has neither url nor publisher.
+    NoAddress { feature: u32, j: u32 },
+    /// The feature has no source and no claim that cites one.
+    NoSource { feature: u32 },
+    /// Claim `claim` does not say who makes it.
+    NoAuthor { feature: u32, claim: u32 },
+    /// Claim `claim` cites no source.
+    NoCitation { feature: u32, claim: u32 },
+    /// An id defined again (the first place) with other content than first (the second).
+    Redefined(Box<(DefinedAt, DefinedAt)>),
+    /// Worded when found.
+    Worded(Box<Diagnostic>),
+}
+
+impl Found {
+    fn word(&self, dataset: &Dataset) -> Diagnostic {
+        let claim_steps = |c: u32| [Key("properties"), Key("claims"), Index(c as usize)];
+        match *self {
+            Self::NoAddress { feature, j } => no_address(
+                DefinedAt {
+                    feature: Some(feature),
+                    j,
+                }
+                .place(dataset),
+            ),
+            Self::NoSource { feature } => evidence(
+                NO_SOURCE.to_owned(),
+                feature_place(
+                    dataset,
+                    feature as usize,
+                    "properties".to_owned(),
+                    &[Key("properties")],
+                ),
+            ),
+            Self::NoAuthor { feature, claim } => evidence(
+                NO_AUTHOR.to_owned(),
+                feature_place(
+                    dataset,
+                    feature as usize,
+                    format!("properties.claims[{claim}]"),
+                    &claim_steps(claim),
+                ),
+            ),
+            Self::NoCitation { feature, claim } => evidence(
+                NO_CITATION.to_owned(),
+                feature_place(
+                    dataset,
+                    feature as usize,
+                    format!("properties.claims[{claim}].sources"),
+                    &claim_steps(claim),
+                ),
+            ),
+            Self::Redefined(ref pair) => {
+                let (first, again) = **pair;
+                let id = again.id(dataset).unwrap_or_default();
+                evidence(
+                    format!(
+                        "source {id:?} is defined again with different content (first at {})",
+                        first.place(dataset).describe()
+                    ),
+                    again.place(dataset),
+                )
+            }
+            Self::Worded(ref d) => (**d).clone(),
+        }
+    }
+}
+
+const NO_SOURCE: &str =
+    "the feature rests on no source: no source of its own and no claim citing one";
+const NO_AUTHOR: &str = "the claim does not say who makes it (\"by\")";
+const NO_CITATION: &str = "the claim cites no source";
+
+/// The evidence findings of a dataset, in file order (the registry's after the features'),
+/// kept compact until they are written: a million findings take tens of megabytes, where
+/// their worded messages would take a gigabyte.
+pub struct EvidenceFindings {
+    found: Vec<Found>,
+}
+
+/// How many findings are worded at a time, on every core, by
+/// [`EvidenceFindings::diagnostics`].
+const WORDED_AT_ONCE: usize = 16_384;
+
+impl EvidenceFindings {
+    /// How many findings there are.
+    pub fn len(&self) -> usize {
+        self.found.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.found.is_empty()
+    }
+
+    /// The findings as warnings, in order, worded a block at a time (on every core), so that
+    /// a caller that writes each one out never holds them all.
+    pub fn diagnostics<'a>(
+        &'a self,
+        dataset: &'a Dataset,
+    ) -> impl Iterator<Item = Diagnostic> + 'a {
+        self.found.chunks(WORDED_AT_ONCE).flat_map(move |block| {
+            crate::parallel::map_ranges(block.len(), 1024, |range| {
+                block[range].iter().map(|f| f.word(dataset)).collect()
+            })
+        })
     }
 }
 
 /// Every evidence warning of `dataset`, in file order (the registry's after the features').
 pub fn evidence_warnings(dataset: &Dataset) -> Vec<Diagnostic> {
-    let collection = dataset.collection;
+    let findings = evidence_findings(dataset);
+    findings.diagnostics(dataset).collect()
+}
+
+/// The evidence findings of `dataset`: every feature read again in full, on every core.
+pub fn evidence_findings(dataset: &Dataset) -> EvidenceFindings {
     // The first record of an id is the one claims resolve to, as `source_by_id` does.
     let mut registry_ids: HashMap<&str, usize> = HashMap::new();
     for (i, s) in dataset.registry.iter().enumerate() {
@@ -93,11 +251,11 @@ pub fn evidence_warnings(dataset: &Dataset) -> Vec<Diagnostic> {
     // One result per core's range, not per feature: a million small vectors would cost more
     // than the findings themselves.
     let per_range = crate::parallel::map_ranges(dataset.len(), 4096, |range| {
-        let mut warnings = Vec::new();
+        let mut found = Vec::new();
         let mut defined = Vec::new();
         let mut cited = Vec::new();
         for f in range.filter_map(|i| dataset.feature(i)) {
-            warnings.extend(feature_warnings(dataset, &f, collection));
+            feature_findings(dataset, &f, &mut found);
             let source_at = file_indices(&f.other_properties, "sources", f.sources.len());
             defined.extend(
                 source_at
@@ -113,7 +271,7 @@ pub fn evidence_warnings(dataset: &Dataset) -> Vec<Diagnostic> {
                     .filter_map(|id| registry_ids.get(id).copied()),
             );
         }
-        vec![(warnings, defined, cited)]
+        vec![(found, defined, cited)]
     });
     let mut out = Vec::new();
     let registry_place = |i: usize| registry_place(dataset, i);
@@ -124,8 +282,8 @@ pub fn evidence_warnings(dataset: &Dataset) -> Vec<Diagnostic> {
         .filter_map(|(i, s)| Defined::of(s, None, i))
         .collect();
     let mut cited = vec![false; dataset.registry.len()];
-    for (warnings, sources, ids) in per_range {
-        out.extend(warnings);
+    for (found, sources, ids) in per_range {
+        out.extend(found);
         defined.extend(sources);
         for i in ids {
             if let Some(c) = cited.get_mut(i) {
@@ -135,7 +293,7 @@ pub fn evidence_warnings(dataset: &Dataset) -> Vec<Diagnostic> {
     }
     for (i, source) in dataset.registry.iter().enumerate() {
         if source.url.is_none() && source.publisher.is_none() {
-            out.push(no_address(registry_place(i)));
+            out.push(Found::Worded(Box::new(no_address(registry_place(i)))));
         }
         // A repeated id is cited through its first record.
         if let Some(id) = &source.id
@@ -144,14 +302,14 @@ pub fn evidence_warnings(dataset: &Dataset) -> Vec<Diagnostic> {
                 .copied()
                 .unwrap_or(true)
         {
-            out.push(evidence(
+            out.push(Found::Worded(Box::new(evidence(
                 format!("the registry's source {id:?} is cited by no claim"),
                 registry_place(i),
-            ));
+            ))));
         }
     }
-    out.extend(redefinitions(dataset, defined));
-    out
+    out.extend(redefinitions(dataset, &defined));
+    EvidenceFindings { found: out }
 }
 
 /// Where registry source `i` is: `sources[i]` at the top level.
@@ -193,46 +351,35 @@ fn no_address(place: Place) -> Diagnostic {
     )
 }
 
-/// The warnings about one feature and its claims.
-fn feature_warnings(dataset: &Dataset, f: &Feature, collection: bool) -> Vec<Diagnostic> {
-    // The place of `property`, located at the value `steps` lead to (else the feature).
-    let here = |property: String, steps: &[Step<'_>]| Place {
-        path: member_path(&path_of(f.index, collection), &property),
-        feature: Some((f.index, f.id.clone())),
-        location: dataset.location_in(Some(f.index), steps).or(f.location),
-    };
-    let mut out = Vec::new();
+/// The findings about one feature and its claims, pushed onto `out`.
+fn feature_findings(dataset: &Dataset, f: &Feature, out: &mut Vec<Found>) {
+    let feature = small(f.index);
     let source_at = file_indices(&f.other_properties, "sources", f.sources.len());
     for (j, source) in source_at.iter().copied().zip(&f.sources) {
         if source.url.is_none() && source.publisher.is_none() {
-            out.push(no_address(here(
-                format!("properties.sources[{j}]"),
-                &[Key("properties"), Key("sources"), Index(j)],
-            )));
+            out.push(Found::NoAddress {
+                feature,
+                j: small(j),
+            });
         }
     }
     let cites_any = f.claims.iter().any(|c| !c.citations.is_empty());
     if f.sources.is_empty() && !cites_any {
-        out.push(evidence(
-            "the feature rests on no source: no source of its own and no claim citing one"
-                .to_owned(),
-            here("properties".to_owned(), &[Key("properties")]),
-        ));
+        out.push(Found::NoSource { feature });
     }
     let claim_at = file_indices(&f.other_properties, "claims", f.claims.len());
     for (c, claim) in claim_at.iter().copied().zip(&f.claims) {
-        let at_claim = [Key("properties"), Key("claims"), Index(c)];
         if claim.by.is_none() {
-            out.push(evidence(
-                "the claim does not say who makes it (\"by\")".to_owned(),
-                here(format!("properties.claims[{c}]"), &at_claim),
-            ));
+            out.push(Found::NoAuthor {
+                feature,
+                claim: small(c),
+            });
         }
         if claim.citations.is_empty() {
-            out.push(evidence(
-                "the claim cites no source".to_owned(),
-                here(format!("properties.claims[{c}].sources"), &at_claim),
-            ));
+            out.push(Found::NoCitation {
+                feature,
+                claim: small(c),
+            });
         }
         // A party's statement (claimed, confirmed, disputed, denied) is reported after it is
         // made, so its sources may well be later; a report or the editors' inference cannot
@@ -266,30 +413,34 @@ fn feature_warnings(dataset: &Dataset, f: &Feature, collection: bool) -> Vec<Dia
             if let Some(published) = published
                 && starts_after(&published, &said)
             {
-                out.push(evidence(
+                let steps = [
+                    Key("properties"),
+                    Key("claims"),
+                    Index(c),
+                    Key("sources"),
+                    Index(k),
+                ];
+                let mut place = feature_place(
+                    dataset,
+                    f.index,
+                    format!("properties.claims[{c}].sources[{k}]"),
+                    &steps,
+                );
+                if dataset.location_in(Some(f.index), &steps).is_none() {
+                    place.location = dataset
+                        .location_in(Some(f.index), &steps[..3])
+                        .or(place.location);
+                }
+                out.push(Found::Worded(Box::new(evidence(
                     format!(
                         "source {:?} was published ({published}) after the claim citing it was made ({said})",
                         citation.id
                     ),
-                    {
-                        let steps = [
-                            Key("properties"),
-                            Key("claims"),
-                            Index(c),
-                            Key("sources"),
-                            Index(k),
-                        ];
-                        let mut place = here(format!("properties.claims[{c}].sources[{k}]"), &steps);
-                        if dataset.location_in(Some(f.index), &steps).is_none() {
-                            place.location = dataset.location_in(Some(f.index), &at_claim).or(place.location);
-                        }
-                        place
-                    },
-                ));
+                    place,
+                ))));
             }
         }
     }
-    out
 }
 
 /// Whether every day `a` may be falls after every day `b` may be.
@@ -298,30 +449,49 @@ fn starts_after(a: &DateExpr, b: &DateExpr) -> bool {
     a.when().start >= b.when().end
 }
 
-/// One warning for each place that defines an id again with content other than the first
-/// definition's, naming both places.
-fn redefinitions(dataset: &Dataset, defined: Vec<Defined>) -> Vec<Diagnostic> {
-    let mut first: HashMap<String, Defined> = HashMap::new();
-    let mut out = Vec::new();
-    for entry in defined {
-        match first.get(&entry.id) {
-            None => {
-                first.insert(entry.id.clone(), entry);
+/// One finding for each place that defines an id again with content other than the first
+/// definition's, naming both places, in the order of `defined`. The records are grouped by
+/// a hash of their id; the ids of a finding are compared as read again, so that two ids of
+/// the same hash are never taken for one.
+fn redefinitions(dataset: &Dataset, defined: &[Defined]) -> Vec<Found> {
+    let mut order: Vec<u32> = (0..small(defined.len())).collect();
+    order.sort_unstable_by_key(|&k| (defined[k as usize].id, k));
+    let mut found: Vec<(u32, DefinedAt, DefinedAt)> = Vec::new();
+    for group in order.chunk_by(|&a, &b| defined[a as usize].id == defined[b as usize].id) {
+        let Some((&first, rest)) = group.split_first() else {
+            continue;
+        };
+        let first = &defined[first as usize];
+        let mut first_id = None;
+        // Other ids of the same hash (none in practice), each with its first definition.
+        let mut others: HashMap<Option<String>, &Defined> = HashMap::new();
+        for &k in rest {
+            let again = &defined[k as usize];
+            if again.content == first.content {
+                continue;
             }
-            Some(earlier) if earlier.content != entry.content => {
-                out.push(evidence(
-                    format!(
-                        "source {:?} is defined again with different content (first at {})",
-                        entry.id,
-                        earlier.place(dataset).describe()
-                    ),
-                    entry.place(dataset),
-                ));
+            let id = again.at.id(dataset);
+            if *first_id.get_or_insert_with(|| first.at.id(dataset)) == id {
+                found.push((k, first.at, again.at));
+                continue;
             }
-            Some(_) => {}
+            match others.entry(id) {
+                std::collections::hash_map::Entry::Vacant(v) => {
+                    v.insert(again);
+                }
+                std::collections::hash_map::Entry::Occupied(o) => {
+                    if o.get().content != again.content {
+                        found.push((k, o.get().at, again.at));
+                    }
+                }
+            }
         }
     }
-    out
+    found.sort_unstable_by_key(|&(k, _, _)| k);
+    found
+        .into_iter()
+        .map(|(_, first, again)| Found::Redefined(Box::new((first, again))))
+        .collect()
 }
 
 fn evidence(message: String, place: Place) -> Diagnostic {

@@ -22,7 +22,7 @@ use std::path::PathBuf;
 
 pub use build::route_vertices;
 pub use diagnostic::{Diagnostic, DiagnosticKind, LoadError, TextLocation};
-pub use evidence::evidence_warnings;
+pub use evidence::{EvidenceFindings, evidence_findings, evidence_warnings};
 pub use geojson::Step;
 pub use open::{LoadProgress, load_path, load_path_with, parse_bytes, parse_bytes_with, parse_str};
 pub use registry::{FeatureTexts, SourceUse};
@@ -805,7 +805,7 @@ impl Dataset {
 
     /// A one-line summary: `15 features (6 bases, 5 targets, …), 3 routes, 0 warnings`.
     pub fn summary(&self) -> &str {
-        self.summary.get_or_init(|| self.compute_summary())
+        self.summary.get_or_init(|| self.compute_summary(0))
     }
 
     /// How many features are routes.
@@ -813,7 +813,13 @@ impl Dataset {
         self.part.routes.len()
     }
 
-    fn compute_summary(&self) -> String {
+    /// The summary with `more` warnings counted beside the load's (`sortie check`'s
+    /// evidence findings).
+    pub fn summary_with(&self, more: usize) -> String {
+        self.compute_summary(more)
+    }
+
+    fn compute_summary(&self, more: usize) -> String {
         let kinds: Vec<String> = self
             .count_by_kind()
             .into_iter()
@@ -824,7 +830,7 @@ impl Dataset {
             })
             .collect();
         let routes = self.route_count();
-        let warnings = self.warnings.len();
+        let warnings = self.warnings.len() + more;
         format!(
             "{} feature{} ({}), {routes} route{}, {warnings} warning{}",
             self.len(),
