@@ -8,6 +8,7 @@ use std::path::Path;
 use super::csv::{Header, loose_datetime, point_of};
 use super::emit::{Draft, DraftSink, DraftSource, Pos, Shape};
 use super::rows::RowReader;
+use crate::dataset::limits::{MAX_GEOMETRY_NESTING, nested_too_deep};
 use crate::dataset::open::invalid;
 use crate::dataset::{DateExpr, Diagnostic, FeatureKind, LoadError, TextLocation};
 
@@ -119,15 +120,27 @@ impl RowReader for Plain {
                 || (Some(i) == id && key == "id")
         };
         let geometry = match where_ {
-            Where::LatLon(lat, lon) => point_of(record, lat, lon, table).map(Shape::Point),
-            Where::Wkt(i) => wkt_shape(cell(Some(i))).map_err(|why| {
+            Where::LatLon(lat, lon) => point_of(record, lat, lon, table)
+                .map(Shape::Point)
+                .map_err(|(why, column)| (WktFault::Invalid(why), column)),
+            Where::Wkt(i) => wkt_shape(cell(Some(i))).map_err(|fault| {
                 let column = table.header.get(i).cloned().unwrap_or_default();
-                (format!("no geometry: {why}"), column)
+                let fault = match fault {
+                    WktFault::Invalid(why) => WktFault::Invalid(format!("no geometry: {why}")),
+                    too_deep => too_deep,
+                };
+                (fault, column)
             }),
         };
         let geometry = match geometry {
-            Ok(shape) => shape,
-            Err((why, column)) => {
+            Ok(shape) => Some(shape),
+            Err((WktFault::TooDeep, column)) => {
+                let why = nested_too_deep("WKT GEOMETRYCOLLECTIONs");
+                let message = format!("{why}; the row is kept without a geometry");
+                out.warn(line, Some(&column), message);
+                None
+            }
+            Err((WktFault::Invalid(why), column)) => {
                 out.warn(line, Some(&column), format!("row skipped: {why}"));
                 return;
             }
@@ -158,7 +171,7 @@ impl RowReader for Plain {
             description: Some(cell(description))
                 .filter(|n| !n.is_empty())
                 .map(Cow::Borrowed),
-            geometry: Some(geometry),
+            geometry,
             date: date_read.clone(),
             date_end: date_end_read.clone(),
             sources,
@@ -209,12 +222,63 @@ fn date_of(text: &str) -> Option<String> {
     Some(loose_datetime(text).unwrap_or_else(|| text.to_owned()))
 }
 
+/// Why a WKT text gave no shape.
+#[derive(Debug, PartialEq)]
+pub(crate) enum WktFault {
+    /// Collections nested past [`MAX_GEOMETRY_NESTING`] (not parsed: the parser recurses).
+    TooDeep,
+    /// Not WKT, or a position out of range: the message.
+    Invalid(String),
+}
+
 /// A WKT text as a shape.
-pub(crate) fn wkt_shape(text: &str) -> Result<Shape, String> {
+pub(crate) fn wkt_shape(text: &str) -> Result<Shape, WktFault> {
+    if wkt_too_deep(text) {
+        return Err(WktFault::TooDeep);
+    }
     let wkt: wkt::Wkt<f64> = text
         .parse()
-        .map_err(|e| format!("{text:?} is not WKT ({e})"))?;
-    shape_of(&wkt)
+        .map_err(|e| WktFault::Invalid(format!("{text:?} is not WKT ({e})")))?;
+    shape_of(&wkt).map_err(WktFault::Invalid)
+}
+
+/// Whether `text` nests `GEOMETRYCOLLECTION`s past [`MAX_GEOMETRY_NESTING`], or brackets past
+/// what the deepest allowed geometry needs (a multipolygon's three levels inside the
+/// collections), in one pass without recursion.
+fn wkt_too_deep(text: &str) -> bool {
+    // For each open bracket, whether it opened a collection.
+    let mut open: Vec<bool> = Vec::new();
+    let mut collections = 0usize;
+    let mut word_start = None;
+    let mut last_word_collection = false;
+    for (i, b) in text.bytes().enumerate() {
+        if b.is_ascii_alphabetic() {
+            word_start.get_or_insert(i);
+            continue;
+        }
+        if let Some(start) = word_start.take() {
+            last_word_collection =
+                text.as_bytes()[start..i].eq_ignore_ascii_case(b"GEOMETRYCOLLECTION");
+        }
+        match b {
+            b'(' => {
+                open.push(last_word_collection);
+                collections += usize::from(last_word_collection);
+                last_word_collection = false;
+                if collections > MAX_GEOMETRY_NESTING || open.len() > MAX_GEOMETRY_NESTING + 3 {
+                    return true;
+                }
+            }
+            b')' => {
+                if open.pop() == Some(true) {
+                    collections -= 1;
+                }
+            }
+            b' ' | b'\t' | b'\r' | b'\n' => {}
+            _ => last_word_collection = false,
+        }
+    }
+    false
 }
 
 fn shape_of(wkt: &wkt::Wkt<f64>) -> Result<Shape, String> {

@@ -458,7 +458,8 @@ impl<'t> Visitor<'t> for FeatureInto<'_, '_, 't> {
                 FeatureMember::Type => parts.type_name = Some(next_str(&mut map, located)?.0),
                 FeatureMember::Id => id_raw = Some(map.next_value::<&'t RawValue>()?),
                 FeatureMember::Geometry => {
-                    let (found, raw) = next_value(&mut map, located, GeometrySeed { located })?;
+                    let (found, raw) =
+                        next_value(&mut map, located, GeometrySeed { located, depth: 0 })?;
                     found.read_into(r, raw, "geometry", parts)?;
                 }
                 FeatureMember::Properties => {

@@ -18,6 +18,7 @@ use super::raw::{
 };
 use super::{GEOMETRY_TYPES, json_diagnostic};
 use crate::dataset::build::member_path;
+use crate::dataset::limits::{MAX_GEOMETRY_NESTING, nested_too_deep};
 use crate::dataset::{LocationPrecision, PrecisionLevel};
 
 /// A geometry value as found.
@@ -39,6 +40,8 @@ pub(super) struct GeometryObject<'t> {
     coordinates: Option<Found<'t, Result<Coords, String>>>,
     /// A collection's parts, or what was found instead of an array.
     geometries: Option<Found<'t, Result<Vec<Part<'t>>, JsonKind>>>,
+    /// A collection nested past [`MAX_GEOMETRY_NESTING`]: its parts were skipped unread.
+    too_deep: bool,
 }
 
 type Part<'t> = Found<'t, GeometryFound<'t>>;
@@ -51,6 +54,8 @@ type Fault<'t> = (Option<&'t RawValue>, String, String);
 pub(super) struct GeometrySeed {
     /// Read every member from its raw slice.
     pub located: bool,
+    /// How many geometry collections enclose this geometry.
+    pub depth: usize,
 }
 
 impl<'t> DeserializeSeed<'t> for GeometrySeed {
@@ -110,13 +115,26 @@ impl<'t> Visitor<'t> for GeometrySeed {
                         (Ok(map.next_value_seed(shape)?), None)
                     });
                 }
+                GeometryMember::Geometries if self.depth >= MAX_GEOMETRY_NESTING => {
+                    // Skipped without recursion (serde_json skips a value with a stack of
+                    // its own), so that no depth of nesting reaches the thread's stack.
+                    let raw = if located {
+                        Some(map.next_value::<&'t RawValue>()?)
+                    } else {
+                        map.next_value::<IgnoredAny>()?;
+                        None
+                    };
+                    object.geometries = Some((Ok(Vec::new()), raw));
+                    object.too_deep = true;
+                }
                 GeometryMember::Geometries => {
+                    let depth = self.depth + 1;
                     object.geometries = Some(if located {
                         let raw: &'t RawValue = map.next_value()?;
                         let parts = match JsonKind::of(raw) {
                             JsonKind::Array => {
                                 let mut de = serde_json::Deserializer::from_str(raw.get());
-                                PartsSeed { located }
+                                PartsSeed { located, depth }
                                     .deserialize(&mut de)
                                     .map_err(de::Error::custom)?
                             }
@@ -124,7 +142,7 @@ impl<'t> Visitor<'t> for GeometrySeed {
                         };
                         (parts, Some(raw))
                     } else {
-                        (map.next_value_seed(PartsSeed { located })?, None)
+                        (map.next_value_seed(PartsSeed { located, depth })?, None)
                     });
                 }
                 GeometryMember::Other => {
@@ -211,6 +229,8 @@ impl Member<'_> for GeometryMember {
 #[derive(Clone, Copy)]
 struct PartsSeed {
     located: bool,
+    /// How many geometry collections enclose the parts.
+    depth: usize,
 }
 
 impl<'t> DeserializeSeed<'t> for PartsSeed {
@@ -251,6 +271,7 @@ impl<'t> Visitor<'t> for PartsSeed {
     fn visit_seq<A: SeqAccess<'t>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
         let seed = GeometrySeed {
             located: self.located,
+            depth: self.depth,
         };
         let mut parts = Vec::new();
         while let Some(part) = next_element(&mut seq, self.located, seed)? {
@@ -344,6 +365,9 @@ fn build<'t>(
                 "a GeometryCollection needs a \"geometries\" array".to_owned(),
             ));
         };
+        if object.too_deep {
+            return Err((*list_raw, gpath, nested_too_deep("GeometryCollections")));
+        }
         let list = list.as_ref().map_err(|kind| {
             (
                 *list_raw,
@@ -406,7 +430,11 @@ pub(super) fn bare<'t>(
     raw: &'t RawValue,
 ) -> Result<Parts<'t>, serde_json::Error> {
     let mut de = serde_json::Deserializer::from_str(raw.get());
-    let found = GeometrySeed { located: true }.deserialize(&mut de)?;
+    let found = GeometrySeed {
+        located: true,
+        depth: 0,
+    }
+    .deserialize(&mut de)?;
     let mut parts = Parts::bare(None, Vec::new());
     found.read_into::<serde_json::Error>(r, Some(raw), "", &mut parts)?;
     Ok(parts)

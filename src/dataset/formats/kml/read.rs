@@ -14,6 +14,7 @@ use quick_xml::events::Event;
 
 use super::super::emit::{Draft, DraftSource, Emitted, Pos, Shape, Value};
 use super::{FORMAT_DATA, GEOMETRY_DATA, ID_DATA, PROPERTIES_DATA};
+use crate::dataset::limits::{MAX_GEOMETRY_NESTING, nested_too_deep};
 use crate::dataset::open::{LoadProgress, invalid};
 use crate::dataset::{Diagnostic, LoadError, TextLocation};
 
@@ -100,6 +101,8 @@ enum Building {
     Ring(Vec<Pos>),
     Polygon(Vec<Vec<Pos>>),
     Multi(Vec<Shape>),
+    /// A geometry inside MultiGeometries nested past [`MAX_GEOMETRY_NESTING`]: not read.
+    Skipped,
 }
 
 #[derive(Debug, Default)]
@@ -119,6 +122,9 @@ struct Placemark {
     end: Option<String>,
     geometry: Option<Shape>,
     error: Option<String>,
+    /// Where its MultiGeometries first nest past [`MAX_GEOMETRY_NESTING`]: the placemark is
+    /// kept without a geometry.
+    too_deep: Option<TextLocation>,
 }
 
 /// Reads a KML document into features, and the Document's own `ExtendedData` entries.
@@ -153,6 +159,8 @@ pub(crate) fn read(
     let mut placemark: Option<Placemark> = None;
     let mut placemarks: Vec<Placemark> = Vec::new();
     let mut geometry: Vec<Building> = Vec::new();
+    // How many of `geometry`'s entries are MultiGeometries being built.
+    let mut multis = 0usize;
     let mut data_name: Option<String> = None;
     let mut sortie_written = false;
     // Elements Sortie does not read: (element, how many, the first's line).
@@ -202,11 +210,34 @@ pub(crate) fn read(
                         pair = (attr(b"id"), None);
                     }
                     "Data" | "SimpleData" => data_name = attr(b"name"),
+                    "Point" | "LineString" | "LinearRing" | "Polygon" | "Track"
+                        if geometry
+                            .last()
+                            .is_some_and(|b| matches!(b, Building::Skipped)) =>
+                    {
+                        geometry.push(Building::Skipped);
+                    }
+                    "MultiGeometry" | "MultiTrack" if multis >= MAX_GEOMETRY_NESTING => {
+                        if let Some(p) = placemark.as_mut() {
+                            p.too_deep.get_or_insert_with(|| location(at));
+                        }
+                        geometry.push(Building::Skipped);
+                    }
+                    "MultiGeometry" | "MultiTrack"
+                        if geometry
+                            .last()
+                            .is_some_and(|b| matches!(b, Building::Skipped)) =>
+                    {
+                        geometry.push(Building::Skipped);
+                    }
                     "Point" => geometry.push(Building::Point(None)),
                     "LineString" => geometry.push(Building::Line(Vec::new())),
                     "LinearRing" => geometry.push(Building::Ring(Vec::new())),
                     "Polygon" => geometry.push(Building::Polygon(Vec::new())),
-                    "MultiGeometry" | "MultiTrack" => geometry.push(Building::Multi(Vec::new())),
+                    "MultiGeometry" | "MultiTrack" => {
+                        multis += 1;
+                        geometry.push(Building::Multi(Vec::new()));
+                    }
                     // gx:Track: its gx:coord positions make a line, its times a span.
                     "Track" => geometry.push(Building::Line(Vec::new())),
                     "NetworkLink" | "GroundOverlay" | "ScreenOverlay" | "PhotoOverlay"
@@ -343,6 +374,7 @@ pub(crate) fn read(
                     "Point" | "LineString" | "LinearRing" | "Polygon" | "MultiGeometry"
                     | "Track" | "MultiTrack" => {
                         let shape = match geometry.pop() {
+                            Some(Building::Skipped) => None,
                             Some(Building::Point(Some(p))) => Some(Shape::Point(p)),
                             Some(Building::Line(mut l)) if l.len() == 1 && tag == "Track" => {
                                 l.pop().map(Shape::Point)
@@ -361,7 +393,10 @@ pub(crate) fn read(
                             Some(Building::Polygon(rings)) if !rings.is_empty() => {
                                 Some(Shape::Polygon(rings))
                             }
-                            Some(Building::Multi(parts)) => multi(parts),
+                            Some(Building::Multi(parts)) => {
+                                multis -= 1;
+                                multi(parts)
+                            }
                             _ => {
                                 if let Some(p) = placemark.as_mut() {
                                     p.error.get_or_insert_with(|| {
@@ -374,6 +409,7 @@ pub(crate) fn read(
                         if let Some(shape) = shape {
                             match (geometry.last_mut(), placemark.as_mut()) {
                                 (Some(Building::Multi(parts)), _) => parts.push(shape),
+                                (Some(Building::Skipped), _) => {}
                                 (_, Some(p)) => p.geometry = Some(shape),
                                 _ => {}
                             }
@@ -533,7 +569,7 @@ fn links(html: &str) -> Vec<(String, String)> {
 }
 
 fn emit(
-    p: Placemark,
+    mut p: Placemark,
     k: usize,
     styles: &HashMap<String, Style>,
     style_maps: &HashMap<String, String>,
@@ -552,6 +588,19 @@ fn emit(
             serde_json::from_str::<serde_json::Value>(v).is_ok_and(|j| j.get("type").is_some())
         })
         .map(|(_, v)| Shape::Json(v.clone()));
+    if let Some(at) = p.too_deep.take()
+        && exact.is_none()
+    {
+        let message = format!(
+            "placemark {label}: {}; it is kept without a geometry",
+            nested_too_deep("MultiGeometries")
+        );
+        out.warnings
+            .push(Diagnostic::new(message).at(at).property("MultiGeometry"));
+        p.geometry = None;
+        p.error = None;
+        p.too_deep = Some(at);
+    }
     let has_geometry = p.geometry.is_some() || exact.is_some();
     match (&p.error, has_geometry) {
         (Some(why), false) => {
@@ -568,7 +617,7 @@ fn emit(
             Some("coordinates"),
             format!("placemark {label}: part of its geometry was left out: {why}"),
         ),
-        (None, false) if !sortie_written => out.warn(
+        (None, false) if !sortie_written && p.too_deep.is_none() => out.warn(
             p.line,
             None,
             format!(
