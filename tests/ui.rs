@@ -239,6 +239,55 @@ fn a_file_that_fails_keeps_the_dataset_and_says_why() {
 }
 
 #[test]
+fn files_nested_past_every_limit_never_take_the_window_down() {
+    // The loader runs on a thread with a smaller stack than the main one: a geometry nested
+    // 20,000 deep is kept without its geometry, a bare Feature that deep is refused.
+    let depth = 20_000;
+    let collection = format!(
+        "{}{{\"type\":\"Point\",\"coordinates\":[36.2,37.1]}}{}",
+        r#"{"type":"GeometryCollection","geometries":["#.repeat(depth),
+        "]}".repeat(depth)
+    );
+    let feature = format!(
+        r#"{{"type":"Feature","id":"deep","properties":{{"name":"Deep"}},"geometry":{collection}}}"#
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let kept = dir.path().join("deep.geojson");
+    std::fs::write(
+        &kept,
+        format!(r#"{{"type":"FeatureCollection","features":[{feature}]}}"#),
+    )
+    .unwrap();
+    let refused = dir.path().join("bare.geojson");
+    std::fs::write(&refused, &feature).unwrap();
+
+    let mut h = harness(app());
+    h.run();
+    h.state_mut().open(refused);
+    wait_for_load(&mut h);
+    assert_eq!(h.state().dataset.title, "hamedan-2016-08.geojson");
+    assert!(
+        h.query_by_label_contains("nested deeper than 128")
+            .is_some()
+    );
+
+    h.state_mut().open(kept);
+    wait_for_load(&mut h);
+    assert_eq!(h.state().dataset.title, "deep.geojson");
+    assert_eq!(h.state().dataset.len(), 1);
+    assert!(h.query_by_label("Deep").is_some());
+    assert!(
+        h.state()
+            .dataset
+            .warnings
+            .iter()
+            .any(|w| w.message.contains("nested deeper than 32 levels")),
+        "{:?}",
+        h.state().dataset.warnings
+    );
+}
+
+#[test]
 fn a_good_file_replaces_the_dataset() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("two.geojson");
