@@ -713,7 +713,7 @@ pub fn info_json(dataset: &Dataset, in_range: Option<&InRange>) -> Value {
                     .collect()
             });
             let flight_times: Vec<Value> = route
-                .flight_times_h(dataset)
+                .flight_times_h(&dataset.aircraft_cruise_kmh)
                 .into_iter()
                 .map(|(label, hours)| json!({"basis": label, "hours": round(hours, 3)}))
                 .collect();

@@ -178,7 +178,7 @@ fn flight_time_from_the_route_or_the_aircraft_table() {
         .route
         .as_ref()
         .unwrap()
-        .flight_times_h(&d);
+        .flight_times_h(&d.aircraft_cruise_kmh);
     assert_eq!(a.len(), 1);
     close(
         a[0].1,
@@ -192,7 +192,7 @@ fn flight_time_from_the_route_or_the_aircraft_table() {
         .route
         .as_ref()
         .unwrap()
-        .flight_times_h(&d);
+        .flight_times_h(&d.aircraft_cruise_kmh);
     assert_eq!(b.len(), 1, "only the Su-34's speed is documented");
     close(
         b[0].1,

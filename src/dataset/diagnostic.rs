@@ -1,7 +1,9 @@
-//! Errors and warnings met while loading a dataset, each carrying where it happened.
+//! Errors and warnings met while loading a dataset, each carrying where it happened, and the
+//! progress of a load: what every reader shares, below all of them.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 /// Where in a file something was found, and what it was about.
 ///
@@ -181,6 +183,54 @@ impl LoadError {
             Self::Cancelled => Diagnostic::new("loading was cancelled"),
             Self::Invalid { diagnostic, .. } => (**diagnostic).clone(),
         }
+    }
+}
+
+/// How far a load has come, shared with the thread doing it; and a way to cancel it.
+#[derive(Debug, Default)]
+pub struct LoadProgress {
+    pub(super) done: AtomicUsize,
+    pub(super) total: AtomicUsize,
+    cancelled: AtomicBool,
+}
+
+impl LoadProgress {
+    /// Work done so far and in all, in bytes of the features array (the total is 0 while it
+    /// is not known yet, and for a file that is one Feature or one geometry).
+    pub fn features(&self) -> (usize, usize) {
+        (
+            self.done.load(Ordering::Relaxed),
+            self.total.load(Ordering::Relaxed),
+        )
+    }
+
+    /// The fraction done, 0 to 1.
+    #[allow(clippy::cast_precision_loss)]
+    pub fn fraction(&self) -> f32 {
+        let (done, total) = self.features();
+        if total == 0 {
+            0.0
+        } else {
+            (done as f64 / total as f64) as f32
+        }
+    }
+
+    /// Asks the load to stop; it returns [`LoadError::Cancelled`] soon after.
+    pub fn cancel(&self) {
+        self.cancelled.store(true, Ordering::Relaxed);
+    }
+
+    /// Whether [`LoadProgress::cancel`] was called.
+    pub fn is_cancelled(&self) -> bool {
+        self.cancelled.load(Ordering::Relaxed)
+    }
+}
+
+/// The error for a file that cannot be read in its format, at `diagnostic`.
+pub(super) fn invalid(origin: Option<&Path>, diagnostic: Diagnostic) -> LoadError {
+    LoadError::Invalid {
+        origin: origin.map(Path::to_owned),
+        diagnostic: Box::new(diagnostic),
     }
 }
 

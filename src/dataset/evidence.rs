@@ -11,8 +11,8 @@
 
 use std::collections::HashMap;
 
-use super::build::{member_path, path_of};
-use super::geojson::Step::{self, Index, Key};
+use super::path::Step::{self, Index, Key};
+use super::path::{file_indices, member_path, path_of};
 use super::{ClaimStatus, Dataset, DateExpr, Diagnostic, DiagnosticKind, Feature, Source};
 
 /// Where a source record is defined: its JSON path and, for a feature's, where the feature
@@ -107,7 +107,7 @@ impl DefinedAt {
 /// the feature).
 fn feature_place(dataset: &Dataset, i: usize, property: String, steps: &[Step<'_>]) -> Place {
     Place {
-        path: member_path(&path_of(i, dataset.collection), &property),
+        path: member_path(&path_of(i, dataset.origin.collection()), &property),
         feature: Some((
             i,
             dataset.get(i).map_or_else(String::new, |f| f.id.to_owned()),
@@ -321,27 +321,6 @@ fn registry_place(dataset: &Dataset, i: usize) -> Place {
         feature: None,
         location: found.map(|(_, l)| l),
     }
-}
-
-/// Where each of `count` items read from the file's list `list` (`claims`, `sources`) is in
-/// that list: the items that could not be read were kept as found under `list[i]` among
-/// `kept`, and are not in the model's list.
-pub(super) fn file_indices(
-    kept: &[(String, serde_json::Value)],
-    list: &str,
-    count: usize,
-) -> Vec<usize> {
-    let dropped: Vec<usize> = kept
-        .iter()
-        .filter_map(|(key, _)| {
-            key.strip_prefix(list)?
-                .strip_prefix('[')?
-                .strip_suffix(']')?
-                .parse()
-                .ok()
-        })
-        .collect();
-    (0..).filter(|i| !dropped.contains(i)).take(count).collect()
 }
 
 fn no_address(place: Place) -> Diagnostic {

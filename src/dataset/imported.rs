@@ -2,18 +2,19 @@
 //! table's row is read again, the line each KML feature came from; and the dataset written
 //! out as GeoJSON.
 
+use super::origin::Origin;
 use super::{Dataset, TextLocation, formats, store};
 
 impl Dataset {
     /// The format of the file the dataset was read from.
     pub fn format(&self) -> formats::Format {
-        self.format
+        self.origin.format()
     }
 
     /// The dataset as a dataset format v1 (GeoJSON) document: the file's text for GeoJSON,
     /// the document it was read into for KML, every row written out for a table.
     pub fn geojson_text(&self) -> std::borrow::Cow<'_, str> {
-        match &self.rows {
+        match self.origin.rows() {
             Some(rows) => std::borrow::Cow::Owned(
                 rows.document(
                     self.part
@@ -30,7 +31,7 @@ impl Dataset {
     /// that is one).
     pub fn feature_json(&self, index: usize) -> Option<std::borrow::Cow<'_, str>> {
         let core = self.part.cores.get(index)?;
-        match &self.rows {
+        match self.origin.rows() {
             Some(rows) => rows
                 .feature_json(self.feature_text(core), self.row_line(core))
                 .map(std::borrow::Cow::Owned),
@@ -46,33 +47,11 @@ impl Dataset {
         u32::try_from(line).unwrap_or(0)
     }
 
-    /// Records that the dataset was read from a table in `format`, and how to read its rows
-    /// again.
-    pub(crate) fn set_rows(
-        &mut self,
-        format: formats::Format,
-        rows: std::sync::Arc<formats::rows::Rows>,
-    ) {
-        self.format = format;
-        self.rows = Some(rows);
-    }
-
-    /// Records that the dataset was read from a file in `format`, whose feature `i` came
-    /// from line `lines[i]`; warnings about a feature then name that line.
-    pub(crate) fn set_origin(&mut self, format: formats::Format, lines: Vec<u32>) {
-        self.format = format;
-        for warning in &mut self.warnings {
-            if let Some(i) = warning.feature_index {
-                warning.line = lines.get(i).map(|&l| l as usize);
-                warning.column = None;
-            }
-        }
-        self.origin_lines = Some(std::sync::Arc::new(lines));
-    }
-
     /// The line of the file read that feature `index` came from, for a file not in GeoJSON.
     pub(super) fn origin_location(&self, index: usize) -> Option<TextLocation> {
-        let lines = self.origin_lines.as_ref()?;
+        let Origin::Converted { lines, .. } = &self.origin else {
+            return None;
+        };
         Some(TextLocation {
             line: lines.get(index).map_or(1, |&l| l as usize),
             column: 1,

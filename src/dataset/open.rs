@@ -4,9 +4,10 @@
 //! what a format means is the reader's, what the model keeps is the builder's.
 
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-use super::{Dataset, Diagnostic, LoadError, TextLocation};
+use super::diagnostic::invalid;
+use super::origin::Origin;
+use super::{Dataset, Diagnostic, LoadError, LoadProgress, TextLocation};
 
 /// Reads a dataset file in any format Sortie reads (GeoJSON, ACLED and UCDP exports, CSV
 /// with coordinates, KML, KMZ), recognised from its content.
@@ -16,46 +17,6 @@ use super::{Dataset, Diagnostic, LoadError, TextLocation};
 /// be read in its format (with line and column, or the JSON path at fault).
 pub fn load_path(path: &Path) -> Result<Dataset, LoadError> {
     load_path_with(path, &LoadProgress::default())
-}
-
-/// How far a load has come, shared with the thread doing it; and a way to cancel it.
-#[derive(Debug, Default)]
-pub struct LoadProgress {
-    pub(super) done: AtomicUsize,
-    pub(super) total: AtomicUsize,
-    cancelled: AtomicBool,
-}
-
-impl LoadProgress {
-    /// Work done so far and in all, in bytes of the features array (the total is 0 while it
-    /// is not known yet, and for a file that is one Feature or one geometry).
-    pub fn features(&self) -> (usize, usize) {
-        (
-            self.done.load(Ordering::Relaxed),
-            self.total.load(Ordering::Relaxed),
-        )
-    }
-
-    /// The fraction done, 0 to 1.
-    #[allow(clippy::cast_precision_loss)]
-    pub fn fraction(&self) -> f32 {
-        let (done, total) = self.features();
-        if total == 0 {
-            0.0
-        } else {
-            (done as f64 / total as f64) as f32
-        }
-    }
-
-    /// Asks the load to stop; it returns [`LoadError::Cancelled`] soon after.
-    pub fn cancel(&self) {
-        self.cancelled.store(true, Ordering::Relaxed);
-    }
-
-    /// Whether [`LoadProgress::cancel`] was called.
-    pub fn is_cancelled(&self) -> bool {
-        self.cancelled.load(Ordering::Relaxed)
-    }
 }
 
 /// [`load_path`], reporting progress and stopping when cancelled.
@@ -154,7 +115,18 @@ fn parse_owned(
         format @ (Format::Kml | Format::Kmz) => {
             return parse_imported(format, bytes, origin, progress);
         }
-        format => return super::formats::rows::load(format, bytes, origin, progress),
+        format => {
+            let started = std::time::Instant::now();
+            let (built, text, text_start) =
+                super::formats::rows::load(format, bytes, origin, progress)?;
+            let dataset = built.into_dataset(origin, std::sync::Arc::new(text), text_start);
+            log::debug!(
+                "indexed {} rows in {:.2?}",
+                dataset.len(),
+                started.elapsed()
+            );
+            return Ok(dataset);
+        }
     }
     let mut warnings = Vec::new();
     let text_start = if bytes.starts_with(b"\xEF\xBB\xBF") {
@@ -206,20 +178,16 @@ fn parse_imported(
     let imported = super::formats::import(format, bytes, origin, progress)?;
     let converted_at = started.elapsed();
     let text = std::sync::Arc::new(imported.text);
-    let parsed = super::geojson::read(&text, origin, imported.warnings, progress)?;
-    let mut dataset = parsed.into_dataset(origin, std::sync::Arc::clone(&text), 0);
-    dataset.set_origin(format, imported.lines);
+    let mut parsed = super::geojson::read(&text, origin, imported.warnings, progress)?;
+    parsed.origin = Origin::Converted {
+        format,
+        lines: std::sync::Arc::new(imported.lines),
+    };
+    let dataset = parsed.into_dataset(origin, std::sync::Arc::clone(&text), 0);
     log::debug!(
         "read {} features of {format}: converted in {converted_at:.2?}, loaded in {:.2?}",
         dataset.len(),
         started.elapsed() - converted_at
     );
     Ok(dataset)
-}
-
-pub(super) fn invalid(origin: Option<&Path>, diagnostic: Diagnostic) -> LoadError {
-    LoadError::Invalid {
-        origin: origin.map(Path::to_owned),
-        diagnostic: Box::new(diagnostic),
-    }
 }

@@ -9,18 +9,7 @@
 
 use std::collections::HashMap;
 
-use super::{Dataset, Feature, Source};
-
-/// One source and what rests on it.
-#[derive(Clone, Debug, PartialEq)]
-pub struct SourceUse {
-    /// The source record (its first definition).
-    pub source: Source,
-    /// The claims citing it: (feature index, claim index), in file order.
-    pub claims: Vec<(usize, usize)>,
-    /// The features that define or cite it, in file order.
-    pub features: Vec<usize>,
-}
+use super::{Dataset, Feature, Source, SourceUse};
 
 /// What the source index is read from: a dataset, or a view of its features' text that
 /// another thread can own ([`FeatureTexts`]).
@@ -58,7 +47,7 @@ pub struct FeatureTexts {
     /// For a table: how to read a row again, and the text's line starts (a row's line
     /// names it when it has no id, and its links' sources).
     pub(super) rows: Option<(
-        std::sync::Arc<super::formats::rows::Rows>,
+        std::sync::Arc<super::formats::row::Rows>,
         std::sync::Arc<Vec<usize>>,
     )>,
 }
@@ -95,9 +84,41 @@ impl FeatureTexts {
     }
 }
 
-/// Every source of `dataset` and what rests on each, in order of first definition.
-pub(super) fn source_uses(dataset: &Dataset) -> Vec<SourceUse> {
-    source_uses_of(dataset, None).unwrap_or_default()
+impl Dataset {
+    /// Every source of the dataset once (the registry's, then those features define) and
+    /// what rests on each; read from every feature on first use.
+    pub fn source_uses(&self) -> &[SourceUse] {
+        self.source_uses
+            .get_or_init(|| source_uses_of(self, None).unwrap_or_default())
+    }
+
+    /// [`Self::source_uses`] if built already.
+    pub fn source_uses_ready(&self) -> Option<&[SourceUse]> {
+        self.source_uses.get().map(Vec::as_slice)
+    }
+
+    /// The features' text and spans and the registry, for a thread to read the features
+    /// in full ([`FeatureTexts::source_uses`]) while the dataset stays here.
+    pub fn feature_texts(&self) -> FeatureTexts {
+        FeatureTexts {
+            text: std::sync::Arc::clone(&self.text),
+            text_start: self.text_start,
+            cores: self.part.cores.clone(),
+            collection: self.origin.collection(),
+            registry: self.registry.clone(),
+            rows: self.origin.rows().map(|rows| {
+                (
+                    std::sync::Arc::clone(rows),
+                    std::sync::Arc::clone(self.line_starts()),
+                )
+            }),
+        }
+    }
+
+    /// Keeps the source uses read on another thread (if none are kept yet).
+    pub fn set_source_uses(&self, uses: Vec<SourceUse>) {
+        let _ = self.source_uses.set(uses);
+    }
 }
 
 /// The features read so far, and whether to stop.

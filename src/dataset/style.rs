@@ -1,6 +1,6 @@
 //! simplestyle-spec 1.1.0 properties (`marker-color`, `stroke`, …) as typed values.
 
-use super::FeatureKind;
+use super::kind::FeatureKind;
 use std::fmt;
 
 /// An sRGB colour from a `#RGB` or `#RRGGBB` string (the `#` is optional, per the spec).

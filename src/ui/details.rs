@@ -220,7 +220,7 @@ fn route_analysis_ui(
                 }
             });
     }
-    let times = route.flight_times_h(dataset);
+    let times = route.flight_times_h(&dataset.aircraft_cruise_kmh);
     if !times.is_empty() {
         ui.add_space(8.0);
         ui.strong("Estimated flight time");

@@ -7,7 +7,7 @@ use std::borrow::Cow;
 
 use super::csv::{Header, day_text, days_around, loose_date, point_of};
 use super::emit::{Draft, DraftClaim, DraftSink, DraftSource};
-use super::rows::RowReader;
+use super::row::RowReader;
 
 /// Which generation a header is of.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

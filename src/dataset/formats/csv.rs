@@ -6,7 +6,7 @@ use std::path::Path;
 use std::sync::atomic::Ordering;
 
 use super::emit::{DraftSink, Pos};
-use crate::dataset::open::{LoadProgress, invalid};
+use crate::dataset::diagnostic::{LoadProgress, invalid};
 use crate::dataset::time::{civil, day_start};
 use crate::dataset::{DAY_S, Diagnostic, LoadError, TextLocation};
 

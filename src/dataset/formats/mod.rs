@@ -14,6 +14,7 @@ pub(crate) mod acled;
 mod csv;
 pub(crate) mod emit;
 pub(crate) mod kml;
+pub(crate) mod row;
 pub(crate) mod rows;
 mod table;
 mod ucdp;
@@ -22,7 +23,7 @@ mod write;
 use std::fmt;
 use std::path::Path;
 
-use super::open::{LoadProgress, invalid};
+use super::diagnostic::{LoadProgress, invalid};
 use super::{Diagnostic, LoadError};
 pub use acled::Generation;
 pub(crate) use csv::line_starts;
@@ -171,10 +172,10 @@ pub(crate) fn import(
             for (key, value) in document {
                 let json = serde_json::from_str::<serde_json::Value>(&value);
                 match (key.as_str(), json) {
-                    (kml::write::REGISTRY_DATA, Ok(serde_json::Value::Array(records))) => {
+                    (kml::REGISTRY_DATA, Ok(serde_json::Value::Array(records))) => {
                         registry = records.iter().map(ToString::to_string).collect();
                     }
-                    (kml::write::MEMBERS_DATA, Ok(serde_json::Value::Object(map))) => {
+                    (kml::MEMBERS_DATA, Ok(serde_json::Value::Object(map))) => {
                         members = map
                             .into_iter()
                             .filter(|(k, _)| !matches!(k.as_str(), "type" | "features" | "sources"))

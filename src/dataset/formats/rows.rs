@@ -5,70 +5,21 @@
 //! written out. So a million rows cost the file's text and a small record each, not a
 //! GeoJSON document three times the file's size.
 
-use std::fmt;
+use std::borrow::Cow;
 use std::path::Path;
 use std::sync::Arc;
 
 use super::Format;
-use super::csv::{Header, Table, decode};
+use super::csv::{Table, decode};
 use super::emit::{self, Draft, DraftSink, Emitted, Shape};
-use std::borrow::Cow;
-
-use crate::dataset::build::{Built, Record};
-use crate::dataset::open::LoadProgress;
+use super::row::{RowReader, Rows};
+use crate::dataset::diagnostic::LoadProgress;
+use crate::dataset::origin::Origin;
+use crate::dataset::record::{Built, Record};
 use crate::dataset::store::Look;
 use crate::dataset::store::Part;
-use crate::dataset::{Dataset, Diagnostic, LoadError, Source};
 use crate::dataset::{DateExpr, FeatureKind, LocationPrecision, PrecisionLevel, SimpleStyle, When};
-
-/// How one format reads a row.
-pub(crate) trait RowReader: Send + Sync + fmt::Debug {
-    /// Writes the draft of the row at `line` into `out` (with `lean`, without the columns
-    /// kept as properties, which only a full reading needs), or warns why it cannot.
-    fn row(
-        &self,
-        table: &Header,
-        record: &csv::StringRecord,
-        line: u32,
-        lean: bool,
-        out: &mut dyn DraftSink,
-    );
-}
-
-/// What a dataset read from a table keeps to read a row again in full.
-#[derive(Debug)]
-pub struct Rows {
-    header: Header,
-    reader: Box<dyn RowReader>,
-    /// The document's start (up to its features) and its source registry, as GeoJSON, for
-    /// writing the dataset out.
-    start: String,
-    registry: Vec<String>,
-}
-
-impl Rows {
-    /// Feature `row`'s GeoJSON text (every column a property), the row read from `line`.
-    pub(crate) fn feature_json(&self, row: &str, line: u32) -> Option<String> {
-        let record = self.header.record(row)?;
-        let mut out = Emitted::default();
-        self.reader
-            .row(&self.header, &record, line, false, &mut out);
-        (out.len() == 1).then_some(out.text)
-    }
-
-    /// The dataset as a dataset format v1 document: `rows` are the features' own texts and
-    /// first lines, in order.
-    pub(crate) fn document<'r>(&self, rows: impl Iterator<Item = (&'r str, u32)>) -> String {
-        let mut out = Emitted::after(&self.start);
-        for (row, line) in rows {
-            if let Some(record) = self.header.record(row) {
-                self.reader
-                    .row(&self.header, &record, line, false, &mut out);
-            }
-        }
-        emit::finish_document(out, &self.registry).text
-    }
-}
+use crate::dataset::{Diagnostic, LoadError, Source};
 
 /// One piece of the rows, read on one thread.
 struct Piece<'t> {
@@ -174,7 +125,11 @@ fn direct_record<'o>(d: &Draft<'_>, own: &'o str) -> Option<Record<'o>> {
     })
 }
 
-/// Reads a table in `format` straight into a dataset.
+/// What a table reads into: the builder's input and the text it keeps (with where the
+/// body starts, after a byte-order mark).
+pub(crate) type Read = (Built, String, usize);
+
+/// Reads a table in `format` straight into the builder's input.
 ///
 /// # Errors
 /// [`LoadError::Invalid`] when there is no header or no coordinate columns, or no row could
@@ -184,7 +139,7 @@ pub(crate) fn load(
     bytes: Vec<u8>,
     origin: Option<&Path>,
     progress: &LoadProgress,
-) -> Result<Dataset, LoadError> {
+) -> Result<Read, LoadError> {
     load_with(format, bytes, origin, progress, true)
 }
 
@@ -196,7 +151,7 @@ fn load_with(
     origin: Option<&Path>,
     progress: &LoadProgress,
     direct: bool,
-) -> Result<Dataset, LoadError> {
+) -> Result<Read, LoadError> {
     let started = std::time::Instant::now();
     let (text, text_start, decoded) = decode(bytes);
     let name = super::title_of(origin);
@@ -282,17 +237,17 @@ fn load_with(
         ],
         aircraft_cruise_kmh: Vec::new(),
         registry,
-        collection: true,
+        origin: Origin::Table {
+            format,
+            rows: Arc::new(rows),
+        },
         lines: None,
     };
-    let mut dataset = built.into_dataset(origin, Arc::new(text), text_start);
-    dataset.set_rows(format, Arc::new(rows));
     log::debug!(
-        "read {} features of {format}: rows read in {converted_at:.2?}, indexed in {:.2?}",
-        dataset.len(),
-        started.elapsed() - converted_at
+        "read {} rows of {format} in {converted_at:.2?}",
+        built.part.cores.len()
     );
-    Ok(dataset)
+    Ok((built, text, text_start))
 }
 
 #[cfg(test)]
@@ -305,8 +260,10 @@ mod tests {
         let path = std::path::PathBuf::from(name);
         let format = super::super::detect(&bytes, Some(&path));
         let progress = LoadProgress::default();
-        let a = load_with(format, bytes.clone(), Some(&path), &progress, true);
-        let b = load_with(format, bytes, Some(&path), &progress, false);
+        let dataset =
+            |(built, text, start): Read| built.into_dataset(Some(&path), Arc::new(text), start);
+        let a = load_with(format, bytes.clone(), Some(&path), &progress, true).map(dataset);
+        let b = load_with(format, bytes, Some(&path), &progress, false).map(dataset);
         let (a, b) = match (a, b) {
             (Ok(a), Ok(b)) => (a, b),
             (Err(a), Err(b)) => {

@@ -7,9 +7,9 @@ use std::path::Path;
 
 use super::csv::{Header, loose_datetime, point_of};
 use super::emit::{Draft, DraftSink, DraftSource, Pos, Shape};
-use super::rows::RowReader;
+use super::row::RowReader;
+use crate::dataset::diagnostic::invalid;
 use crate::dataset::limits::{MAX_GEOMETRY_NESTING, nested_too_deep};
-use crate::dataset::open::invalid;
 use crate::dataset::{DateExpr, Diagnostic, FeatureKind, LoadError, TextLocation};
 
 /// Names a latitude column goes by.

@@ -6,7 +6,7 @@ use std::borrow::Cow;
 
 use super::csv::{Header, day_text, loose_date, point_of};
 use super::emit::{Draft, DraftClaim, DraftSink, DraftSource, Shape};
-use super::rows::RowReader;
+use super::row::RowReader;
 
 /// Whether lower-cased header names are GED's.
 pub fn is_ged(keys: &[String]) -> bool {

@@ -11,8 +11,8 @@ use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor
 use serde_json::Value;
 use serde_json::value::RawValue;
 
-use super::feature::{REFUSED, Reader, keep, to_value};
 use super::raw::{Got, JsonKind, Key, Member, RawObject, next_member};
+use super::reader::{REFUSED, Reader, keep, to_value};
 use crate::dataset::Citation;
 
 /// One citation as read.

@@ -18,10 +18,11 @@ use std::sync::atomic::Ordering;
 
 use serde_json::value::RawValue;
 
+use super::feature::read_quickly;
 use super::raw::RawObject;
-use super::{LoadProgress, read_quickly, too_deep};
-use crate::dataset::LoadError;
+use super::reader::too_deep;
 use crate::dataset::store::Part;
+use crate::dataset::{LoadError, LoadProgress};
 
 /// A collection read the quick way: its other top-level members, and its features (some
 /// deferred to a located reading).

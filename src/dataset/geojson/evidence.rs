@@ -11,8 +11,8 @@ use serde_json::Value;
 use serde_json::value::RawValue;
 
 use super::citation::{AppendIds, CitationParts, citations};
-use super::feature::{Reader, keep, to_value};
 use super::raw::{Found, Got, JsonKind, Member, next_element, next_got, next_member, next_str};
+use super::reader::{Reader, keep, to_value};
 use crate::dataset::{Claim, ClaimStatus, DateExpr, Source};
 
 /// One claim as read.

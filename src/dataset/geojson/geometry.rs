@@ -12,13 +12,12 @@ use geo_types::{
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
-use super::feature::{Parts, Reader, to_value};
 use super::raw::{
     Coords, Found, Got, JsonKind, Member, Node, RawObject, next_element, next_member, next_str,
 };
-use super::{GEOMETRY_TYPES, json_diagnostic};
-use crate::dataset::build::member_path;
+use super::reader::{GEOMETRY_TYPES, Reader, json_diagnostic, to_value};
 use crate::dataset::limits::{MAX_GEOMETRY_NESTING, nested_too_deep};
+use crate::dataset::path::member_path;
 use crate::dataset::{LocationPrecision, PrecisionLevel};
 
 /// A geometry value as found.
@@ -281,40 +280,54 @@ impl<'t> Visitor<'t> for PartsSeed {
     }
 }
 
+/// A geometry as read for a feature: the shape and its altitudes, or, when it could not be
+/// read, none and the value kept as found.
+#[derive(Debug)]
+pub(super) struct Placed {
+    /// The geometry; `None` when it could not be read.
+    pub geometry: Option<Geometry<f64>>,
+    /// Each position's altitude, where positions have one.
+    pub altitudes_m: Vec<f64>,
+    /// The value that could not be read, kept as found (read located).
+    pub kept: Option<serde_json::Value>,
+}
+
 impl<'t> GeometryFound<'t> {
-    /// Puts the geometry into `parts`, or warns (naming `path` below the feature) and keeps
-    /// the feature without one; `raw` is the whole value's slice, when read located.
+    /// The geometry found; or a warning (naming `path` below the feature) and the feature
+    /// kept without one. `None` for `null`. `raw` is the whole value's slice, when read
+    /// located.
     ///
     /// # Errors
-    /// Reading quickly, [`super::feature::REFUSED`] for a geometry at fault.
-    pub fn read_into<E: de::Error>(
+    /// Reading quickly, [`super::reader::REFUSED`] for a geometry at fault.
+    pub fn read<E: de::Error>(
         self,
         r: &mut Reader<'t>,
         raw: Option<&'t RawValue>,
         path: &str,
-        parts: &mut Parts<'t>,
-    ) -> Result<(), E> {
+    ) -> Result<Option<Placed>, E> {
         if matches!(self, Self::Null) {
-            return Ok(());
+            return Ok(None);
         }
         let mut altitudes = Vec::new();
-        match build(&self, raw, path, &mut altitudes) {
-            Ok(geometry) => {
-                parts.geometry = Some(geometry);
-                parts.altitudes_m = altitudes;
-            }
+        Ok(Some(match build(&self, raw, path, &mut altitudes) {
+            Ok(geometry) => Placed {
+                geometry: Some(geometry),
+                altitudes_m: altitudes,
+                kept: None,
+            },
             Err((at, at_path, message)) => {
                 r.warn(
                     at,
                     || at_path,
                     || format!("{message}; the feature is kept without a geometry"),
                 )?;
-                parts.geometry = None;
-                parts.altitudes_m.clear();
-                parts.geometry_kept = raw.map(to_value);
+                Placed {
+                    geometry: None,
+                    altitudes_m: Vec::new(),
+                    kept: raw.map(to_value),
+                }
             }
-        }
-        Ok(())
+        }))
     }
 }
 
@@ -419,25 +432,6 @@ fn build<'t>(
         _ => Geometry::MultiPolygon(MultiPolygon(each(root, altitudes, polygon).map_err(shape)?)),
     };
     Ok(geometry)
-}
-
-/// A file that is one bare geometry, read as one feature without properties.
-///
-/// # Errors
-/// The deserializer's (the text has been checked to be JSON).
-pub(super) fn bare<'t>(
-    r: &mut Reader<'t>,
-    raw: &'t RawValue,
-) -> Result<Parts<'t>, serde_json::Error> {
-    let mut de = serde_json::Deserializer::from_str(raw.get());
-    let found = GeometrySeed {
-        located: true,
-        depth: 0,
-    }
-    .deserialize(&mut de)?;
-    let mut parts = Parts::bare(None, Vec::new());
-    found.read_into::<serde_json::Error>(r, Some(raw), "", &mut parts)?;
-    Ok(parts)
 }
 
 /// Reads `location_precision`: a level, or `{"level": …, "radius_km": …}`.

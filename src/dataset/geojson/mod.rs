@@ -18,7 +18,9 @@ mod collection;
 mod evidence;
 mod feature;
 mod geometry;
+mod parts;
 mod raw;
+mod reader;
 #[cfg(test)]
 mod tests;
 
@@ -28,40 +30,18 @@ use std::path::Path;
 use serde::de::DeserializeSeed as _;
 use serde_json::value::RawValue;
 
-use super::build::{Built, member_path};
-use super::open::{LoadProgress, invalid};
+use super::diagnostic::{LoadProgress, invalid};
+use super::origin::Origin;
+use super::path::Step;
+use super::path::{member_path, path_of};
+use super::record::Built;
 use super::store::{Core, Part};
 use super::{Diagnostic, Feature, LoadError, Source, TextLocation};
 use evidence::{SourceParts, SourcesSeed};
-use feature::{FeatureInto, FeatureSeed, Parts, Reader, to_value};
+use feature::{FeatureSeed, read_quickly};
+use parts::Parts;
 use raw::{Got, JsonKind, RawObject};
-
-/// A serde_json error as a diagnostic: its message without serde's own " at line …".
-pub(super) fn json_diagnostic(error: &serde_json::Error) -> Diagnostic {
-    let full = error.to_string();
-    let message = full
-        .rfind(" at line ")
-        .map_or(full.as_str(), |i| &full[..i])
-        .to_owned();
-    let message = match error.classify() {
-        serde_json::error::Category::Eof => format!("unexpected end of file: {message}"),
-        _ => message,
-    };
-    Diagnostic::new(message).at(TextLocation {
-        line: error.line().max(1),
-        column: error.column().max(1),
-    })
-}
-
-pub(super) const GEOMETRY_TYPES: [&str; 7] = [
-    "Point",
-    "MultiPoint",
-    "LineString",
-    "MultiLineString",
-    "Polygon",
-    "MultiPolygon",
-    "GeometryCollection",
-];
+use reader::{GEOMETRY_TYPES, MAX_DEPTH, Reader, json_diagnostic, to_value, too_deep};
 
 /// Reads GeoJSON text (without its byte-order mark): a FeatureCollection, one Feature, or one
 /// bare geometry. `warnings` are those found before (a byte-order mark).
@@ -109,7 +89,7 @@ pub(super) fn read(
         foreign_members,
         aircraft_cruise_kmh,
         registry,
-        collection,
+        origin: Origin::GeoJson { collection },
         lines,
     })
 }
@@ -209,7 +189,7 @@ fn carefully<'t>(
             let raw: &RawValue =
                 serde_json::from_str(text).map_err(|e| invalid(origin, json_diagnostic(&e)))?;
             let parts =
-                geometry::bare(loader, raw).map_err(|e| invalid(origin, json_diagnostic(&e)))?;
+                feature::bare(loader, raw).map_err(|e| invalid(origin, json_diagnostic(&e)))?;
             part.push_record(text, parts.into_record(raw.get()));
             Ok((Vec::new(), part, false))
         }
@@ -266,33 +246,6 @@ fn span<'t>(text: &'t str, core: &Core) -> &'t str {
         .ok()
         .and_then(|start| text.get(start..start.checked_add(core.len as usize)?))
         .unwrap_or("")
-}
-
-/// The JSON path of feature `index`: `features[3]`, or empty for a file that is one Feature.
-fn path_of(index: usize, collection: bool) -> String {
-    if collection {
-        format!("features[{index}]")
-    } else {
-        String::new()
-    }
-}
-
-/// Reads the feature that starts `text` quickly and hands its parts and its own text to
-/// `then`; gives where its JSON value ends, or `None` where it must be read located (or is
-/// no Feature, or no JSON).
-fn read_quickly<'t>(text: &'t str, then: impl FnOnce(&mut Parts<'t>, &'t str)) -> Option<usize> {
-    let mut de = serde_json::Deserializer::from_str(text);
-    let mut parts = Parts::default();
-    FeatureInto {
-        reader: &mut Reader::quick(),
-        parts: &mut parts,
-    }
-    .deserialize(&mut de)
-    .ok()?;
-    // Where the value ended: the stream that would read on starts there.
-    let end = de.into_iter::<serde::de::IgnoredAny>().byte_offset();
-    then(&mut parts, text.get(..end)?);
-    Some(end)
 }
 
 /// Reads the Feature `own` (a slice of the reader's text), located.
@@ -360,7 +313,7 @@ pub(super) fn read_full(
         reader.prefix = path_of(reader.index, collection);
         read_located(&mut reader, own).ok()?
     } else {
-        geometry::bare(&mut reader, raw).ok()?
+        feature::bare(&mut reader, raw).ok()?
     };
     Some(parts.into_feature(reader.index, None))
 }
@@ -400,15 +353,6 @@ pub(crate) fn read_feature_json(json: &str, index: usize) -> Option<Feature> {
     reader.index = index;
     let parts = read_located(&mut reader, json).ok()?;
     Some(parts.into_feature(index, None))
-}
-
-/// One step of a path into a JSON value: a member, or an array element.
-#[derive(Clone, Copy, Debug)]
-pub enum Step<'a> {
-    /// The member with this key (the last one, by JSON's rule for repeated keys).
-    Key(&'a str),
-    /// The element at this index.
-    Index(usize),
 }
 
 /// The byte offset, within `text` (one JSON value), of the value `path` leads to; `None`
@@ -513,38 +457,4 @@ fn aircraft_table(reader: &mut Reader<'_>, raw: &RawValue) -> Vec<(String, f64)>
         }
     }
     out
-}
-
-/// The deepest nesting of arrays and objects accepted (serde_json's own limit).
-pub(super) const MAX_DEPTH: usize = 128;
-
-/// The byte offset where nesting first exceeds [`MAX_DEPTH`], if it does. Brackets inside
-/// strings do not count.
-pub(super) fn too_deep(text: &str) -> Option<usize> {
-    let mut depth = 0usize;
-    let mut in_string = false;
-    let mut escaped = false;
-    for (i, b) in text.bytes().enumerate() {
-        if in_string {
-            match b {
-                _ if escaped => escaped = false,
-                b'\\' => escaped = true,
-                b'"' => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
-        match b {
-            b'"' => in_string = true,
-            b'[' | b'{' => {
-                depth += 1;
-                if depth > MAX_DEPTH {
-                    return Some(i);
-                }
-            }
-            b']' | b'}' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-    }
-    None
 }

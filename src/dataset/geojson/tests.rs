@@ -2,9 +2,11 @@
 
 use proptest::prelude::*;
 
-use super::feature::{FeatureSeed, Parts, Reader};
+use super::feature::FeatureSeed;
+use super::parts::Parts;
+use super::reader::Reader;
 use super::{read_located, read_quickly};
-use crate::dataset::build::Record;
+use crate::dataset::record::Record;
 use crate::dataset::{Diagnostic, Feature};
 use serde::de::DeserializeSeed as _;
 

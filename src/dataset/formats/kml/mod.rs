@@ -18,3 +18,7 @@ pub(crate) const PROPERTIES_DATA: &str = "sortie:properties";
 /// The Document's `ExtendedData` entry that marks KML written by Sortie: its description
 /// balloons and styles are then derived from the properties, which are read instead.
 pub(crate) const FORMAT_DATA: &str = "sortie_format";
+/// The `ExtendedData` entry of the Document that keeps the source registry (JSON).
+pub(crate) const REGISTRY_DATA: &str = "sortie:registry";
+/// The `ExtendedData` entry of the Document that keeps the file's other top-level members.
+pub(crate) const MEMBERS_DATA: &str = "sortie:members";

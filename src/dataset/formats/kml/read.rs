@@ -14,8 +14,8 @@ use quick_xml::events::Event;
 
 use super::super::emit::{Draft, DraftSource, Emitted, Pos, Shape, Value};
 use super::{FORMAT_DATA, GEOMETRY_DATA, ID_DATA, PROPERTIES_DATA};
+use crate::dataset::diagnostic::{LoadProgress, invalid};
 use crate::dataset::limits::{MAX_GEOMETRY_NESTING, nested_too_deep};
-use crate::dataset::open::{LoadProgress, invalid};
 use crate::dataset::{Diagnostic, LoadError, TextLocation};
 
 /// The KML document inside a KMZ archive (`doc.kml`, else the first `.kml`).

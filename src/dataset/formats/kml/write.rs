@@ -12,14 +12,9 @@ use geo_types::Point;
 use quick_xml::escape::escape;
 use serde_json::Value;
 
-use super::{FORMAT_DATA, GEOMETRY_DATA, ID_DATA, PROPERTIES_DATA};
+use super::{FORMAT_DATA, GEOMETRY_DATA, ID_DATA, MEMBERS_DATA, PROPERTIES_DATA, REGISTRY_DATA};
 use crate::dataset::{Dataset, FeatureKind, Source};
 use crate::geometry::geodesic::geodesic_track_with;
-
-/// The `ExtendedData` entry of the Document that keeps the source registry (JSON).
-pub(crate) const REGISTRY_DATA: &str = "sortie:registry";
-/// The `ExtendedData` entry of the Document that keeps the file's other top-level members.
-pub(crate) const MEMBERS_DATA: &str = "sortie:members";
 
 /// Placemarks written per batch (on every core), bounding what waits in memory.
 const PLACEMARKS_PER_BATCH: usize = 1 << 16;

@@ -10,10 +10,11 @@ use serde_json::value::RawValue;
 
 use super::super::evidence::{ClaimsSeed, SourcesSeed, Strs};
 use super::super::geometry::location_precision;
+use super::super::parts::Parts;
 use super::super::raw::{
     Got, JsonKind, Member, next_got, next_member, next_str, next_value, plain,
 };
-use super::{Parts, Reader, keep};
+use super::super::reader::{Reader, keep};
 use crate::dataset::{DateExpr, FeatureKind, MarkerSize, Rgb};
 /// Reads `properties` into the feature's parts; gives the kind of value found when it is
 /// neither an object nor null.
