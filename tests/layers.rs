@@ -1,6 +1,7 @@
 //! The house's layers, held by a test: the top-level modules import only downward (leaves,
-//! the model, analysis, drawing, the top), and the files inside `dataset/` import one way
-//! (no file imports a file that imports it back, however far round).
+//! the model, analysis, drawing, the top), `geometry/` knows no UI crate, and the files
+//! inside `dataset/` import one way (no file imports a file that imports it back, however
+//! far round).
 //!
 //! The source is read as text: every `use` tree and every path (`super::store::Part`,
 //! `crate::dataset::Dataset`) is resolved to the file that defines what it names, through
@@ -394,6 +395,25 @@ fn top_level_modules_import_only_downward() {
         tops["dataset"].contains("geometry"),
         "the reader sees arrows"
     );
+}
+
+#[test]
+fn geometry_knows_no_ui() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/geometry");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let using: Vec<String> = files
+        .iter()
+        .filter(|f| {
+            let code = code_of(f);
+            ["egui::", "eframe::", "walkers::"]
+                .iter()
+                .any(|ui| code.contains(ui))
+        })
+        .map(|f| f.display().to_string())
+        .collect();
+    assert!(files.len() > 3, "{files:?}");
+    assert!(using.is_empty(), "geometry/ uses a UI crate in {using:?}");
 }
 
 #[test]

@@ -1,7 +1,7 @@
-//! Unit Web Mercator ↔ screen points for one frame, and distances on the screen. Knows
-//! egui's screen types, nothing of the app or its data.
+//! Unit Web Mercator ↔ screen points for one frame, and distances on the screen. Points
+//! and rectangles are emath's (egui's math, without the UI); nothing of the app or its data.
 
-use egui::{Pos2, Rect, pos2};
+use emath::{Pos2, Rect, pos2};
 
 use super::mercator::Unit;
 
@@ -146,7 +146,7 @@ mod tests {
         let (lat2, lon2): (f64, f64) = Wgs84::wgs84().direct(35.0, 40.0, 80.0, DRAWN_CHORD_M);
         let (a, b) = (project(40.0, 35.0), project(lon2, lat2));
         let mid = great_circle_at(a, b, 0.5);
-        let rect = Rect::from_min_size(pos2(0.0, 0.0), egui::vec2(1600.0, 1000.0));
+        let rect = Rect::from_min_size(pos2(0.0, 0.0), emath::vec2(1600.0, 1000.0));
         let mut out = Vec::new();
         // Zoomed out, the chord is true to a fraction of a point: its two ends only.
         track_on_screen(&[a, b], &ScreenTransform::new(rect, mid, 6.0), &mut out);
@@ -187,7 +187,7 @@ mod tests {
 
     #[test]
     fn transform_round_trips() {
-        let rect = Rect::from_min_size(pos2(10.0, 20.0), egui::vec2(800.0, 600.0));
+        let rect = Rect::from_min_size(pos2(10.0, 20.0), emath::vec2(800.0, 600.0));
         let t = ScreenTransform::new(rect, [0.6, 0.4], 5.0);
         assert_eq!(t.to_screen([0.6, 0.4]), rect.center());
         let u = t.to_unit(pos2(100.0, 100.0));
