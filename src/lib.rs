@@ -8,10 +8,12 @@
 //! - the analysis: [`routes`];
 //! - what draws: [`scene`] (what to draw, and its back ends: window, PNG, SVG, PDF),
 //!   [`basemap`] (the world only), [`theme`], [`map`], [`figure`] (the map published);
-//! - on top: [`ui`] and [`app`] (which share `app::Action`), [`cli`].
+//! - on top: [`action`] (what panels ask of the app), [`ui`] (the panels), [`app`] (state,
+//!   jobs, actions applied), [`cli`].
 
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
+pub mod action;
 pub mod app;
 pub mod basemap;
 pub mod cli;

@@ -2,7 +2,7 @@
 
 use egui::{Color32, RichText, Ui};
 
-use crate::app::Action;
+use crate::action::Action;
 use crate::dataset::is_web_url;
 use crate::dataset::{Claim, Dataset, Feature, Source};
 use crate::geometry::units::{KM_PER_NMI, format_lat, format_lon};

@@ -2,7 +2,7 @@
 
 use egui::Ui;
 
-use crate::app::Action;
+use crate::action::Action;
 use crate::figure::{FigureFormat, Parts};
 
 /// How big the figure is.

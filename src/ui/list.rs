@@ -8,7 +8,7 @@ use std::sync::mpsc::{Receiver, TryRecvError, channel};
 
 use egui::Ui;
 
-use crate::app::Action;
+use crate::action::Action;
 use crate::dataset::{Dataset, FeatureKind, InRange, SearchIndex};
 use crate::theme;
 

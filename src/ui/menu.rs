@@ -2,7 +2,7 @@
 
 use egui::Ui;
 
-use crate::app::{Action, Settings};
+use crate::action::{Action, Settings};
 use crate::map::Basemap;
 
 /// File and View menus.

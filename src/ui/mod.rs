@@ -1,5 +1,5 @@
 //! Side panels, menu and status bar. Each `*_ui` function draws and returns (or pushes)
-//! [`Action`](crate::app::Action)s; none changes the app's state directly. Panels read the
+//! [`Action`](crate::action::Action)s; none changes the app's state directly. Panels read the
 //! model and the map's state; they know nothing of the command line or how files are read.
 
 pub mod details;

@@ -4,7 +4,7 @@
 
 use egui::{RichText, Ui};
 
-use crate::app::Action;
+use crate::action::Action;
 use crate::dataset::{Dataset, Source, SourceUse};
 use crate::theme;
 

@@ -2,7 +2,7 @@
 
 use egui::{Color32, RichText, Ui};
 
-use crate::app::Action;
+use crate::action::Action;
 use crate::dataset::Dataset;
 use crate::geometry::units::{format_lat, format_lon};
 
