@@ -1,8 +1,8 @@
 //! File > Export data and File > Export map: the dataset, or the figure of the map, written
 //! on another thread, the outcome shown when done.
 
+use super::job::{Count, Job};
 use std::path::PathBuf;
-use std::sync::mpsc::channel;
 
 use super::SortieApp;
 
@@ -144,16 +144,16 @@ impl SortieApp {
         path: &std::path::Path,
         job: impl FnOnce() -> Result<String, String> + Send + 'static,
     ) -> bool {
-        let (tx, rx) = channel();
-        let spawned = std::thread::Builder::new()
-            .name(name.to_owned())
-            .spawn(move || {
-                tx.send(job()).ok();
-            });
+        let spawned = Job::spawn(
+            name,
+            self.wake.clone(),
+            Count::default(),
+            move |_: &Count| job(),
+        );
         match spawned {
-            Ok(_) => {
+            Ok(job) => {
                 self.message = Some(format!("Exporting to {}…", path.display()));
-                self.export_job = Some(rx);
+                self.export_job = Some(job);
                 true
             }
             Err(e) => {

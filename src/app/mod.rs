@@ -1,9 +1,9 @@
 //! The App: the loaded dataset, selection and hover, settings, background jobs (loading,
-//! airspace), and the actions that panels return and that are applied once, at the end of
+//! airspace, sources, a time range, exports, file dialogs: each a [`job::Job`], polled once
+//! a frame), and the actions that panels return and that are applied once, at the end of
 //! the frame. On top of the house: it may use every module but `cli`.
 
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{Receiver, TryRecvError, channel};
 
 use egui::{Key, Ui};
 
@@ -21,8 +21,10 @@ use crate::theme::Palette;
 use crate::ui;
 
 mod export;
+mod job;
 mod range;
 pub use crate::action::{Action, LeftTab, Settings};
+use job::{Count, Job, Polled};
 use range::RangeJob;
 
 /// The bundled dataset, built into the binary so the app opens anywhere.
@@ -42,24 +44,6 @@ pub fn bundled_dataset() -> Result<Dataset, LoadError> {
 /// beyond, on another thread.
 const SOURCES_READ_AT_ONCE: usize = 4_000;
 
-/// The sources of the dataset on screen, being read on another thread.
-struct SourceJob {
-    result: Receiver<Option<Vec<SourceUse>>>,
-    /// Features read so far.
-    read: Arc<std::sync::atomic::AtomicUsize>,
-    cancelled: Arc<std::sync::atomic::AtomicBool>,
-    total: usize,
-}
-
-impl SourceJob {
-    /// How far it has come, 0 to 1.
-    #[allow(clippy::cast_precision_loss)]
-    fn fraction(&self) -> f32 {
-        let read = self.read.load(std::sync::atomic::Ordering::Relaxed);
-        (read as f64 / self.total.max(1) as f64).min(1.0) as f32
-    }
-}
-
 /// Airspace rows by route feature index.
 type RouteAirspace = Vec<(usize, Vec<AirspaceRow>)>;
 
@@ -75,8 +59,7 @@ enum DialogPurpose {
 /// A file being loaded in the background.
 struct Loading {
     path: PathBuf,
-    progress: Arc<LoadProgress>,
-    result: Receiver<Result<Loaded, LoadError>>,
+    job: Job<Result<Loaded, LoadError>, LoadProgress>,
     /// When the file was chosen.
     chosen: std::time::Instant,
     /// The longest frame drawn while it loaded (the UI thread's work in `show`).
@@ -114,7 +97,7 @@ pub struct SortieApp {
     /// The features citing the selected source, sorted: drawn as selected.
     pub highlighted: Vec<usize>,
     /// The sources being read for the Sources tab, on another thread.
-    source_job: Option<SourceJob>,
+    source_job: Option<Job<Option<Vec<SourceUse>>>>,
     /// A source to show once the sources are read.
     pending_source: Option<String>,
     /// Remembered settings.
@@ -125,15 +108,15 @@ pub struct SortieApp {
     pub show_warnings: bool,
     pointer_lon_lat: Option<(f64, f64)>,
     loading: Option<Loading>,
-    dialog: Option<(DialogPurpose, Receiver<Option<PathBuf>>)>,
+    dialog: Option<(DialogPurpose, Job<Option<PathBuf>>)>,
     /// An export being written: its outcome, worded for the message bar.
-    export_job: Option<Receiver<Result<String, String>>>,
+    export_job: Option<Job<Result<String, String>>>,
     /// The Export map window's choices.
     pub export_map: ui::export_map::ExportMapDialog,
     title_shown: Option<String>,
     theme_applied: Option<bool>,
     /// Airspace being computed for the dataset on screen.
-    airspace_job: Option<(Receiver<RouteAirspace>, Arc<std::sync::atomic::AtomicBool>)>,
+    airspace_job: Option<Job<RouteAirspace>>,
     /// The timeline, when the dataset has dates.
     pub timeline: Option<ui::timeline::Timeline>,
     /// The time range the map and the list show (`None`: every feature), and its result.
@@ -241,9 +224,8 @@ impl SortieApp {
     /// Starts computing the airspace of the dataset's routes in the background (the country
     /// index takes a few hundred milliseconds to build the first time).
     fn start_airspace_job(&mut self) {
-        if let Some((_, cancelled)) = self.airspace_job.take() {
-            cancelled.store(true, std::sync::atomic::Ordering::Relaxed);
-        }
+        // A job for another dataset stops when dropped.
+        self.airspace_job = None;
         let routes: Vec<(usize, Vec<geo_types::Point<f64>>)> = self
             .dataset
             .route_vertices()
@@ -255,33 +237,31 @@ impl SortieApp {
         if routes.is_empty() {
             return;
         }
-        let (tx, rx) = channel();
-        let cancelled = Arc::new(std::sync::atomic::AtomicBool::new(false));
-        let job_cancelled = cancelled.clone();
-        let wake = self.wake.clone();
-        let spawned = std::thread::Builder::new()
-            .name("sortie-airspace".to_owned())
-            .spawn(move || {
+        let total = routes.len();
+        let job = Job::spawn(
+            "sortie-airspace",
+            self.wake.clone(),
+            Count::of(total),
+            move |progress: &Count| {
                 let index = AirspaceIndex::shared();
                 let mut rows = Vec::with_capacity(routes.len());
                 // In blocks, on every core, so that a new dataset stops it soon.
                 for block in routes.chunks(1_024) {
-                    if job_cancelled.load(std::sync::atomic::Ordering::Relaxed) {
-                        return;
+                    if progress.is_cancelled() {
+                        break;
                     }
                     let vertices: Vec<&[geo_types::Point<f64>]> =
                         block.iter().map(|(_, v)| v.as_slice()).collect();
                     let found = index.airspace_of_routes(&vertices);
                     rows.extend(block.iter().map(|(i, _)| *i).zip(found));
+                    progress
+                        .done
+                        .fetch_add(block.len(), std::sync::atomic::Ordering::Relaxed);
                 }
-                tx.send(rows).ok();
-                if let Some(ctx) = wake {
-                    ctx.request_repaint();
-                }
-            });
-        if spawned.is_ok() {
-            self.airspace_job = Some((rx, cancelled));
-        }
+                rows
+            },
+        );
+        self.airspace_job = job.ok();
     }
 
     /// Whether route airspace is still being computed.
@@ -296,33 +276,30 @@ impl SortieApp {
 
     /// The fraction of the file loaded so far, while loading.
     pub fn load_fraction(&self) -> Option<f32> {
-        self.loading.as_ref().map(|l| l.progress.fraction())
+        self.loading.as_ref().map(|l| l.job.progress().fraction())
     }
 
     /// Cancels the load in progress, if any; the dataset on screen stays.
     pub fn cancel_load(&mut self) {
-        if let Some(loading) = self.loading.take() {
-            loading.progress.cancel();
-        }
+        // The load stops when its job is dropped.
+        self.loading = None;
     }
 
     /// Starts loading `path` on a background thread; the current dataset stays on screen
     /// until it is ready, and stays if it fails.
     pub fn open(&mut self, path: PathBuf) {
         self.cancel_load();
-        let (tx, rx) = channel();
         let job_path = path.clone();
-        let progress = Arc::new(LoadProgress::default());
-        let job_progress = progress.clone();
-        let wake = self.wake.clone();
-        let spawned = std::thread::Builder::new()
-            .name("sortie-load".to_owned())
-            .spawn(move || {
+        let spawned = Job::spawn(
+            "sortie-load",
+            self.wake.clone(),
+            LoadProgress::default(),
+            move |progress: &LoadProgress| {
                 // Indexes are built here too; airspace follows in the background once the
                 // dataset is on screen.
-                let result = load_path_with(&job_path, &job_progress).and_then(|dataset| {
+                load_path_with(&job_path, progress).and_then(|dataset| {
                     let (layers, list, time) = views_of(&dataset);
-                    if job_progress.is_cancelled() {
+                    if progress.is_cancelled() {
                         return Err(LoadError::Cancelled);
                     }
                     Ok(Loaded {
@@ -331,18 +308,14 @@ impl SortieApp {
                         list,
                         time,
                     })
-                });
-                tx.send(result).ok();
-                if let Some(ctx) = wake {
-                    ctx.request_repaint();
-                }
-            });
+                })
+            },
+        );
         match spawned {
-            Ok(_) => {
+            Ok(job) => {
                 self.loading = Some(Loading {
                     path,
-                    progress,
-                    result: rx,
+                    job,
                     chosen: std::time::Instant::now(),
                     slowest_frame: std::time::Duration::ZERO,
                 })
@@ -369,10 +342,8 @@ impl SortieApp {
         self.selection = None;
         self.source_selection = None;
         self.highlighted.clear();
-        if let Some(job) = self.source_job.take() {
-            job.cancelled
-                .store(true, std::sync::atomic::Ordering::Relaxed);
-        }
+        // Reading the sources of the dataset replaced stops when its job is dropped.
+        self.source_job = None;
         self.pending_source = None;
         self.sources = ui::sources::SourceList::default();
         self.hovered = None;
@@ -383,50 +354,51 @@ impl SortieApp {
 
     /// Polls background jobs (file loading, airspace, the file dialogs).
     fn poll_jobs(&mut self, ctx: &egui::Context) {
-        if let Some(rx) = &self.export_job {
-            match rx.try_recv() {
-                Ok(outcome) => {
+        if let Some(job) = &self.export_job {
+            match job.poll() {
+                Polled::Done(outcome) => {
                     self.message = Some(outcome.unwrap_or_else(|e| e));
                     self.export_job = None;
                 }
-                Err(TryRecvError::Empty) => {
-                    ctx.request_repaint_after(std::time::Duration::from_millis(100))
+                Polled::Running => ctx.request_repaint_after(std::time::Duration::from_millis(100)),
+                Polled::Lost => {
+                    self.message = Some("The export stopped unexpectedly".to_owned());
+                    self.export_job = None;
                 }
-                Err(TryRecvError::Disconnected) => self.export_job = None,
             }
         }
-        if let Some((rx, _)) = &self.airspace_job {
-            match rx.try_recv() {
-                Ok(rows) => {
+        if let Some(job) = &self.airspace_job {
+            match job.poll() {
+                Polled::Done(rows) => {
                     self.dataset.set_airspace(rows);
                     self.airspace_job = None;
                 }
-                Err(TryRecvError::Empty) => ctx.request_repaint_after(JOB_POLL),
-                Err(TryRecvError::Disconnected) => self.airspace_job = None,
+                Polled::Running => ctx.request_repaint_after(JOB_POLL),
+                Polled::Lost => self.airspace_job = None,
             }
         }
-        if let Some(Loading { path, result, .. }) = &self.loading {
-            match result.try_recv() {
-                Ok(Ok(loaded)) => {
+        if let Some(Loading { path, job, .. }) = &self.loading {
+            match job.poll() {
+                Polled::Done(Ok(loaded)) => {
                     self.just_loaded = self.loading.take().map(|l| (l.chosen, l.slowest_frame));
                     self.replace_dataset(loaded);
                 }
-                Ok(Err(LoadError::Cancelled)) => self.loading = None,
-                Ok(Err(error)) => {
+                Polled::Done(Err(LoadError::Cancelled)) => self.loading = None,
+                Polled::Done(Err(error)) => {
                     self.message = Some(format!("Could not open {}: {error}", path.display()));
                     self.loading = None;
                 }
-                Err(TryRecvError::Empty) => ctx.request_repaint_after(JOB_POLL),
-                Err(TryRecvError::Disconnected) => {
+                Polled::Running => ctx.request_repaint_after(JOB_POLL),
+                Polled::Lost => {
                     self.message = Some(format!("Loading {} stopped unexpectedly", path.display()));
                     self.loading = None;
                 }
             }
         }
-        if let Some((purpose, rx)) = &self.dialog {
+        if let Some((purpose, job)) = &self.dialog {
             let purpose = *purpose;
-            match rx.try_recv() {
-                Ok(Some(path)) => {
+            match job.poll() {
+                Polled::Done(Some(path)) => {
                     self.dialog = None;
                     match purpose {
                         DialogPurpose::OpenDataset => self.open(path),
@@ -437,10 +409,8 @@ impl SortieApp {
                         DialogPurpose::ExportMap(_) => self.apply(Action::ExportMap(path)),
                     }
                 }
-                Ok(None) | Err(TryRecvError::Disconnected) => self.dialog = None,
-                Err(TryRecvError::Empty) => {
-                    ctx.request_repaint_after(std::time::Duration::from_millis(100))
-                }
+                Polled::Done(None) | Polled::Lost => self.dialog = None,
+                Polled::Running => ctx.request_repaint_after(std::time::Duration::from_millis(100)),
             }
         }
     }
@@ -450,7 +420,6 @@ impl SortieApp {
         if self.dialog.is_some() {
             return;
         }
-        let (tx, rx) = channel();
         let stem = self
             .dataset
             .path
@@ -460,40 +429,40 @@ impl SortieApp {
                 || "dataset".to_owned(),
                 |s| s.to_string_lossy().into_owned(),
             );
-        let spawned = std::thread::Builder::new()
-            .name("sortie-file-dialog".to_owned())
-            .spawn(move || {
-                let picked = match purpose {
-                    DialogPurpose::OpenDataset => rfd::FileDialog::new()
-                        .set_title("Open a dataset")
-                        .add_filter(
-                            "Datasets (GeoJSON, CSV, KML, KMZ)",
-                            &["geojson", "json", "csv", "tsv", "txt", "kml", "kmz"],
-                        )
-                        .add_filter("All files", &["*"])
-                        .pick_file(),
-                    DialogPurpose::PickPmTiles => rfd::FileDialog::new()
-                        .set_title("Choose a raster PMTiles basemap")
-                        .add_filter("PMTiles", &["pmtiles"])
-                        .add_filter("All files", &["*"])
-                        .pick_file(),
-                    DialogPurpose::ExportData => rfd::FileDialog::new()
-                        .set_title("Export data")
-                        .set_file_name(format!("{stem}.geojson"))
-                        .add_filter("GeoJSON (every property and source)", &["geojson"])
-                        .add_filter("KML (Google Earth)", &["kml"])
-                        .add_filter("KMZ (zipped KML)", &["kmz"])
-                        .save_file(),
-                    DialogPurpose::ExportMap(format) => rfd::FileDialog::new()
-                        .set_title("Export map")
-                        .set_file_name(format!("{stem}.{}", format.extension()))
-                        .add_filter(format.extension().to_uppercase(), &[format.extension()])
-                        .save_file(),
-                };
-                tx.send(picked).ok();
-            });
+        let spawned = Job::spawn(
+            "sortie-file-dialog",
+            self.wake.clone(),
+            Count::default(),
+            move |_: &Count| match purpose {
+                DialogPurpose::OpenDataset => rfd::FileDialog::new()
+                    .set_title("Open a dataset")
+                    .add_filter(
+                        "Datasets (GeoJSON, CSV, KML, KMZ)",
+                        &["geojson", "json", "csv", "tsv", "txt", "kml", "kmz"],
+                    )
+                    .add_filter("All files", &["*"])
+                    .pick_file(),
+                DialogPurpose::PickPmTiles => rfd::FileDialog::new()
+                    .set_title("Choose a raster PMTiles basemap")
+                    .add_filter("PMTiles", &["pmtiles"])
+                    .add_filter("All files", &["*"])
+                    .pick_file(),
+                DialogPurpose::ExportData => rfd::FileDialog::new()
+                    .set_title("Export data")
+                    .set_file_name(format!("{stem}.geojson"))
+                    .add_filter("GeoJSON (every property and source)", &["geojson"])
+                    .add_filter("KML (Google Earth)", &["kml"])
+                    .add_filter("KMZ (zipped KML)", &["kmz"])
+                    .save_file(),
+                DialogPurpose::ExportMap(format) => rfd::FileDialog::new()
+                    .set_title("Export map")
+                    .set_file_name(format!("{stem}.{}", format.extension()))
+                    .add_filter(format.extension().to_uppercase(), &[format.extension()])
+                    .save_file(),
+            },
+        );
         match spawned {
-            Ok(_) => self.dialog = Some((purpose, rx)),
+            Ok(job) => self.dialog = Some((purpose, job)),
             Err(e) => self.message = Some(format!("Could not show the file dialog: {e}")),
         }
     }
@@ -555,33 +524,35 @@ impl SortieApp {
             }
             return;
         }
-        let job = self.source_job.get_or_insert_with(|| {
+        if self.source_job.is_none() {
             let texts = self.dataset.feature_texts();
-            let (send, result) = std::sync::mpsc::channel();
-            let read = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-            let cancelled = Arc::new(std::sync::atomic::AtomicBool::new(false));
-            let (r, c, repaint) = (Arc::clone(&read), Arc::clone(&cancelled), ctx.clone());
-            std::thread::spawn(move || {
-                let _ = send.send(texts.source_uses(&r, &c));
-                repaint.request_repaint();
-            });
-            SourceJob {
-                result,
-                read,
-                cancelled,
-                total: self.dataset.len(),
+            let job = Job::spawn(
+                "sortie-sources",
+                Some(ctx.clone()),
+                Count::of(self.dataset.len()),
+                move |progress: &Count| texts.source_uses(&progress.done, &progress.cancelled),
+            );
+            match job {
+                Ok(job) => self.source_job = Some(job),
+                Err(e) => {
+                    self.message = Some(format!("Could not start reading the sources: {e}"));
+                    return;
+                }
             }
-        });
-        match job.result.try_recv() {
-            Ok(Some(uses)) => {
+        }
+        let Some(job) = &self.source_job else {
+            return;
+        };
+        match job.poll() {
+            Polled::Done(Some(uses)) => {
                 self.source_job = None;
                 self.dataset.set_source_uses(uses);
                 if let Some(id) = self.pending_source.take() {
                     self.apply(Action::ShowSource(id));
                 }
             }
-            Ok(None) | Err(std::sync::mpsc::TryRecvError::Disconnected) => self.source_job = None,
-            Err(std::sync::mpsc::TryRecvError::Empty) => {
+            Polled::Done(None) | Polled::Lost => self.source_job = None,
+            Polled::Running => {
                 ctx.request_repaint_after(std::time::Duration::from_millis(100));
             }
         }
@@ -739,7 +710,7 @@ impl SortieApp {
                         ui,
                         &self.dataset,
                         self.source_selection,
-                        self.source_job.as_ref().map(SourceJob::fraction),
+                        self.source_job.as_ref().and_then(Job::fraction),
                         &mut actions,
                     ),
                 }

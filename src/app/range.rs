@@ -2,9 +2,9 @@
 //! dataset, else on another thread, the latest range winning.
 
 use std::sync::Arc;
-use std::sync::mpsc::{TryRecvError, channel};
 
 use super::SortieApp;
+use super::job::{Count, Job, Polled};
 use crate::dataset::{InRange, TimeFilter};
 use crate::map::RangeLayers;
 use crate::ui;
@@ -16,7 +16,7 @@ const RANGE_AT_ONCE: usize = 100_000;
 /// A time range being applied on another thread.
 pub(super) struct RangeJob {
     filter: TimeFilter,
-    result: std::sync::mpsc::Receiver<(Arc<RangeLayers>, Arc<InRange>)>,
+    job: Job<(Arc<RangeLayers>, Arc<InRange>)>,
 }
 
 impl SortieApp {
@@ -33,16 +33,16 @@ impl SortieApp {
     /// one meanwhile).
     pub(super) fn sync_range(&mut self, ctx: &egui::Context) {
         if let Some(job) = &self.range_job {
-            match job.result.try_recv() {
-                Ok((layers, in_range)) => {
+            match job.job.poll() {
+                Polled::Done((layers, in_range)) => {
                     let filter = job.filter;
                     self.range_job = None;
                     self.show_range(Some((filter, layers, in_range)));
                 }
-                Err(TryRecvError::Empty) => {
+                Polled::Running => {
                     ctx.request_repaint_after(std::time::Duration::from_millis(10));
                 }
-                Err(TryRecvError::Disconnected) => self.range_job = None,
+                Polled::Lost => self.range_job = None,
             }
         }
         let wanted = self.wanted_range();
@@ -71,16 +71,14 @@ impl SortieApp {
             self.show_range(Some((filter, layers, in_range)));
             return;
         }
-        let (tx, rx) = channel();
-        let repaint = ctx.clone();
-        let spawned = std::thread::Builder::new()
-            .name("sortie-range".to_owned())
-            .spawn(move || {
-                tx.send(compute()).ok();
-                repaint.request_repaint();
-            });
-        if spawned.is_ok() {
-            self.range_job = Some(RangeJob { filter, result: rx });
+        let spawned = Job::spawn(
+            "sortie-range",
+            Some(ctx.clone()),
+            Count::default(),
+            move |_: &Count| compute(),
+        );
+        if let Ok(job) = spawned {
+            self.range_job = Some(RangeJob { filter, job });
         }
     }
 
@@ -105,7 +103,7 @@ impl SortieApp {
     pub fn wait_for_range(&mut self) {
         let ctx = egui::Context::default();
         while let Some(job) = &self.range_job {
-            if let Ok((layers, in_range)) = job.result.recv() {
+            if let Some((layers, in_range)) = job.job.wait() {
                 let filter = job.filter;
                 self.range_job = None;
                 self.show_range(Some((filter, layers, in_range)));
