@@ -241,7 +241,7 @@ fn timeline_frame_bench(c: &mut Criterion) {
     group.bench_function("sortie/points_1000000/timeline_playing", |b| {
         with_app(BIG, |app, ctx| {
             app.map.request_fit();
-            if let Some(timeline) = app.timeline.as_mut() {
+            if let Some(timeline) = app.loaded.timeline.as_mut() {
                 timeline.range = (day(2016, 6, 1), day(2016, 7, 1));
                 timeline.speed = 8.0;
                 timeline.playing = true;
@@ -249,7 +249,7 @@ fn timeline_frame_bench(c: &mut Criterion) {
             run_frame(app, ctx);
             app.wait_for_range();
             b.iter(|| run_frame(app, ctx));
-            if let Some(timeline) = app.timeline.as_mut() {
+            if let Some(timeline) = app.loaded.timeline.as_mut() {
                 timeline.playing = false;
             }
         });

@@ -357,8 +357,8 @@ fn the_window_and_the_figure_draw_the_same_things() {
         let view = h.state().map.last_transform.expect("a frame was drawn");
         assert!(window.markers > 5 && window.labels > 3, "{window:?}");
         let (min, max) = view.visible_unit_rect();
-        let dataset = &h.state().dataset;
-        let layers = &h.state().layers;
+        let dataset = &h.state().loaded.dataset;
+        let layers = &h.state().loaded.layers;
         // A page whose map has the window's map's size, showing what the window shows.
         let mut options = FigureOptions {
             extent: Extent::Bounds(min, max),

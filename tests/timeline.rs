@@ -36,10 +36,10 @@ fn app_on(text: &str) -> SortieApp {
 fn drawn_and_listed(h: &mut Harness<'_, SortieApp>) -> (usize, usize) {
     h.state_mut().wait_for_range();
     let app = h.state_mut();
-    let drawn = (0..app.dataset.len())
-        .filter(|&i| app.layers.is_shown(i) && app.layers.is_drawn(i))
+    let drawn = (0..app.loaded.dataset.len())
+        .filter(|&i| app.loaded.layers.is_shown(i) && app.loaded.layers.is_drawn(i))
         .count();
-    (drawn, app.list.visible_items().len())
+    (drawn, app.loaded.list.visible_items().len())
 }
 
 fn day(d: u8) -> i64 {
@@ -65,7 +65,7 @@ fn dragging_a_handle_changes_what_is_drawn_and_listed() {
     h.run();
     h.drop_at(start + egui::vec2((end.x - start.x) / 2.0, 0.0));
     h.run();
-    let (from, to) = h.state().timeline.as_ref().unwrap().range;
+    let (from, to) = h.state().loaded.timeline.as_ref().unwrap().range;
     assert!(
         from > day(10) && from < day(22),
         "the start moved to mid-August"
@@ -76,8 +76,8 @@ fn dragging_a_handle_changes_what_is_drawn_and_listed() {
     assert_eq!(drawn_and_listed(&mut h), (kept + 2, kept + 2));
     let partly: Vec<bool> = {
         let app = h.state();
-        let month = app.dataset.index_of("month").unwrap();
-        vec![app.layers.is_partly_in_range(month)]
+        let month = app.loaded.dataset.index_of("month").unwrap();
+        vec![app.loaded.layers.is_partly_in_range(month)]
     };
     assert_eq!(partly, [true], "the month-dated target is drawn faded");
 
@@ -90,7 +90,7 @@ fn dragging_a_handle_changes_what_is_drawn_and_listed() {
 #[test]
 fn possible_and_definite_give_different_counts() {
     let mut h = harness(app_on(&august()));
-    h.state_mut().timeline.as_mut().unwrap().range = (day(10), day(13));
+    h.state_mut().loaded.timeline.as_mut().unwrap().range = (day(10), day(13));
     h.run();
     assert_eq!(
         drawn_and_listed(&mut h).0,
@@ -116,29 +116,32 @@ fn possible_and_definite_give_different_counts() {
 fn play_moves_the_range_along() {
     let mut h = harness(app_on(&august()));
     {
-        let timeline = h.state_mut().timeline.as_mut().unwrap();
+        let timeline = h.state_mut().loaded.timeline.as_mut().unwrap();
         timeline.range = (day(1), day(4));
         timeline.speed = 8.0;
     }
     h.run();
     h.get_by_label("Play").click();
     h.run_steps(60);
-    let timeline = h.state().timeline.as_ref().unwrap();
+    let timeline = h.state().loaded.timeline.as_ref().unwrap();
     assert!(timeline.playing, "still playing");
     let (from, to) = timeline.range;
     assert!(from > day(1), "the window moved on");
     assert_eq!(to - from, 3 * 86_400, "a sliding window keeps its length");
     h.get_by_label("Pause").click();
     h.run();
-    assert!(!h.state().timeline.as_ref().unwrap().playing);
+    assert!(!h.state().loaded.timeline.as_ref().unwrap().playing);
 
     // Cumulative: the start stays.
-    h.state_mut().timeline.as_mut().unwrap().range = (day(1), day(4));
+    h.state_mut().loaded.timeline.as_mut().unwrap().range = (day(1), day(4));
     h.get_by_label("Cumulative").click();
     h.run();
     h.get_by_label("Step forward").click();
     h.run();
-    assert_eq!(h.state().timeline.as_ref().unwrap().range, (day(1), day(5)));
+    assert_eq!(
+        h.state().loaded.timeline.as_ref().unwrap().range,
+        (day(1), day(5))
+    );
 }
 
 #[test]
@@ -156,7 +159,10 @@ fn the_range_can_be_typed() {
         h.key_press(egui::Key::Enter);
         h.run();
     }
-    assert_eq!(h.state().timeline.as_ref().unwrap().range, (day(5), day(7)));
+    assert_eq!(
+        h.state().loaded.timeline.as_ref().unwrap().range,
+        (day(5), day(7))
+    );
     // Two days, the month, the undated base.
     assert_eq!(drawn_and_listed(&mut h).0, 2 + 1 + 1);
 }
@@ -166,7 +172,7 @@ fn a_dataset_without_dates_has_no_timeline() {
     let text = r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[1,2]}}]}"#;
     let mut h = harness(app_on(text));
     h.run();
-    assert!(h.state().timeline.is_none());
+    assert!(h.state().loaded.timeline.is_none());
     assert!(h.query_by_label("Play").is_none());
     assert_eq!(h.state().in_range_count(), None);
 }
@@ -174,7 +180,7 @@ fn a_dataset_without_dates_has_no_timeline() {
 #[test]
 fn hiding_the_timeline_shows_every_feature_again() {
     let mut h = harness(app_on(&august()));
-    h.state_mut().timeline.as_mut().unwrap().range = (day(10), day(13));
+    h.state_mut().loaded.timeline.as_mut().unwrap().range = (day(10), day(13));
     h.run();
     assert_eq!(drawn_and_listed(&mut h), (5, 5));
     h.get_by_label("View").click();
@@ -194,16 +200,17 @@ fn hiding_the_timeline_shows_every_feature_again() {
 fn a_window_shorter_than_a_bin_keeps_its_length_when_stepped() {
     let mut h = harness(app_on(&august()));
     let half_day = 43_200;
-    h.state_mut().timeline.as_mut().unwrap().range = (day(16) + half_day / 2, day(16) + half_day);
+    h.state_mut().loaded.timeline.as_mut().unwrap().range =
+        (day(16) + half_day / 2, day(16) + half_day);
     h.run();
     h.get_by_label("Step forward").click();
     h.run();
-    let (from, to) = h.state().timeline.as_ref().unwrap().range;
+    let (from, to) = h.state().loaded.timeline.as_ref().unwrap().range;
     assert_eq!(from, day(17), "the start moves to the next bin's edge");
     assert_eq!(to - from, half_day / 2, "the window keeps its length");
     h.get_by_label("Step back").click();
     h.run();
-    let (from, to) = h.state().timeline.as_ref().unwrap().range;
+    let (from, to) = h.state().loaded.timeline.as_ref().unwrap().range;
     assert_eq!((from, to - from), (day(16), half_day / 2));
 }
 
@@ -211,7 +218,7 @@ fn a_window_shorter_than_a_bin_keeps_its_length_when_stepped() {
 fn an_open_date_does_not_make_a_range() {
     let mut h = harness(app_on(&august()));
     h.run();
-    let before = h.state().timeline.as_ref().unwrap().range;
+    let before = h.state().loaded.timeline.as_ref().unwrap().range;
     h.get_by_role_and_label(egui::accesskit::Role::TextInput, "From")
         .focus();
     h.run();
@@ -222,5 +229,5 @@ fn an_open_date_does_not_make_a_range() {
     assert!(h.query_by_label_contains("not a range").is_some());
     h.key_press(egui::Key::Enter);
     h.run();
-    assert_eq!(h.state().timeline.as_ref().unwrap().range, before);
+    assert_eq!(h.state().loaded.timeline.as_ref().unwrap().range, before);
 }

@@ -85,7 +85,7 @@ fn clicking_aleppo_on_the_map_shows_its_details() {
     let pos = h
         .state()
         .map
-        .screen_position(&h.state().layers, aleppo)
+        .screen_position(&h.state().loaded.layers, aleppo)
         .expect("Aleppo is drawn");
     assert!(
         h.state().map.last_transform.unwrap().rect.contains(pos),
@@ -230,7 +230,7 @@ fn a_file_that_fails_keeps_the_dataset_and_says_why() {
     h.run();
     h.state_mut().open(path);
     wait_for_load(&mut h);
-    assert_eq!(h.state().dataset.title, "hamedan-2016-08.geojson");
+    assert_eq!(h.state().loaded.dataset.title, "hamedan-2016-08.geojson");
     assert!(h.query_by_label_contains("Could not open").is_some());
     assert!(h.query_by_label_contains("broken.geojson:1:").is_some());
     h.get_by_label("Dismiss").click();
@@ -265,7 +265,7 @@ fn files_nested_past_every_limit_never_take_the_window_down() {
     h.run();
     h.state_mut().open(refused);
     wait_for_load(&mut h);
-    assert_eq!(h.state().dataset.title, "hamedan-2016-08.geojson");
+    assert_eq!(h.state().loaded.dataset.title, "hamedan-2016-08.geojson");
     assert!(
         h.query_by_label_contains("nested deeper than 128")
             .is_some()
@@ -273,17 +273,18 @@ fn files_nested_past_every_limit_never_take_the_window_down() {
 
     h.state_mut().open(kept);
     wait_for_load(&mut h);
-    assert_eq!(h.state().dataset.title, "deep.geojson");
-    assert_eq!(h.state().dataset.len(), 1);
+    assert_eq!(h.state().loaded.dataset.title, "deep.geojson");
+    assert_eq!(h.state().loaded.dataset.len(), 1);
     assert!(h.query_by_label("Deep").is_some());
     assert!(
         h.state()
+            .loaded
             .dataset
             .warnings
             .iter()
             .any(|w| w.message.contains("nested deeper than 32 levels")),
         "{:?}",
-        h.state().dataset.warnings
+        h.state().loaded.dataset.warnings
     );
 }
 
@@ -302,7 +303,7 @@ fn a_good_file_replaces_the_dataset() {
     h.run();
     h.state_mut().open(path);
     wait_for_load(&mut h);
-    assert_eq!(h.state().dataset.title, "two.geojson");
+    assert_eq!(h.state().loaded.dataset.title, "two.geojson");
     assert!(h.query_by_label("Alpha").is_some());
     assert!(
         h.query_by_label("Beta").is_some(),
@@ -343,8 +344,8 @@ fn a_load_cancelled_halfway_leaves_the_previous_dataset() {
         h.step();
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
-    assert_eq!(h.state().dataset.title, "hamedan-2016-08.geojson");
-    assert_eq!(h.state().dataset.len(), 18);
+    assert_eq!(h.state().loaded.dataset.title, "hamedan-2016-08.geojson");
+    assert_eq!(h.state().loaded.dataset.len(), 18);
     assert!(h.state().message.is_none(), "a cancel is not an error");
 }
 
@@ -381,7 +382,7 @@ fn a_source_in_the_sources_tab_highlights_the_features_citing_it() {
     h.get_by_label("Sources").click();
     h.run();
     let (i, label, expected) = {
-        let d = &h.state().dataset;
+        let d = &h.state().loaded.dataset;
         let uses = d.source_uses();
         let i = uses
             .iter()
@@ -414,7 +415,14 @@ fn a_source_in_the_sources_tab_highlights_the_features_citing_it() {
     assert_eq!(h.state().selection, None);
     assert!(h.query_by_label_contains("What rests on it").is_some());
     // A feature named under the source selects it, and the highlight goes.
-    let first = h.state().dataset.get(expected[0]).unwrap().name.to_owned();
+    let first = h
+        .state()
+        .loaded
+        .dataset
+        .get(expected[0])
+        .unwrap()
+        .name
+        .to_owned();
     h.get_all_by_label(&first).last().unwrap().click();
     h.run();
     assert_eq!(h.state().selection, Some(expected[0]));
@@ -428,7 +436,7 @@ fn a_citation_links_to_its_sources_view() {
     h.get_by_label("Shahid Nojeh Air Base (Hamadan)").click();
     h.run();
     let first = {
-        let d = &h.state().dataset;
+        let d = &h.state().loaded.dataset;
         let nojeh = d.feature_by_id("nojeh").unwrap();
         d.sources_of(&nojeh)[0].id.clone().unwrap()
     };
@@ -438,7 +446,10 @@ fn a_citation_links_to_its_sources_view() {
     assert_eq!(state.left_tab, sortie::app::LeftTab::Sources);
     let shown = state.source_selection.expect("a source is selected");
     assert_eq!(
-        state.dataset.source_uses()[shown].source.id.as_deref(),
+        state.loaded.dataset.source_uses()[shown]
+            .source
+            .id
+            .as_deref(),
         Some(first.as_str())
     );
     assert!(state.highlighted.contains(&index_of(state, "nojeh")));
@@ -470,16 +481,21 @@ fn dropping_an_acled_csv_on_the_window_loads_it() {
         .push(std::sync::Arc::new(Dropped(path)));
     h.step();
     wait_for_load(&mut h);
-    let dataset = &h.state().dataset;
+    let dataset = &h.state().loaded.dataset;
     assert_eq!(dataset.title, "acled_current.csv");
     assert_eq!(dataset.len(), 4);
     assert!(h.query_by_label("Deir ez-Zor: Air/drone strike").is_some());
     assert!(h.query_by_label("Idlib: Peaceful protest").is_some());
     // The row that could not be read is reported, with its line.
     assert!(
-        h.state().dataset.warnings.iter().any(|w| w.line == Some(6)),
+        h.state()
+            .loaded
+            .dataset
+            .warnings
+            .iter()
+            .any(|w| w.line == Some(6)),
         "{:?}",
-        h.state().dataset.warnings
+        h.state().loaded.dataset.warnings
     );
 }
 

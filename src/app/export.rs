@@ -18,7 +18,7 @@ impl SortieApp {
             Some(format) => (path, format),
             None => (path.with_extension("geojson"), ExportFormat::GeoJson),
         };
-        let dataset = self.dataset.clone();
+        let dataset = self.loaded.dataset.clone();
         let job_path = path.clone();
         self.spawn_export("sortie-export", &path, move || {
             let started = std::time::Instant::now();
@@ -80,13 +80,14 @@ impl SortieApp {
             tinted_countries: self.tinted_countries(),
         };
         let scale = d.scale;
-        let mut figure = match Figure::build(&self.dataset, &self.layers, &options, format) {
-            Ok(figure) => figure,
-            Err(e) => {
-                self.message = Some(format!("Could not export the map: {e}"));
-                return;
-            }
-        };
+        let mut figure =
+            match Figure::build(&self.loaded.dataset, &self.loaded.layers, &options, format) {
+                Ok(figure) => figure,
+                Err(e) => {
+                    self.message = Some(format!("Could not export the map: {e}"));
+                    return;
+                }
+            };
         let job_path = path.clone();
         let started_job = self.spawn_export("sortie-export-map", &path, move || {
             let started = std::time::Instant::now();

@@ -66,28 +66,43 @@ struct Loading {
     slowest_frame: std::time::Duration,
 }
 
-/// A dataset and its map layers, built together off the UI thread.
-struct Loaded {
-    dataset: Dataset,
-    layers: MapLayers,
-    list: ui::list::FeatureList,
-    time: Arc<TimeIndex>,
+/// A dataset and the views the window builds of it (the map's layers, the list and its
+/// search index, the timeline and its time index): built together off the UI thread, shown
+/// and replaced whole.
+pub struct Loaded {
+    /// The dataset.
+    pub dataset: Dataset,
+    /// Its map layers.
+    pub layers: MapLayers,
+    /// The feature list and its search box.
+    pub list: ui::list::FeatureList,
+    /// The timeline, when the dataset has dates.
+    pub timeline: Option<ui::timeline::Timeline>,
+}
+
+impl Loaded {
+    /// `dataset` with its views built (the benchmarks time [`views_of`]).
+    pub fn of(dataset: Dataset) -> Self {
+        let (layers, list, time) = views_of(&dataset);
+        Self {
+            dataset,
+            layers,
+            list,
+            timeline: ui::timeline::Timeline::new(time),
+        }
+    }
 }
 
 /// Sortie's window.
 pub struct SortieApp {
-    /// The dataset on screen.
-    pub dataset: Dataset,
-    /// Its map layers.
-    pub layers: MapLayers,
+    /// The dataset on screen and its views.
+    pub loaded: Loaded,
     /// The map.
     pub map: MapView,
     /// The selected feature.
     pub selection: Option<usize>,
     /// The feature under the pointer, on the map or in the list.
     pub hovered: Option<usize>,
-    /// The feature list and its search box.
-    pub list: ui::list::FeatureList,
     /// What the left panel lists.
     pub left_tab: LeftTab,
     /// The sources tab and its search box.
@@ -117,8 +132,6 @@ pub struct SortieApp {
     theme_applied: Option<bool>,
     /// Airspace being computed for the dataset on screen.
     airspace_job: Option<Job<RouteAirspace>>,
-    /// The timeline, when the dataset has dates.
-    pub timeline: Option<ui::timeline::Timeline>,
     /// The time range the map and the list show (`None`: every feature), and its result.
     applied_range: Option<(TimeFilter, Arc<InRange>)>,
     /// A time range being applied in the background.
@@ -165,7 +178,7 @@ impl SortieApp {
     /// The countries the selected route crosses, tinted on the map and in figures.
     fn tinted_countries(&self) -> Vec<String> {
         self.selection
-            .and_then(|i| self.dataset.route(i))
+            .and_then(|i| self.loaded.dataset.route(i))
             .and_then(|r| r.airspace.as_ref())
             .map(|rows| rows.iter().filter_map(|r| r.country.clone()).collect())
             .unwrap_or_default()
@@ -173,20 +186,16 @@ impl SortieApp {
 
     /// An app showing `dataset`.
     pub fn new(dataset: Dataset, settings: Settings) -> Self {
-        let (layers, list, time) = views_of(&dataset);
         Self {
-            timeline: ui::timeline::Timeline::new(time),
+            loaded: Loaded::of(dataset),
             applied_range: None,
             range_job: None,
             repaint_for_range: false,
             just_loaded: None,
             wake: None,
-            dataset,
-            layers,
             map: MapView::new(),
             selection: None,
             hovered: None,
-            list,
             left_tab: LeftTab::Features,
             sources: ui::sources::SourceList::default(),
             source_selection: None,
@@ -227,11 +236,17 @@ impl SortieApp {
         // A job for another dataset stops when dropped.
         self.airspace_job = None;
         let routes: Vec<(usize, Vec<geo_types::Point<f64>>)> = self
+            .loaded
             .dataset
             .route_vertices()
             .into_iter()
             .filter(|(i, v)| {
-                v.len() >= 2 && self.dataset.route(*i).is_some_and(|r| r.airspace.is_none())
+                v.len() >= 2
+                    && self
+                        .loaded
+                        .dataset
+                        .route(*i)
+                        .is_some_and(|r| r.airspace.is_none())
             })
             .collect();
         if routes.is_empty() {
@@ -298,16 +313,11 @@ impl SortieApp {
                 // Indexes are built here too; airspace follows in the background once the
                 // dataset is on screen.
                 load_path_with(&job_path, progress).and_then(|dataset| {
-                    let (layers, list, time) = views_of(&dataset);
+                    let loaded = Loaded::of(dataset);
                     if progress.is_cancelled() {
                         return Err(LoadError::Cancelled);
                     }
-                    Ok(Loaded {
-                        dataset,
-                        layers,
-                        list,
-                        time,
-                    })
+                    Ok(loaded)
                 })
             },
         );
@@ -327,18 +337,9 @@ impl SortieApp {
     }
 
     fn replace_dataset(&mut self, loaded: Loaded) {
-        let Loaded {
-            dataset,
-            layers,
-            list,
-            time,
-        } = loaded;
-        self.timeline = ui::timeline::Timeline::new(time);
+        self.loaded = loaded;
         self.applied_range = None;
         self.range_job = None;
-        self.list = list;
-        self.dataset = dataset;
-        self.layers = layers;
         self.selection = None;
         self.source_selection = None;
         self.highlighted.clear();
@@ -370,7 +371,7 @@ impl SortieApp {
         if let Some(job) = &self.airspace_job {
             match job.poll() {
                 Polled::Done(rows) => {
-                    self.dataset.set_airspace(rows);
+                    self.loaded.dataset.set_airspace(rows);
                     self.airspace_job = None;
                 }
                 Polled::Running => ctx.request_repaint_after(JOB_POLL),
@@ -421,6 +422,7 @@ impl SortieApp {
             return;
         }
         let stem = self
+            .loaded
             .dataset
             .path
             .as_deref()
@@ -514,22 +516,22 @@ impl SortieApp {
     /// file), and keeps them when done.
     fn read_sources(&mut self, ctx: &egui::Context) {
         let wanted = self.left_tab == LeftTab::Sources || self.pending_source.is_some();
-        if !wanted || self.dataset.source_uses_ready().is_some() {
+        if !wanted || self.loaded.dataset.source_uses_ready().is_some() {
             return;
         }
-        if self.dataset.len() <= SOURCES_READ_AT_ONCE {
-            self.dataset.source_uses();
+        if self.loaded.dataset.len() <= SOURCES_READ_AT_ONCE {
+            self.loaded.dataset.source_uses();
             if let Some(id) = self.pending_source.take() {
                 self.apply(Action::ShowSource(id));
             }
             return;
         }
         if self.source_job.is_none() {
-            let texts = self.dataset.feature_texts();
+            let texts = self.loaded.dataset.feature_texts();
             let job = Job::spawn(
                 "sortie-sources",
                 Some(ctx.clone()),
-                Count::of(self.dataset.len()),
+                Count::of(self.loaded.dataset.len()),
                 move |progress: &Count| texts.source_uses(&progress.done, &progress.cancelled),
             );
             match job {
@@ -546,7 +548,7 @@ impl SortieApp {
         match job.poll() {
             Polled::Done(Some(uses)) => {
                 self.source_job = None;
-                self.dataset.set_source_uses(uses);
+                self.loaded.dataset.set_source_uses(uses);
                 if let Some(id) = self.pending_source.take() {
                     self.apply(Action::ShowSource(id));
                 }
@@ -574,14 +576,14 @@ impl SortieApp {
             Action::SelectAndCenter(index) => {
                 self.selection = Some(index);
                 self.clear_source();
-                self.map.center_on(&self.layers, index);
+                self.map.center_on(&self.loaded.layers, index);
             }
             Action::MoveSelection(step) => {
-                if let Some(index) = self.list.step(self.selection, step) {
+                if let Some(index) = self.loaded.list.step(self.selection, step) {
                     self.selection = Some(index);
                     self.clear_source();
-                    self.list.scroll_to(index);
-                    self.map.center_on(&self.layers, index);
+                    self.loaded.list.scroll_to(index);
+                    self.map.center_on(&self.loaded.layers, index);
                 }
             }
             Action::FitAll => self.map.request_fit(),
@@ -611,7 +613,7 @@ impl SortieApp {
             }
             Action::ShowSource(id) => {
                 self.left_tab = LeftTab::Sources;
-                match self.dataset.source_uses_ready() {
+                match self.loaded.dataset.source_uses_ready() {
                     Some(uses) => {
                         let found = uses
                             .iter()
@@ -628,7 +630,7 @@ impl SortieApp {
                 self.selection = None;
                 self.source_selection = source;
                 self.highlighted = source
-                    .and_then(|i| self.dataset.source_uses_ready()?.get(i))
+                    .and_then(|i| self.loaded.dataset.source_uses_ready()?.get(i))
                     .map(|u| u.features.clone())
                     .unwrap_or_default();
             }
@@ -653,7 +655,7 @@ impl SortieApp {
             });
             self.theme_applied = Some(self.settings.dark_mode);
         }
-        let title = format!("{} — Sortie", self.dataset.title);
+        let title = format!("{} — Sortie", self.loaded.dataset.title);
         if self.title_shown.as_ref() != Some(&title) {
             ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
             self.title_shown = Some(title);
@@ -674,15 +676,15 @@ impl SortieApp {
                 basemap_problem: self.map.basemap_status(&self.settings.basemap),
                 in_range: self.in_range_count(),
             };
-            ui::status::status_bar_ui(ui, &self.dataset, &info, &mut actions);
+            ui::status::status_bar_ui(ui, &self.loaded.dataset, &info, &mut actions);
         });
         if self.settings.show_timeline
-            && let Some(timeline) = &mut self.timeline
+            && let Some(timeline) = &mut self.loaded.timeline
         {
             let focus = self.hovered.or(self.selection);
             let in_range = self.applied_range.as_ref().map(|(_, r)| r.as_ref());
             egui::Panel::bottom("timeline").show(ui, |ui| {
-                timeline.timeline_ui(ui, &self.dataset, focus, in_range, &palette);
+                timeline.timeline_ui(ui, &self.loaded.dataset, focus, in_range, &palette);
             });
         }
         let mut list_hover = None;
@@ -702,13 +704,16 @@ impl SortieApp {
                 });
                 match self.left_tab {
                     LeftTab::Features => {
-                        list_hover =
-                            self.list
-                                .list_ui(ui, &self.dataset, self.selection, &mut actions);
+                        list_hover = self.loaded.list.list_ui(
+                            ui,
+                            &self.loaded.dataset,
+                            self.selection,
+                            &mut actions,
+                        );
                     }
                     LeftTab::Sources => self.sources.sources_ui(
                         ui,
-                        &self.dataset,
+                        &self.loaded.dataset,
                         self.source_selection,
                         self.source_job.as_ref().and_then(Job::fraction),
                         &mut actions,
@@ -721,12 +726,14 @@ impl SortieApp {
             .show(ui, |ui| {
                 match self
                     .source_selection
-                    .and_then(|i| self.dataset.source_uses_ready()?.get(i))
+                    .and_then(|i| self.loaded.dataset.source_uses_ready()?.get(i))
                 {
-                    Some(u) => ui::sources::source_details_ui(ui, &self.dataset, u, &mut actions),
+                    Some(u) => {
+                        ui::sources::source_details_ui(ui, &self.loaded.dataset, u, &mut actions)
+                    }
                     None => ui::details::details_panel_ui(
                         ui,
-                        &self.dataset,
+                        &self.loaded.dataset,
                         self.selection,
                         &mut actions,
                     ),
@@ -746,8 +753,8 @@ impl SortieApp {
                 };
                 let tinted = self.tinted_countries();
                 let input = MapInput {
-                    dataset: &self.dataset,
-                    layers: &self.layers,
+                    dataset: &self.loaded.dataset,
+                    layers: &self.loaded.layers,
                     emphasis,
                     basemap: &self.settings.basemap,
                     palette: &palette,
@@ -770,7 +777,7 @@ impl SortieApp {
                 .open(&mut open)
                 .default_width(520.0)
                 .show(&ctx, |ui| {
-                    ui::status::warnings_ui(ui, &self.dataset, &mut actions)
+                    ui::status::warnings_ui(ui, &self.loaded.dataset, &mut actions)
                 });
             if !open {
                 actions.push(Action::ToggleWarnings);
@@ -795,7 +802,7 @@ impl SortieApp {
         if let Some((chosen, slowest)) = self.just_loaded.take() {
             log::info!(
                 "ready: {} features in {} ms after the file was chosen",
-                self.dataset.len(),
+                self.loaded.dataset.len(),
                 chosen.elapsed().as_millis()
             );
             log::debug!(

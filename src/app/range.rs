@@ -22,7 +22,8 @@ pub(super) struct RangeJob {
 impl SortieApp {
     /// The time range the timeline asks for, if it filters the map.
     fn wanted_range(&self) -> Option<TimeFilter> {
-        self.timeline
+        self.loaded
+            .timeline
             .as_ref()
             .filter(|_| self.settings.show_timeline)
             .map(ui::timeline::Timeline::filter)
@@ -51,7 +52,7 @@ impl SortieApp {
         if wanted == current || (wanted.is_some() && wanted == running) {
             return;
         }
-        let (Some(filter), Some(timeline)) = (wanted, &self.timeline) else {
+        let (Some(filter), Some(timeline)) = (wanted, &self.loaded.timeline) else {
             self.range_job = None;
             self.show_range(None);
             return;
@@ -61,12 +62,12 @@ impl SortieApp {
             return;
         }
         let index = Arc::clone(timeline.index());
-        let build = self.layers.range_builder();
+        let build = self.loaded.layers.range_builder();
         let compute = move || {
             let in_range = Arc::new(index.filter(filter));
             (Arc::new(build(Arc::clone(&in_range))), in_range)
         };
-        if self.dataset.len() <= RANGE_AT_ONCE {
+        if self.loaded.dataset.len() <= RANGE_AT_ONCE {
             let (layers, in_range) = compute();
             self.show_range(Some((filter, layers, in_range)));
             return;
@@ -87,13 +88,13 @@ impl SortieApp {
         self.repaint_for_range = true;
         match range {
             Some((filter, layers, in_range)) => {
-                self.layers.set_range(Some(layers));
-                self.list.set_range(Some(Arc::clone(&in_range)));
+                self.loaded.layers.set_range(Some(layers));
+                self.loaded.list.set_range(Some(Arc::clone(&in_range)));
                 self.applied_range = Some((filter, in_range));
             }
             None => {
-                self.layers.set_range(None);
-                self.list.set_range(None);
+                self.loaded.layers.set_range(None);
+                self.loaded.list.set_range(None);
                 self.applied_range = None;
             }
         }
@@ -112,7 +113,7 @@ impl SortieApp {
             }
             self.sync_range(&ctx);
         }
-        self.list.wait_for_search();
+        self.loaded.list.wait_for_search();
     }
 
     /// How many features the map and the list show, when the timeline filters them.

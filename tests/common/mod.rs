@@ -79,7 +79,8 @@ pub fn snapshot_options() -> SnapshotOptions {
 
 /// Index of the feature with `id` in the app's dataset.
 pub fn index_of(app: &SortieApp, id: &str) -> usize {
-    app.dataset
+    app.loaded
+        .dataset
         .index_of(id)
         .unwrap_or_else(|| panic!("no feature {id:?}"))
 }
