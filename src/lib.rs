@@ -1,13 +1,15 @@
 //! Sortie: a desktop map of airstrike routes in which every feature carries its evidence.
 //!
 //! The library holds everything; `main.rs` only dispatches. The modules form layers, and
-//! every import points down (the README's Architecture section draws them):
+//! every import points down (`docs/ARCHITECTURE.md` draws them, `tests/layers.rs` holds
+//! them):
 //! - leaves: [`geometry`] (Web Mercator, the screen transform, geodesics, units),
-//!   [`world`] (Natural Earth and GeoNames), [`parallel`], [`synth`];
+//!   [`world`] (Natural Earth and GeoNames), [`parallel`], [`synth`], [`scene`] (what to
+//!   draw, and its back ends: window, PNG, SVG, PDF);
 //! - the model and its readers: [`dataset`];
 //! - the analysis: [`routes`];
-//! - what draws: [`scene`] (what to draw, and its back ends: window, PNG, SVG, PDF),
-//!   [`basemap`] (the world only), [`theme`], [`map`], [`figure`] (the map published);
+//! - what draws: [`basemap`] (the world only), [`theme`], [`map`], [`figure`] (the map
+//!   published);
 //! - on top: [`action`] (what panels ask of the app), [`ui`] (the panels), [`app`] (state,
 //!   jobs, actions applied), [`cli`].
 

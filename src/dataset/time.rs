@@ -3,7 +3,7 @@
 //! `edtf-core` crate, and resolved here to **bounds** (the earliest and the latest possible
 //! instant) and a **certainty** (`?` uncertain, `~` approximate, `%` both).
 //!
-//! Conventions (the README repeats them):
+//! Conventions (`docs/FORMATS.md` repeats them):
 //! - a day, month or year covers the whole of it, in UTC: `2016-08` runs from
 //!   2016-08-01T00:00Z to the end of 31 August;
 //! - a time of day is an instant to the minute or the second written; without a zone it is

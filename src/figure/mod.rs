@@ -5,17 +5,19 @@
 //! here. Sits on the map; below the panels, the app and the command line.
 
 pub mod footnotes;
+mod layout;
 pub mod legend;
+mod options;
 pub mod scale;
 
 use std::path::Path;
 
-use egui::{Align2, Color32, Pos2, Rect, Vec2, pos2, vec2};
+use egui::{Align2, Color32, Pos2, Rect, pos2};
 
 use crate::basemap::palette::BasemapPalette;
 use crate::basemap::raster::{Mosaic, RasterSource};
 use crate::dataset::Dataset;
-use crate::geometry::mercator::{self, Unit};
+use crate::geometry::mercator::Unit;
 use crate::geometry::screen::ScreenTransform;
 use crate::map::MapLayers;
 use crate::map::draw::{self, Emphasis};
@@ -23,201 +25,14 @@ use crate::scene::font::Font;
 use crate::scene::{Scene, SceneStats, Shape, Stroke, Tag};
 use crate::theme::Palette;
 pub use footnotes::{Footnote, Footnotes};
-
-/// What a figure is written as.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FigureFormat {
-    /// Pixels, at a scale factor.
-    Png,
-    /// Vectors and text, for a graphics desk.
-    Svg,
-    /// Vectors, embedded fonts, clickable source links; footnotes that do not fit below
-    /// the map continue on further pages.
-    Pdf,
-}
-
-impl FigureFormat {
-    /// The format a file name's extension names.
-    pub fn from_path(path: &Path) -> Option<Self> {
-        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
-        Self::parse(&ext)
-    }
-
-    /// `png`, `svg` or `pdf`.
-    pub fn parse(text: &str) -> Option<Self> {
-        match text {
-            "png" => Some(Self::Png),
-            "svg" => Some(Self::Svg),
-            "pdf" => Some(Self::Pdf),
-            _ => None,
-        }
-    }
-
-    /// The extension.
-    pub fn extension(self) -> &'static str {
-        match self {
-            Self::Png => "png",
-            Self::Svg => "svg",
-            Self::Pdf => "pdf",
-        }
-    }
-}
-
-/// Which part of the world the map shows.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Extent {
-    /// Every feature, with a margin, as the window's first view.
-    Fit,
-    /// This rectangle of unit Web Mercator (min, max), filling the map.
-    Bounds(Unit, Unit),
-}
-
-impl Extent {
-    /// The extent of `--bbox W,S,E,N` (degrees).
-    ///
-    /// # Errors
-    /// A message saying what is wrong with the box.
-    pub fn from_bbox(text: &str) -> Result<Self, String> {
-        let values: Vec<f64> = text
-            .split(',')
-            .map(|v| v.trim().parse::<f64>())
-            .collect::<Result<_, _>>()
-            .map_err(|_| format!("--bbox {text:?}: give four numbers, W,S,E,N in degrees"))?;
-        let [w, s, e, n] = values[..] else {
-            return Err(format!(
-                "--bbox {text:?}: give four numbers, W,S,E,N in degrees (got {})",
-                values.len()
-            ));
-        };
-        if values.iter().any(|v| !v.is_finite()) {
-            return Err(format!("--bbox {text:?}: the numbers must be finite"));
-        }
-        if !(-180.0..=180.0).contains(&w) || !(-180.0..=180.0).contains(&e) {
-            return Err(format!(
-                "--bbox {text:?}: longitudes must lie between -180 and 180"
-            ));
-        }
-        let max = mercator::MAX_LATITUDE_DEG;
-        if !(-max..=max).contains(&s) || !(-max..=max).contains(&n) {
-            return Err(format!(
-                "--bbox {text:?}: latitudes must lie between -{max:.2} and {max:.2}"
-            ));
-        }
-        if w >= e {
-            return Err(format!(
-                "--bbox {text:?}: west ({w}) must be less than east ({e})"
-            ));
-        }
-        if s >= n {
-            return Err(format!(
-                "--bbox {text:?}: south ({s}) must be less than north ({n})"
-            ));
-        }
-        let a = mercator::project(w, n);
-        let b = mercator::project(e, s);
-        Ok(Self::Bounds(a, b))
-    }
-}
-
-/// Which parts of a figure to draw besides the map.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Parts {
-    /// The legend.
-    pub legend: bool,
-    /// The scale bar.
-    pub scale_bar: bool,
-    /// A second scale bar in nautical miles.
-    pub nautical: bool,
-    /// The north arrow.
-    pub north_arrow: bool,
-    /// Source numbers on labels and the numbered list.
-    pub footnotes: bool,
-    /// The date range under the title, when one is set.
-    pub date_range: bool,
-}
-
-impl Default for Parts {
-    fn default() -> Self {
-        Self {
-            legend: true,
-            scale_bar: true,
-            nautical: false,
-            north_arrow: true,
-            footnotes: true,
-            date_range: true,
-        }
-    }
-}
-
-/// What a figure's map is drawn on.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum FigureBasemap {
-    /// A neutral background with a labelled graticule.
-    None,
-    /// The offline basemap (Natural Earth, GeoNames' city names), as vectors.
-    Offline,
-    /// Raster tiles over the offline basemap (without its names, as in the window), drawn
-    /// into the figure by [`Figure::fetch_basemap`]; until then, the offline basemap.
-    Raster(RasterSource),
-}
-
-impl From<&crate::map::Basemap> for FigureBasemap {
-    /// The figure's basemap for the window's: the same tiles.
-    fn from(basemap: &crate::map::Basemap) -> Self {
-        use crate::map::Basemap;
-        match basemap {
-            Basemap::None => Self::None,
-            Basemap::Offline => Self::Offline,
-            Basemap::OpenStreetMap => Self::Raster(RasterSource::open_street_map()),
-            Basemap::PmTiles(path) => Self::Raster(RasterSource::PmTiles(path.clone())),
-        }
-    }
-}
-
-/// How to make a figure.
-#[derive(Clone, Debug, PartialEq)]
-pub struct FigureOptions {
-    /// The page, in points (one PNG pixel per point at scale 1).
-    pub size: Vec2,
-    /// What the map shows.
-    pub extent: Extent,
-    /// Dark theme.
-    pub dark: bool,
-    /// What lies under the features.
-    pub basemap: FigureBasemap,
-    /// The title; the dataset's when `None`.
-    pub title: Option<String>,
-    /// What to draw besides the map.
-    pub parts: Parts,
-    /// The feature drawn as selected.
-    pub selected: Option<usize>,
-    /// The timeline's range, as words, when one is set.
-    pub date_range: Option<String>,
-    /// Countries to tint (those the selected route crosses).
-    pub tinted_countries: Vec<String>,
-}
-
-impl Default for FigureOptions {
-    fn default() -> Self {
-        Self {
-            size: vec2(1600.0, 1000.0),
-            extent: Extent::Fit,
-            dark: false,
-            basemap: FigureBasemap::Offline,
-            title: None,
-            parts: Parts::default(),
-            selected: None,
-            date_range: None,
-            tinted_countries: Vec::new(),
-        }
-    }
-}
-
-/// Pixels per point of a raster basemap in an SVG or a PDF (144 per inch).
-pub const VECTOR_BASEMAP_PX_PER_PT: f32 = 2.0;
-
-/// A4 landscape, in points: the PDF's default page.
-pub const A4_LANDSCAPE: Vec2 = vec2(841.89, 595.28);
+use layout::{
+    CREDIT_SIZE, Ink, MARGIN, NOTE_SHARE, NoteLayout, blank_page, continuation_pages, credit_line,
+    fit_text, view_for,
+};
+pub use options::{
+    A4_LANDSCAPE, Extent, FigureBasemap, FigureFormat, FigureOptions, Parts,
+    VECTOR_BASEMAP_PX_PER_PT,
+};
 
 /// A figure, ready to write.
 #[derive(Clone, Debug)]
@@ -253,169 +68,6 @@ struct RasterSlot {
 
 /// The most pixels a PNG may have (about 0.8 GB of pixmap while it is drawn).
 const MAX_PNG_PIXELS: f64 = 200e6;
-
-/// Margin around the page, in points.
-const MARGIN: f32 = 20.0;
-/// Footnote text size.
-const NOTE_SIZE: f32 = 8.5;
-/// Width of a footnote column, at least.
-const NOTE_COLUMN_MIN: f32 = 380.0;
-/// The most of the page's height the footnotes take below the map.
-const NOTE_SHARE: f32 = 0.34;
-/// Credit line text size.
-const CREDIT_SIZE: f32 = 9.0;
-
-/// The colours of the page around the map.
-struct Ink {
-    paper: Color32,
-    text: Color32,
-    muted: Color32,
-    link: Color32,
-}
-
-impl Ink {
-    fn new(dark: bool) -> Self {
-        if dark {
-            Self {
-                paper: Color32::from_rgb(0x15, 0x19, 0x1f),
-                text: Color32::from_rgb(0xee, 0xf0, 0xf3),
-                muted: Color32::from_rgb(0xa0, 0xa8, 0xb3),
-                link: Color32::from_rgb(0x7c, 0xc4, 0xff),
-            }
-        } else {
-            Self {
-                paper: Color32::WHITE,
-                text: Color32::from_rgb(0x1b, 0x1f, 0x24),
-                muted: Color32::from_rgb(0x5b, 0x63, 0x6e),
-                link: Color32::from_rgb(0x0b, 0x5c, 0xad),
-            }
-        }
-    }
-}
-
-/// The map's transform for `extent` in `rect`, and its zoom.
-fn view_for(extent: Extent, layers: &MapLayers, rect: Rect) -> (ScreenTransform, f64) {
-    let (center, zoom) = match extent {
-        Extent::Fit => layers.bounds().map_or(([0.5, 0.5], 1.0), |(min, max)| {
-            crate::map::fit(min, max, rect.size(), crate::map::FIT_SHARE, (1.0, 16.0))
-        }),
-        Extent::Bounds(min, max) => crate::map::fit(min, max, rect.size(), 1.0, (0.0, 19.0)),
-    };
-    (ScreenTransform::new(rect, center, zoom), zoom)
-}
-
-/// A line cut to `width` points with an ellipsis.
-fn fit_text(text: &str, size: f32, width: f32) -> String {
-    let font = Font::shared();
-    if font.measure(text, size).x <= width {
-        return text.to_owned();
-    }
-    let ellipsis = font.advance('…', size);
-    let mut out = String::new();
-    let mut x = 0.0;
-    for c in text.chars() {
-        let a = font.advance(c, size);
-        if x + a + ellipsis > width {
-            break;
-        }
-        out.push(c);
-        x += a;
-    }
-    out.push('…');
-    out
-}
-
-/// How footnotes are set in columns.
-struct NoteLayout {
-    columns: usize,
-    column_width: f32,
-    entry_height: f32,
-}
-
-impl NoteLayout {
-    fn new(width: f32) -> Self {
-        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-        let columns = ((width / NOTE_COLUMN_MIN).floor() as usize).clamp(1, 3);
-        #[allow(clippy::cast_precision_loss)]
-        let column_width = (width - 16.0 * (columns as f32 - 1.0)) / columns as f32;
-        let row = Font::shared().row_height(NOTE_SIZE);
-        Self {
-            columns,
-            column_width,
-            entry_height: row * 2.0 + 3.0,
-        }
-    }
-
-    fn heading_height() -> f32 {
-        Font::shared().row_height(10.5) + 4.0
-    }
-
-    /// The height `n` entries take (with the heading).
-    #[allow(clippy::cast_precision_loss)]
-    fn height(&self, n: usize) -> f32 {
-        if n == 0 {
-            return 0.0;
-        }
-        Self::heading_height() + n.div_ceil(self.columns) as f32 * self.entry_height
-    }
-
-    /// How many entries fit in `height` (with the heading).
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-    fn fits(&self, height: f32) -> usize {
-        // A hair of slack, so that the height `height(n)` gave holds those n.
-        let rows = ((height - Self::heading_height()) / self.entry_height + 1e-3).floor();
-        if rows <= 0.0 {
-            0
-        } else {
-            rows as usize * self.columns
-        }
-    }
-
-    /// Sets `notes` in `rect`, column by column, under `heading`.
-    fn draw(&self, scene: &mut Scene, rect: Rect, heading: &str, notes: &[Footnote], ink: &Ink) {
-        scene.text(
-            Tag::Footnotes,
-            rect.left_top(),
-            Align2::LEFT_TOP,
-            heading,
-            10.5,
-            ink.text,
-        );
-        let top = rect.top() + Self::heading_height();
-        let per_column = notes.len().div_ceil(self.columns).max(1);
-        let row = Font::shared().row_height(NOTE_SIZE);
-        for (k, note) in notes.iter().enumerate() {
-            #[allow(clippy::cast_precision_loss)]
-            let (col, line) = ((k / per_column) as f32, (k % per_column) as f32);
-            let x = rect.left() + col * (self.column_width + 16.0);
-            let y = top + line * self.entry_height;
-            scene.text(
-                Tag::Footnotes,
-                pos2(x, y),
-                Align2::LEFT_TOP,
-                fit_text(&note.heading(), NOTE_SIZE, self.column_width),
-                NOTE_SIZE,
-                ink.text,
-            );
-            let indent = 12.0;
-            scene.text(
-                Tag::Footnotes,
-                pos2(x + indent, y + row),
-                Align2::LEFT_TOP,
-                fit_text(&note.address_line(), NOTE_SIZE, self.column_width - indent),
-                NOTE_SIZE,
-                if note.url().is_some() {
-                    ink.link
-                } else {
-                    ink.muted
-                },
-            );
-            if let Some(url) = note.url() {
-                scene.link_last(url);
-            }
-        }
-    }
-}
 
 /// The features a plan draws one by one, with the selected one when it is in view (the map
 /// draws it even where it would otherwise be in a cluster).
@@ -864,14 +516,6 @@ impl Figure {
     }
 }
 
-/// The credit line at the foot of a figure.
-fn credit_line(basemap: Option<&str>) -> String {
-    match basemap {
-        Some(basemap) => format!("Basemap: {basemap}  ·  Made with Sortie"),
-        None => "Made with Sortie".to_owned(),
-    }
-}
-
 /// A dataset's title for a figure: the collection's `name` or `title` member, else its
 /// file's name.
 pub fn default_title(dataset: &Dataset) -> String {
@@ -883,35 +527,6 @@ pub fn default_title(dataset: &Dataset) -> String {
         .map(str::trim)
         .filter(|t| !t.is_empty())
         .map_or_else(|| dataset.title.clone(), str::to_owned)
-}
-
-/// A page of paper colour.
-fn blank_page(size: Vec2, ink: &Ink) -> Scene {
-    let mut page = Scene::new(size);
-    page.rect(
-        Tag::Background,
-        Rect::from_min_size(Pos2::ZERO, size),
-        0.0,
-        ink.paper,
-        Stroke::NONE,
-    );
-    page
-}
-
-/// Pages listing the footnotes that did not fit under the map.
-fn continuation_pages(notes: &[Footnote], size: Vec2, title: &str, ink: &Ink) -> Vec<Scene> {
-    let layout = NoteLayout::new(size.x - 2.0 * MARGIN);
-    let area = Rect::from_min_max(pos2(MARGIN, MARGIN), pos2(size.x - MARGIN, size.y - MARGIN));
-    let per_page = layout.fits(area.height()).max(1);
-    notes
-        .chunks(per_page)
-        .map(|chunk| {
-            let mut page = blank_page(size, ink);
-            let heading = fit_text(&format!("Sources, continued: {title}"), 10.5, area.width());
-            layout.draw(&mut page, area, &heading, chunk, ink);
-            page
-        })
-        .collect()
 }
 
 /// Countries tinted as the window tints those a selected route crosses.
