@@ -9,22 +9,25 @@ use egui::{Key, Ui};
 
 use std::sync::Arc;
 
-use crate::dataset::AirspaceRow;
-use crate::dataset::{
-    Dataset, InRange, LoadError, LoadProgress, SourceUse, TimeFilter, TimeIndex, load_path_with,
-    parse_str,
-};
+use crate::dataset::{Dataset, InRange, LoadError, SourceUse, TimeFilter, parse_str};
 use crate::map::draw::Emphasis;
-use crate::map::{Basemap, MapInput, MapLayers, MapView};
-use crate::routes::airspace::AirspaceIndex;
+use crate::map::{MapInput, MapView};
 use crate::theme::Palette;
 use crate::ui;
 
+mod background;
+mod dialog;
 mod export;
 mod job;
+mod load;
 mod range;
 pub use crate::action::{Action, LeftTab, Settings};
-use job::{Count, Job, Polled};
+use background::RouteAirspace;
+use dialog::DialogPurpose;
+use job::{Job, Polled};
+use load::Loading;
+
+pub use load::{Loaded, views_of};
 use range::RangeJob;
 
 /// The bundled dataset, built into the binary so the app opens anywhere.
@@ -38,59 +41,6 @@ pub const BUNDLED_NAME: &str = "hamedan-2016-08.geojson";
 /// Only if the bundled file were broken, which a test guards against.
 pub fn bundled_dataset() -> Result<Dataset, LoadError> {
     parse_str(BUNDLED_DATASET, Some(Path::new(BUNDLED_NAME)))
-}
-
-/// Up to this many features, the sources are read at once, in a frame (well under 50 ms);
-/// beyond, on another thread.
-const SOURCES_READ_AT_ONCE: usize = 4_000;
-
-/// Airspace rows by route feature index.
-type RouteAirspace = Vec<(usize, Vec<AirspaceRow>)>;
-
-/// What a file dialog is for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum DialogPurpose {
-    OpenDataset,
-    PickPmTiles,
-    ExportData,
-    ExportMap(crate::figure::FigureFormat),
-}
-
-/// A file being loaded in the background.
-struct Loading {
-    path: PathBuf,
-    job: Job<Result<Loaded, LoadError>, LoadProgress>,
-    /// When the file was chosen.
-    chosen: std::time::Instant,
-    /// The longest frame drawn while it loaded (the UI thread's work in `show`).
-    slowest_frame: std::time::Duration,
-}
-
-/// A dataset and the views the window builds of it (the map's layers, the list and its
-/// search index, the timeline and its time index): built together off the UI thread, shown
-/// and replaced whole.
-pub struct Loaded {
-    /// The dataset.
-    pub dataset: Dataset,
-    /// Its map layers.
-    pub layers: MapLayers,
-    /// The feature list and its search box.
-    pub list: ui::list::FeatureList,
-    /// The timeline, when the dataset has dates.
-    pub timeline: Option<ui::timeline::Timeline>,
-}
-
-impl Loaded {
-    /// `dataset` with its views built (the benchmarks time [`views_of`]).
-    pub fn of(dataset: Dataset) -> Self {
-        let (layers, list, time) = views_of(&dataset);
-        Self {
-            dataset,
-            layers,
-            list,
-            timeline: ui::timeline::Timeline::new(time),
-        }
-    }
 }
 
 /// Sortie's window.
@@ -152,28 +102,6 @@ pub struct SortieApp {
 /// a job that finishes asks for its frame at once.
 const JOB_POLL: std::time::Duration = std::time::Duration::from_millis(250);
 
-/// The map layers, the list's search index and the time index of a dataset, built side
-/// by side: all the window needs before it shows a dataset (the benchmarks time it).
-pub fn views_of(dataset: &Dataset) -> (MapLayers, ui::list::FeatureList, Arc<TimeIndex>) {
-    let started = std::time::Instant::now();
-    std::thread::scope(|scope| {
-        let list = scope.spawn(|| {
-            let list = ui::list::FeatureList::new(dataset);
-            log::debug!("views: list built in {:.2?}", started.elapsed());
-            let time = Arc::new(TimeIndex::new(dataset));
-            log::debug!(
-                "views: list and time index built in {:.2?}",
-                started.elapsed()
-            );
-            (list, time)
-        });
-        let layers = MapLayers::new(dataset);
-        let (list, time) = crate::parallel::joined(list.join());
-        log::debug!("views: all built in {:.2?}", started.elapsed());
-        (layers, list, time)
-    })
-}
-
 impl SortieApp {
     /// The countries the selected route crosses, tinted on the map and in figures.
     fn tinted_countries(&self) -> Vec<String> {
@@ -217,140 +145,12 @@ impl SortieApp {
         .with_airspace_job()
     }
 
-    fn with_airspace_job(mut self) -> Self {
-        self.start_airspace_job();
-        self
-    }
-
     /// Lets background jobs started before the first frame (the file named on the command
     /// line) ask for a frame when they finish.
     #[must_use]
     pub fn waking(mut self, ctx: egui::Context) -> Self {
         self.wake = Some(ctx);
         self
-    }
-
-    /// Starts computing the airspace of the dataset's routes in the background (the country
-    /// index takes a few hundred milliseconds to build the first time).
-    fn start_airspace_job(&mut self) {
-        // A job for another dataset stops when dropped.
-        self.airspace_job = None;
-        let routes: Vec<(usize, Vec<geo_types::Point<f64>>)> = self
-            .loaded
-            .dataset
-            .route_vertices()
-            .into_iter()
-            .filter(|(i, v)| {
-                v.len() >= 2
-                    && self
-                        .loaded
-                        .dataset
-                        .route(*i)
-                        .is_some_and(|r| r.airspace.is_none())
-            })
-            .collect();
-        if routes.is_empty() {
-            return;
-        }
-        let total = routes.len();
-        let job = Job::spawn(
-            "sortie-airspace",
-            self.wake.clone(),
-            Count::of(total),
-            move |progress: &Count| {
-                let index = AirspaceIndex::shared();
-                let mut rows = Vec::with_capacity(routes.len());
-                // In blocks, on every core, so that a new dataset stops it soon.
-                for block in routes.chunks(1_024) {
-                    if progress.is_cancelled() {
-                        break;
-                    }
-                    let vertices: Vec<&[geo_types::Point<f64>]> =
-                        block.iter().map(|(_, v)| v.as_slice()).collect();
-                    let found = index.airspace_of_routes(&vertices);
-                    rows.extend(block.iter().map(|(i, _)| *i).zip(found));
-                    progress
-                        .done
-                        .fetch_add(block.len(), std::sync::atomic::Ordering::Relaxed);
-                }
-                rows
-            },
-        );
-        self.airspace_job = job.ok();
-    }
-
-    /// Whether route airspace is still being computed.
-    pub fn is_computing_airspace(&self) -> bool {
-        self.airspace_job.is_some()
-    }
-
-    /// Whether a file is being loaded in the background.
-    pub fn is_loading(&self) -> bool {
-        self.loading.is_some()
-    }
-
-    /// The fraction of the file loaded so far, while loading.
-    pub fn load_fraction(&self) -> Option<f32> {
-        self.loading.as_ref().map(|l| l.job.progress().fraction())
-    }
-
-    /// Cancels the load in progress, if any; the dataset on screen stays.
-    pub fn cancel_load(&mut self) {
-        // The load stops when its job is dropped.
-        self.loading = None;
-    }
-
-    /// Starts loading `path` on a background thread; the current dataset stays on screen
-    /// until it is ready, and stays if it fails.
-    pub fn open(&mut self, path: PathBuf) {
-        self.cancel_load();
-        let job_path = path.clone();
-        let spawned = Job::spawn(
-            "sortie-load",
-            self.wake.clone(),
-            LoadProgress::default(),
-            move |progress: &LoadProgress| {
-                // Indexes are built here too; airspace follows in the background once the
-                // dataset is on screen.
-                load_path_with(&job_path, progress).and_then(|dataset| {
-                    let loaded = Loaded::of(dataset);
-                    if progress.is_cancelled() {
-                        return Err(LoadError::Cancelled);
-                    }
-                    Ok(loaded)
-                })
-            },
-        );
-        match spawned {
-            Ok(job) => {
-                self.loading = Some(Loading {
-                    path,
-                    job,
-                    chosen: std::time::Instant::now(),
-                    slowest_frame: std::time::Duration::ZERO,
-                })
-            }
-            Err(e) => {
-                self.message = Some(format!("Could not start loading {}: {e}", path.display()))
-            }
-        }
-    }
-
-    fn replace_dataset(&mut self, loaded: Loaded) {
-        self.loaded = loaded;
-        self.applied_range = None;
-        self.range_job = None;
-        self.selection = None;
-        self.source_selection = None;
-        self.highlighted.clear();
-        // Reading the sources of the dataset replaced stops when its job is dropped.
-        self.source_job = None;
-        self.pending_source = None;
-        self.sources = ui::sources::SourceList::default();
-        self.hovered = None;
-        self.message = None;
-        self.start_airspace_job();
-        self.map.request_fit();
     }
 
     /// Polls background jobs (file loading, airspace, the file dialogs).
@@ -368,105 +168,9 @@ impl SortieApp {
                 }
             }
         }
-        if let Some(job) = &self.airspace_job {
-            match job.poll() {
-                Polled::Done(rows) => {
-                    self.loaded.dataset.set_airspace(rows);
-                    self.airspace_job = None;
-                }
-                Polled::Running => ctx.request_repaint_after(JOB_POLL),
-                Polled::Lost => self.airspace_job = None,
-            }
-        }
-        if let Some(Loading { path, job, .. }) = &self.loading {
-            match job.poll() {
-                Polled::Done(Ok(loaded)) => {
-                    self.just_loaded = self.loading.take().map(|l| (l.chosen, l.slowest_frame));
-                    self.replace_dataset(loaded);
-                }
-                Polled::Done(Err(LoadError::Cancelled)) => self.loading = None,
-                Polled::Done(Err(error)) => {
-                    self.message = Some(format!("Could not open {}: {error}", path.display()));
-                    self.loading = None;
-                }
-                Polled::Running => ctx.request_repaint_after(JOB_POLL),
-                Polled::Lost => {
-                    self.message = Some(format!("Loading {} stopped unexpectedly", path.display()));
-                    self.loading = None;
-                }
-            }
-        }
-        if let Some((purpose, job)) = &self.dialog {
-            let purpose = *purpose;
-            match job.poll() {
-                Polled::Done(Some(path)) => {
-                    self.dialog = None;
-                    match purpose {
-                        DialogPurpose::OpenDataset => self.open(path),
-                        DialogPurpose::PickPmTiles => {
-                            self.settings.basemap = Basemap::PmTiles(path)
-                        }
-                        DialogPurpose::ExportData => self.apply(Action::Export(path)),
-                        DialogPurpose::ExportMap(_) => self.apply(Action::ExportMap(path)),
-                    }
-                }
-                Polled::Done(None) | Polled::Lost => self.dialog = None,
-                Polled::Running => ctx.request_repaint_after(std::time::Duration::from_millis(100)),
-            }
-        }
-    }
-
-    /// Shows a native file dialog on its own thread; the answer arrives in `poll_jobs`.
-    fn show_file_dialog(&mut self, purpose: DialogPurpose) {
-        if self.dialog.is_some() {
-            return;
-        }
-        let stem = self
-            .loaded
-            .dataset
-            .path
-            .as_deref()
-            .and_then(std::path::Path::file_stem)
-            .map_or_else(
-                || "dataset".to_owned(),
-                |s| s.to_string_lossy().into_owned(),
-            );
-        let spawned = Job::spawn(
-            "sortie-file-dialog",
-            self.wake.clone(),
-            Count::default(),
-            move |_: &Count| match purpose {
-                DialogPurpose::OpenDataset => rfd::FileDialog::new()
-                    .set_title("Open a dataset")
-                    .add_filter(
-                        "Datasets (GeoJSON, CSV, KML, KMZ)",
-                        &["geojson", "json", "csv", "tsv", "txt", "kml", "kmz"],
-                    )
-                    .add_filter("All files", &["*"])
-                    .pick_file(),
-                DialogPurpose::PickPmTiles => rfd::FileDialog::new()
-                    .set_title("Choose a raster PMTiles basemap")
-                    .add_filter("PMTiles", &["pmtiles"])
-                    .add_filter("All files", &["*"])
-                    .pick_file(),
-                DialogPurpose::ExportData => rfd::FileDialog::new()
-                    .set_title("Export data")
-                    .set_file_name(format!("{stem}.geojson"))
-                    .add_filter("GeoJSON (every property and source)", &["geojson"])
-                    .add_filter("KML (Google Earth)", &["kml"])
-                    .add_filter("KMZ (zipped KML)", &["kmz"])
-                    .save_file(),
-                DialogPurpose::ExportMap(format) => rfd::FileDialog::new()
-                    .set_title("Export map")
-                    .set_file_name(format!("{stem}.{}", format.extension()))
-                    .add_filter(format.extension().to_uppercase(), &[format.extension()])
-                    .save_file(),
-            },
-        );
-        match spawned {
-            Ok(job) => self.dialog = Some((purpose, job)),
-            Err(e) => self.message = Some(format!("Could not show the file dialog: {e}")),
-        }
+        self.poll_airspace(ctx);
+        self.poll_load(ctx);
+        self.poll_dialog(ctx);
     }
 
     /// Keyboard shortcuts; typing in a text field keeps its keys except Esc and arrows.
@@ -509,62 +213,6 @@ impl SortieApp {
                 }
             }
         });
-    }
-
-    /// While the Sources tab needs them and they are not read yet, reads every source and
-    /// what rests on it on another thread (every feature read in full: seconds for a big
-    /// file), and keeps them when done.
-    fn read_sources(&mut self, ctx: &egui::Context) {
-        let wanted = self.left_tab == LeftTab::Sources || self.pending_source.is_some();
-        if !wanted || self.loaded.dataset.source_uses_ready().is_some() {
-            return;
-        }
-        if self.loaded.dataset.len() <= SOURCES_READ_AT_ONCE {
-            self.loaded.dataset.source_uses();
-            if let Some(id) = self.pending_source.take() {
-                self.apply(Action::ShowSource(id));
-            }
-            return;
-        }
-        if self.source_job.is_none() {
-            let texts = self.loaded.dataset.feature_texts();
-            let job = Job::spawn(
-                "sortie-sources",
-                Some(ctx.clone()),
-                Count::of(self.loaded.dataset.len()),
-                move |progress: &Count| texts.source_uses(&progress.done, &progress.cancelled),
-            );
-            match job {
-                Ok(job) => self.source_job = Some(job),
-                Err(e) => {
-                    self.message = Some(format!("Could not start reading the sources: {e}"));
-                    return;
-                }
-            }
-        }
-        let Some(job) = &self.source_job else {
-            return;
-        };
-        match job.poll() {
-            Polled::Done(Some(uses)) => {
-                self.source_job = None;
-                self.loaded.dataset.set_source_uses(uses);
-                if let Some(id) = self.pending_source.take() {
-                    self.apply(Action::ShowSource(id));
-                }
-            }
-            Polled::Done(None) | Polled::Lost => self.source_job = None,
-            Polled::Running => {
-                ctx.request_repaint_after(std::time::Duration::from_millis(100));
-            }
-        }
-    }
-
-    /// Leaves the source view: a feature is selected, or nothing.
-    fn clear_source(&mut self) {
-        self.source_selection = None;
-        self.highlighted.clear();
-        self.pending_source = None;
     }
 
     fn apply(&mut self, action: Action) {
@@ -791,26 +439,6 @@ impl SortieApp {
             ctx.request_repaint();
         }
         self.log_load_timing(frame_started.elapsed());
-    }
-
-    /// While a file loads, keeps the longest frame; once the frame showing it is drawn,
-    /// logs how long the user waited (at `info`: `RUST_LOG=sortie=info`) and that frame.
-    fn log_load_timing(&mut self, frame: std::time::Duration) {
-        if let Some(loading) = &mut self.loading {
-            loading.slowest_frame = loading.slowest_frame.max(frame);
-        }
-        if let Some((chosen, slowest)) = self.just_loaded.take() {
-            log::info!(
-                "ready: {} features in {} ms after the file was chosen",
-                self.loaded.dataset.len(),
-                chosen.elapsed().as_millis()
-            );
-            log::debug!(
-                "load: slowest frame while loading {:.1} ms; the first frame with the dataset {:.1} ms",
-                slowest.as_secs_f64() * 1000.0,
-                frame.as_secs_f64() * 1000.0
-            );
-        }
     }
 }
 

@@ -1,0 +1,183 @@
+//! Opening a file in the window: loaded with its views off the UI thread, the dataset on
+//! screen kept until the new one is ready (and kept if it fails), and how long it took.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use super::job::{Job, Polled};
+use super::{JOB_POLL, SortieApp};
+use crate::dataset::{Dataset, LoadError, LoadProgress, TimeIndex, load_path_with};
+use crate::map::MapLayers;
+use crate::ui;
+
+/// A file being loaded in the background.
+pub(super) struct Loading {
+    pub(super) path: PathBuf,
+    pub(super) job: Job<Result<Loaded, LoadError>, LoadProgress>,
+    /// When the file was chosen.
+    pub(super) chosen: std::time::Instant,
+    /// The longest frame drawn while it loaded (the UI thread's work in `show`).
+    pub(super) slowest_frame: std::time::Duration,
+}
+
+/// A dataset and the views the window builds of it (the map's layers, the list and its
+/// search index, the timeline and its time index): built together off the UI thread, shown
+/// and replaced whole.
+pub struct Loaded {
+    /// The dataset.
+    pub dataset: Dataset,
+    /// Its map layers.
+    pub layers: MapLayers,
+    /// The feature list and its search box.
+    pub list: ui::list::FeatureList,
+    /// The timeline, when the dataset has dates.
+    pub timeline: Option<ui::timeline::Timeline>,
+}
+
+impl Loaded {
+    /// `dataset` with its views built (the benchmarks time [`views_of`]).
+    pub fn of(dataset: Dataset) -> Self {
+        let (layers, list, time) = views_of(&dataset);
+        Self {
+            dataset,
+            layers,
+            list,
+            timeline: ui::timeline::Timeline::new(time),
+        }
+    }
+}
+
+/// The map layers, the list's search index and the time index of a dataset, built side
+/// by side: all the window needs before it shows a dataset (the benchmarks time it).
+pub fn views_of(dataset: &Dataset) -> (MapLayers, ui::list::FeatureList, Arc<TimeIndex>) {
+    let started = std::time::Instant::now();
+    std::thread::scope(|scope| {
+        let list = scope.spawn(|| {
+            let list = ui::list::FeatureList::new(dataset);
+            log::debug!("views: list built in {:.2?}", started.elapsed());
+            let time = Arc::new(TimeIndex::new(dataset));
+            log::debug!(
+                "views: list and time index built in {:.2?}",
+                started.elapsed()
+            );
+            (list, time)
+        });
+        let layers = MapLayers::new(dataset);
+        let (list, time) = crate::parallel::joined(list.join());
+        log::debug!("views: all built in {:.2?}", started.elapsed());
+        (layers, list, time)
+    })
+}
+
+impl SortieApp {
+    /// Whether a file is being loaded in the background.
+    pub fn is_loading(&self) -> bool {
+        self.loading.is_some()
+    }
+
+    /// The fraction of the file loaded so far, while loading.
+    pub fn load_fraction(&self) -> Option<f32> {
+        self.loading.as_ref().map(|l| l.job.progress().fraction())
+    }
+
+    /// Cancels the load in progress, if any; the dataset on screen stays.
+    pub fn cancel_load(&mut self) {
+        // The load stops when its job is dropped.
+        self.loading = None;
+    }
+
+    /// Starts loading `path` on a background thread; the current dataset stays on screen
+    /// until it is ready, and stays if it fails.
+    pub fn open(&mut self, path: PathBuf) {
+        self.cancel_load();
+        let job_path = path.clone();
+        let spawned = Job::spawn(
+            "sortie-load",
+            self.wake.clone(),
+            LoadProgress::default(),
+            move |progress: &LoadProgress| {
+                // Indexes are built here too; airspace follows in the background once the
+                // dataset is on screen.
+                load_path_with(&job_path, progress).and_then(|dataset| {
+                    let loaded = Loaded::of(dataset);
+                    if progress.is_cancelled() {
+                        return Err(LoadError::Cancelled);
+                    }
+                    Ok(loaded)
+                })
+            },
+        );
+        match spawned {
+            Ok(job) => {
+                self.loading = Some(Loading {
+                    path,
+                    job,
+                    chosen: std::time::Instant::now(),
+                    slowest_frame: std::time::Duration::ZERO,
+                })
+            }
+            Err(e) => {
+                self.message = Some(format!("Could not start loading {}: {e}", path.display()))
+            }
+        }
+    }
+
+    pub(super) fn replace_dataset(&mut self, loaded: Loaded) {
+        self.loaded = loaded;
+        self.applied_range = None;
+        self.range_job = None;
+        self.selection = None;
+        self.source_selection = None;
+        self.highlighted.clear();
+        // Reading the sources of the dataset replaced stops when its job is dropped.
+        self.source_job = None;
+        self.pending_source = None;
+        self.sources = ui::sources::SourceList::default();
+        self.hovered = None;
+        self.message = None;
+        self.start_airspace_job();
+        self.map.request_fit();
+    }
+
+    /// Shows the dataset once it is loaded, or says why it could not be.
+    pub(super) fn poll_load(&mut self, ctx: &egui::Context) {
+        if let Some(Loading { path, job, .. }) = &self.loading {
+            match job.poll() {
+                Polled::Done(Ok(loaded)) => {
+                    self.just_loaded = self.loading.take().map(|l| (l.chosen, l.slowest_frame));
+                    self.replace_dataset(loaded);
+                }
+                Polled::Done(Err(LoadError::Cancelled)) => self.loading = None,
+                Polled::Done(Err(error)) => {
+                    self.message = Some(format!("Could not open {}: {error}", path.display()));
+                    self.loading = None;
+                }
+                Polled::Running => ctx.request_repaint_after(JOB_POLL),
+                Polled::Lost => {
+                    self.message = Some(format!("Loading {} stopped unexpectedly", path.display()));
+                    self.loading = None;
+                }
+            }
+        }
+    }
+
+    /// While a file loads, keeps the longest frame; once the frame showing it is drawn,
+    /// logs how long the user waited (at `info`: `RUST_LOG=sortie=info`) and that frame.
+    pub(super) fn log_load_timing(&mut self, frame: std::time::Duration) {
+        if let Some(loading) = &mut self.loading {
+            loading.slowest_frame = loading.slowest_frame.max(frame);
+        }
+        if let Some((chosen, slowest)) = self.just_loaded.take() {
+            log::info!(
+                "ready: {} features in {} ms after the file was chosen",
+                self.loaded.dataset.len(),
+                chosen.elapsed().as_millis()
+            );
+            log::debug!(
+                "load: slowest frame while loading {:.1} ms; the first frame with the dataset {:.1} ms",
+                slowest.as_secs_f64() * 1000.0,
+                frame.as_secs_f64() * 1000.0
+            );
+        }
+    }
+}
