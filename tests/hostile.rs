@@ -248,3 +248,78 @@ fn a_kml_multigeometry_nested_past_the_limit_keeps_its_placemark() {
         features[1]
     );
 }
+
+/// Runs `sortie` with `args`, failing the test if it is still running after `limit`: a
+/// reader that takes quadratic time on a wide row takes minutes where a linear one takes
+/// well under a second.
+fn sortie_within(args: &[&str], limit: std::time::Duration) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sortie"))
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    let started = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > limit {
+            child.kill().ok();
+            panic!("sortie {args:?} still running after {limit:?}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn a_row_of_many_cells_past_the_header_reads_in_linear_time() {
+    // 300,000 cells past a 4-column header (the quadratic reading took over 120 s), and a
+    // header that repeats one name 50,000 times (each repeat numbered).
+    const EXTRA: usize = 300_000;
+    const REPEATS: usize = 50_000;
+    let dir = tempfile::tempdir().unwrap();
+    let mut wide = String::from("id,latitude,longitude,kind\nw,35.1,36.5,place");
+    for i in 0..EXTRA {
+        wide.push_str(&format!(",{i}"));
+    }
+    wide.push('\n');
+    let mut repeated = String::from("id,latitude,longitude");
+    repeated.push_str(&",note".repeat(REPEATS));
+    repeated.push_str("\nr,35.1,36.5");
+    for i in 0..REPEATS {
+        repeated.push_str(&format!(",n{i}"));
+    }
+    repeated.push('\n');
+    let limit = std::time::Duration::from_secs(60);
+    for (name, text, keys) in [
+        ("wide.csv", wide, EXTRA + 4),
+        ("repeated.csv", repeated, REPEATS + 3),
+    ] {
+        let file = write(&dir, name, text.as_bytes());
+        let out = dir.path().join(format!("{name}.geojson"));
+        let run = sortie_within(&["convert", &file, out.to_str().unwrap()], limit);
+        assert_eq!(run.status.code(), Some(0), "{run:?}");
+        let written: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+        let properties = written["features"][0]["properties"].as_object().unwrap();
+        // Every cell kept under a key of its own (id and coordinates are no properties).
+        assert!(
+            properties.len() >= keys - 3,
+            "{name}: {} keys",
+            properties.len()
+        );
+        if name == "wide.csv" {
+            assert_eq!(
+                properties[&format!("column {}", EXTRA + 4)],
+                serde_json::json!(EXTRA - 1)
+            );
+        } else {
+            assert_eq!(properties["note (column 5)"], "n1");
+            assert_eq!(
+                properties[&format!("note (column {})", REPEATS + 3)],
+                format!("n{}", REPEATS - 1)
+            );
+        }
+        let check = sortie_within(&["check", "--json", &file], limit);
+        assert!(check.status.code().is_some(), "{check:?}");
+    }
+}

@@ -2,6 +2,7 @@
 //! name, and reading the rows on every core (the `csv` crate parses; the file is cut only
 //! between records).
 
+use std::hash::BuildHasher as _;
 use std::path::Path;
 use std::sync::atomic::Ordering;
 
@@ -36,6 +37,9 @@ impl Header {
         }
         let mut out: Vec<(std::borrow::Cow<'r, str>, super::emit::Value<'r>)> =
             Vec::with_capacity(record.len());
+        // The keys so far, by hash: a row of a million cells is checked in linear time.
+        let hasher = hashbrown::DefaultHashBuilder::default();
+        let mut seen: hashbrown::HashSet<u64> = hashbrown::HashSet::with_capacity(record.len());
         for (i, cell) in record.iter().enumerate().filter(|&(i, _)| keep(i)) {
             // A cell past the header's columns is kept as "column N"; a name the header
             // repeats gets its column's number, so that no key is written twice.
@@ -43,8 +47,9 @@ impl Header {
                 Some(name) => super::emit::column_key(name, tag),
                 None => std::borrow::Cow::Owned(format!("column {}", i + 1)),
             };
-            if out.iter().any(|(k, _)| *k == key) {
+            if !seen.insert(hasher.hash_one(&*key)) {
                 key = std::borrow::Cow::Owned(format!("{key} (column {})", i + 1));
+                seen.insert(hasher.hash_one(&*key));
             }
             out.push((key, super::emit::Value::of_cell(cell)));
         }
