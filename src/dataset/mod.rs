@@ -41,6 +41,7 @@ use origin::Origin;
 
 pub use diagnostic::{Diagnostic, DiagnosticKind, LoadError, LoadProgress, TextLocation};
 pub use evidence::{EvidenceFindings, evidence_findings, evidence_warnings};
+pub use geojson::write::{feature_geojson, source_geojson};
 pub use kind::FeatureKind;
 pub use limits::MAX_GEOMETRY_NESTING;
 pub use model::{

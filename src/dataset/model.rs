@@ -234,7 +234,7 @@ impl RouteInfo {
 }
 
 /// One feature of the dataset, fully parsed.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Feature {
     /// The feature's id: the file's `id`, or `#<index>` when it has none.
     pub id: String,

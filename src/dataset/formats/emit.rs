@@ -6,6 +6,8 @@ use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use super::super::Diagnostic;
+pub(crate) use crate::dataset::geojson::write::json_str;
+use crate::dataset::geojson::write::list;
 
 /// A position: longitude, latitude and, when the source gives one, altitude.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -463,17 +465,6 @@ pub(crate) fn write_shape(out: &mut String, shape: &Shape) {
     out.push('}');
 }
 
-fn list<T>(out: &mut String, items: &[T], mut each: impl FnMut(&mut String, &T)) {
-    out.push('[');
-    for (i, item) in items.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        each(out, item);
-    }
-    out.push(']');
-}
-
 fn positions(out: &mut String, line: &[Pos]) {
     list(out, line, pos);
 }
@@ -483,41 +474,6 @@ fn pos(out: &mut String, p: &Pos) {
         Some(alt) => write!(out, "[{},{},{}]", p.lon, p.lat, alt),
         None => write!(out, "[{},{}]", p.lon, p.lat),
     };
-}
-
-/// Writes `text` as a JSON string.
-pub(crate) fn json_str(out: &mut String, text: &str) {
-    out.push('"');
-    // Most text needs no escape: one pass without branches to tell.
-    let plain = !text.bytes().fold(false, |any, b| {
-        any | (b < 0x20) | (b == b'"') | (b == b'\\')
-    });
-    if plain {
-        out.push_str(text);
-        out.push('"');
-        return;
-    }
-    let mut from = 0;
-    for (i, b) in text.bytes().enumerate() {
-        let escape = match b {
-            b'"' => "\\\"",
-            b'\\' => "\\\\",
-            b'\n' => "\\n",
-            b'\r' => "\\r",
-            b'\t' => "\\t",
-            0..=0x1f => "",
-            _ => continue,
-        };
-        out.push_str(&text[from..i]);
-        if escape.is_empty() {
-            let _ = write!(out, "\\u{b:04x}");
-        } else {
-            out.push_str(escape);
-        }
-        from = i + 1;
-    }
-    out.push_str(&text[from..]);
-    out.push('"');
 }
 
 #[cfg(test)]

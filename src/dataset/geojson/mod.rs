@@ -23,6 +23,7 @@ mod raw;
 mod reader;
 #[cfg(test)]
 mod tests;
+pub mod write;
 
 use std::borrow::Cow;
 use std::path::Path;

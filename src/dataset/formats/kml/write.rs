@@ -13,7 +13,7 @@ use quick_xml::escape::escape;
 use serde_json::Value;
 
 use super::{FORMAT_DATA, GEOMETRY_DATA, ID_DATA, MEMBERS_DATA, PROPERTIES_DATA, REGISTRY_DATA};
-use crate::dataset::{Dataset, FeatureKind, Source};
+use crate::dataset::{Dataset, FeatureKind, source_geojson};
 use crate::geometry::geodesic::geodesic_track_with;
 
 /// Placemarks written per batch (on every core), bounding what waits in memory.
@@ -36,8 +36,8 @@ pub(crate) fn write(dataset: &Dataset, out: &mut impl Write) -> io::Result<()> {
     s.push_str("<ExtendedData>\n");
     data(&mut s, FORMAT_DATA, "1");
     if !dataset.registry.is_empty() {
-        let registry: Vec<Value> = dataset.registry.iter().map(source_json).collect();
-        data(&mut s, REGISTRY_DATA, &Value::Array(registry).to_string());
+        let registry: Vec<String> = dataset.registry.iter().map(source_geojson).collect();
+        data(&mut s, REGISTRY_DATA, &format!("[{}]", registry.join(",")));
     }
     if !dataset.foreign_members.is_empty() {
         let members: serde_json::Map<String, Value> =
@@ -108,28 +108,6 @@ fn xml_safe(text: &str) -> std::borrow::Cow<'_, str> {
     } else {
         std::borrow::Cow::Borrowed(text)
     }
-}
-
-fn source_json(source: &Source) -> Value {
-    let mut object = serde_json::Map::new();
-    let mut put = |key: &str, value: &Option<String>| {
-        if let Some(v) = value {
-            object.insert(key.to_owned(), Value::String(v.clone()));
-        }
-    };
-    put("id", &source.id);
-    put("publisher", &source.publisher);
-    put("title", &source.title);
-    put("author", &source.author);
-    put("published", &source.published);
-    put("url", &source.url);
-    put("archived", &source.archived);
-    put("accessed", &source.accessed);
-    put("quote", &source.quote);
-    for (k, v) in &source.other {
-        object.insert(k.clone(), v.clone());
-    }
-    Value::Object(object)
 }
 
 /// Whether `id` can be an XML id (an NCName, ASCII only here).
