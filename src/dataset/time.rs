@@ -17,60 +17,15 @@ use std::fmt::{self, Write as _};
 
 use edtf_core::{Bound, Edtf, Precision, TimeShift};
 
-/// Seconds in a day.
-pub const DAY_S: i64 = 86_400;
+mod calendar;
+mod certainty;
+mod describe;
 
-/// How sure a date is, from its EDTF qualifiers.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Certainty {
-    /// No qualifier.
-    #[default]
-    Certain,
-    /// `?`: the source is not sure of it.
-    Uncertain,
-    /// `~`: roughly this date.
-    Approximate,
-    /// `%`: both.
-    UncertainApproximate,
-}
-
-impl Certainty {
-    /// The word `info --json` writes.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Certain => "certain",
-            Self::Uncertain => "uncertain",
-            Self::Approximate => "approximate",
-            Self::UncertainApproximate => "uncertain-approximate",
-        }
-    }
-
-    fn of(uncertain: bool, approximate: bool) -> Self {
-        match (uncertain, approximate) {
-            (false, false) => Self::Certain,
-            (true, false) => Self::Uncertain,
-            (false, true) => Self::Approximate,
-            (true, true) => Self::UncertainApproximate,
-        }
-    }
-
-    fn is_uncertain(self) -> bool {
-        matches!(self, Self::Uncertain | Self::UncertainApproximate)
-    }
-
-    fn is_approximate(self) -> bool {
-        matches!(self, Self::Approximate | Self::UncertainApproximate)
-    }
-
-    /// Both dates' doubts.
-    #[must_use]
-    pub fn and(self, other: Self) -> Self {
-        Self::of(
-            self.is_uncertain() || other.is_uncertain(),
-            self.is_approximate() || other.is_approximate(),
-        )
-    }
-}
+pub use calendar::{DAY_S, civil, day_start};
+use calendar::{add_months, civil_from_days, days_from_civil, days_in_month, seconds_of_day};
+pub use certainty::Certainty;
+pub use describe::MONTHS;
+use describe::{describe_date, month_name, year_text};
 
 /// When something may have happened: from `start` (inclusive) to `end` (exclusive), in
 /// seconds since 1970-01-01T00:00Z, with how sure the date is.
@@ -187,9 +142,6 @@ enum Point {
     /// A date and time; `true` when the seconds were written.
     Time(edtf_core::DateTime, bool),
 }
-
-/// The largest year Sortie places on its time axis (well past any report).
-const MAX_YEAR: i64 = 1_000_000_000;
 
 impl DateExpr {
     /// Reads an EDTF or ISO 8601 date. The error says what is wrong, for a warning.
@@ -570,130 +522,6 @@ impl Point {
     }
 }
 
-/// The months' English names, January first.
-pub const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
-fn month_name(m: u8) -> &'static str {
-    MONTHS
-        .get(usize::from(m).saturating_sub(1))
-        .copied()
-        .unwrap_or("?")
-}
-
-fn year_text(y: i64) -> String {
-    if y <= 0 {
-        format!("{} BCE", 1 - y)
-    } else {
-        y.to_string()
-    }
-}
-
-fn season_name(code: u8) -> Option<&'static str> {
-    Some(match code {
-        21 => "spring",
-        22 => "summer",
-        23 => "autumn",
-        24 => "winter",
-        _ => return None,
-    })
-}
-
-fn describe_date(d: &edtf_core::Date) -> String {
-    let mut text = if d.has_unspecified() {
-        describe_masked(d)
-    } else {
-        let year = d.year.value().map_or_else(|| d.to_string(), year_text);
-        match (
-            d.month.and_then(|m| m.value()),
-            d.day.and_then(|m| m.value()),
-        ) {
-            (Some(m), Some(day)) => format!("{day} {} {year}", month_name(m)),
-            (Some(m), None) if m <= 12 => format!("{} {year}", month_name(m)),
-            (Some(m), None) => match season_name(m) {
-                Some(s) => format!("{s} {year}"),
-                None => d.to_string(),
-            },
-            _ => year,
-        }
-    };
-    let suffix = match Certainty::of(d.is_uncertain(), d.is_approximate()) {
-        Certainty::Certain => "",
-        Certainty::Uncertain => " (uncertain)",
-        Certainty::Approximate => " (approximate)",
-        Certainty::UncertainApproximate => " (uncertain, approximate)",
-    };
-    text.push_str(suffix);
-    text
-}
-
-/// "sometime in the 2010s", "sometime in August 2016", else the bounds.
-fn describe_masked(d: &edtf_core::Date) -> String {
-    let month = d.month.and_then(|m| m.value());
-    let day_masked = d.day.is_some_and(|x| x.has_unspecified());
-    let month_masked = d.month.is_some_and(|x| x.has_unspecified());
-    match (d.year.value(), month) {
-        (Some(y), Some(m))
-            if day_masked
-                && m <= 12
-                && d.day.is_some_and(|x| x.digits.iter().all(Option::is_none)) =>
-        {
-            return format!("sometime in {} {}", month_name(m), year_text(y));
-        }
-        (Some(y), None)
-            if month_masked && d.day.is_none_or(|x| x.digits.iter().all(Option::is_none)) =>
-        {
-            return format!("sometime in {}", year_text(y));
-        }
-        (None, None) if d.month.is_none() => {
-            if let edtf_core::YearKind::Standard {
-                negative: false,
-                digits,
-            } = d.year.kind
-            {
-                let known: Vec<u8> = digits.iter().map_while(|x| *x).collect();
-                let masked_from = known.len();
-                if digits[masked_from..].iter().all(Option::is_none) {
-                    let base: i64 = known.iter().fold(0, |v, x| v * 10 + i64::from(*x));
-                    let width = 10_i64.pow(u32::try_from(4 - masked_from).unwrap_or(0));
-                    let first = base * width;
-                    return if masked_from == 3 {
-                        format!("sometime in the {first}s")
-                    } else {
-                        format!("sometime in {first}–{}", first + width - 1)
-                    };
-                }
-            }
-        }
-        _ => {}
-    }
-    let b = Edtf::Date(*d).bounds();
-    match (b.earliest, b.latest) {
-        (Bound::Date(a), Bound::Date(z)) => format!(
-            "sometime between {} {} {} and {} {} {}",
-            a.day,
-            month_name(a.month),
-            year_text(a.year),
-            z.day,
-            month_name(z.month),
-            year_text(z.year)
-        ),
-        _ => d.to_string(),
-    }
-}
-
 fn describe_between(a: End, b: End) -> String {
     if let (End::At(p), End::At(q)) = (a, b)
         && let (Some((pa, ya, ma, da)), Some((pb, yb, mb, db))) = (p.plain(), q.plain())
@@ -726,74 +554,6 @@ fn describe_between(a: End, b: End) -> String {
         (End::At(p), End::Unknown) => format!("from {} (end unknown)", p.describe()),
         _ => "at an unknown time".to_owned(),
     }
-}
-
-fn days_in_month(year: i64, month: u8) -> u8 {
-    match month {
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (the civil-calendar count by eras of
-/// 400 years). Errs for years beyond ±[`MAX_YEAR`].
-fn days_from_civil((y, m, d): (i64, u8, u8)) -> Result<i64, String> {
-    if y.abs() > MAX_YEAR {
-        return Err("the year is too far from today to place".to_owned());
-    }
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let year_of_era = y - era * 400;
-    let m = i64::from(m);
-    let day_of_year = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
-    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    Ok(era * 146_097 + day_of_era - 719_468)
-}
-
-/// The date of a day count since 1970-01-01 (the inverse of [`days_from_civil`]).
-fn civil_from_days(z: i64) -> (i64, u8, u8) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let day_of_era = z - era * 146_097;
-    let year_of_era =
-        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let mp = (5 * day_of_year + 2) / 153;
-    let d = day_of_year - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = year_of_era + era * 400 + i64::from(m <= 2);
-    (
-        y,
-        u8::try_from(m).unwrap_or(1),
-        u8::try_from(d).unwrap_or(1),
-    )
-}
-
-fn seconds_of_day(y: i64, m: u8, d: u8) -> Result<i64, String> {
-    Ok(days_from_civil((y, m, d))? * DAY_S)
-}
-
-/// The same day `months` later (earlier when negative), kept within the month.
-fn add_months((y, m, d): (i64, u8, u8), months: i64) -> (i64, u8, u8) {
-    let total = y * 12 + i64::from(m) - 1 + months;
-    let year = total.div_euclid(12);
-    let month = u8::try_from(total.rem_euclid(12) + 1).unwrap_or(1);
-    (year, month, d.min(days_in_month(year, month)))
-}
-
-/// The instant at the start of day `y-m-d`, if it is a real day.
-pub fn day_start(y: i64, m: u8, d: u8) -> Option<i64> {
-    if !(1..=12).contains(&m) || d == 0 || d > days_in_month(y, m) {
-        return None;
-    }
-    seconds_of_day(y, m, d).ok()
-}
-
-/// The year, month and day of an instant.
-pub fn civil(at: i64) -> (i64, u8, u8) {
-    civil_from_days(at.div_euclid(DAY_S))
 }
 
 #[cfg(test)]
