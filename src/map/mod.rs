@@ -7,6 +7,7 @@ pub mod aggregate;
 pub mod draw;
 pub mod graticule;
 pub mod layers;
+mod shape;
 
 use std::sync::Arc;
 
