@@ -129,8 +129,8 @@ impl Figure {
         let size = options.size;
         if size.x < 200.0 || size.y < 150.0 || !size.x.is_finite() || !size.y.is_finite() {
             return Err(format!(
-                "a figure of {:.0} × {:.0} is too small: it needs at least 200 × 150",
-                size.x, size.y
+                "{} is too small: it needs at least 200 × 150",
+                sized(size)
             ));
         }
         let ink = Ink::new(options.dark);
@@ -143,74 +143,18 @@ impl Figure {
         let font = Font::shared();
         let mut page = blank_page(size, &ink);
 
-        // Title band.
-        let title_size = (size.x / 60.0).clamp(15.0, 26.0);
-        let mut y = MARGIN;
-        let title_text = fit_text(&title, title_size, size.x - 2.0 * MARGIN);
-        y += page
-            .text(
-                Tag::Title,
-                pos2(MARGIN, y),
-                Align2::LEFT_TOP,
-                title_text,
-                title_size,
-                ink.text,
-            )
-            .height();
-        if options.parts.date_range
-            && let Some(range) = &options.date_range
-        {
-            y += 2.0;
-            y += page
-                .text(
-                    Tag::Title,
-                    pos2(MARGIN, y),
-                    Align2::LEFT_TOP,
-                    range.as_str(),
-                    12.0,
-                    ink.muted,
-                )
-                .height();
-        }
-        y += 10.0;
+        let y = title_band(&mut page, &title, options, &ink);
 
         // Credit line at the foot.
         let credit_h = font.row_height(CREDIT_SIZE);
         let credit_top = size.y - MARGIN - credit_h;
 
-        // The map, then the footnotes below it: the map's view decides which features are
-        // drawn, whose sources decide the footnotes' height, which decides the map's.
+        // The map, then the footnotes below it.
         let notes_layout = NoteLayout::new(size.x - 2.0 * MARGIN);
         let full_map = Rect::from_min_max(pos2(MARGIN, y), pos2(size.x - MARGIN, credit_top - 8.0));
-        let emphasis = Emphasis {
-            selected: options.selected,
-            hovered: None,
-            highlighted: &[],
-        };
-        let mut notes_height = 0.0;
-        if options.parts.footnotes {
-            let (view, zoom) = view_for(options.extent, layers, full_map);
-            let plan = layers.plan(&view, zoom);
-            let first = Footnotes::number(
-                dataset,
-                &drawn_features(&plan, layers, &view, options.selected),
-            );
-            notes_height = notes_layout
-                .height(first.notes.len())
-                .min(size.y * NOTE_SHARE);
-            if notes_height > 0.0 {
-                notes_height += 10.0;
-            }
-        }
-        let map_rect = Rect::from_min_max(
-            full_map.min,
-            pos2(full_map.right(), full_map.bottom() - notes_height),
-        );
+        let map_rect = map_above_notes(dataset, layers, options, full_map, &notes_layout);
         if map_rect.height() < 60.0 {
-            return Err(format!(
-                "a figure of {:.0} × {:.0} leaves no room for the map",
-                size.x, size.y
-            ));
+            return Err(format!("{} leaves no room for the map", sized(size)));
         }
         let (view, zoom) = view_for(options.extent, layers, map_rect);
         let plan = layers.plan(&view, zoom);
@@ -225,171 +169,64 @@ impl Figure {
         page.push(Tag::Background, Shape::Clip(Some(map_rect)));
         let basemap_palette = BasemapPalette::for_dark_mode(options.dark);
         let basemap_start = page.items.len();
-        if options.basemap != FigureBasemap::None {
+        if options.basemap == FigureBasemap::None {
+            crate::map::graticule::graticule_scene(&mut page, &view, &palette);
+        } else {
             let world = crate::world::World::shared();
             #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
             // The level walkers picks tiles at, so the detail is the window's.
             let level = zoom.round().clamp(0.0, 20.0) as u8;
-            page.extend(crate::basemap::render::world_scene(
-                &world,
-                &basemap_palette,
-                &view,
-                level,
-                1.0,
-            ));
+            let scene =
+                crate::basemap::render::world_scene(&world, &basemap_palette, &view, level, 1.0);
+            page.extend(scene);
         }
         let basemap_items = basemap_start..page.items.len();
-        if options.basemap != FigureBasemap::None {
-            tint_scene(&mut page, &view, &options.tinted_countries, &palette);
-        } else {
-            crate::map::graticule::graticule_scene(&mut page, &view, &palette);
-            tint_scene(&mut page, &view, &options.tinted_countries, &palette);
+        tint_scene(&mut page, &view, &options.tinted_countries, &palette);
+        let map_stats = MapPart {
+            dataset,
+            layers,
+            options,
+            view: &view,
+            zoom,
+            plan: &plan,
+            drawn: &drawn,
+            notes: &notes,
+            rect: map_rect,
+            palette: &palette,
+            basemap_palette: &basemap_palette,
+            ink: &ink,
         }
-        let suffix = |i: usize| notes.label_suffix(i);
-        let suffix = options
-            .parts
-            .footnotes
-            .then_some(&suffix as draw::LabelSuffix<'_>);
-        let features_with = |avoid: &[Rect]| {
-            let mut features = Scene::new(size);
-            let obstacles = draw::features_scene(
-                &mut features,
-                &view,
-                dataset,
-                layers,
-                &plan,
-                emphasis,
-                &palette,
-                draw::LabelRules { suffix, avoid },
-            );
-            (features, obstacles)
-        };
-
-        // What sits on the map: the scale bar (bottom left), the north arrow (top right),
-        // and the legend in the corner where the features drawn freely would lose least.
-        // Labels are then placed clear of all three.
-        let inset = 10.0;
-        let mut furniture: Vec<Rect> = Vec::new();
-        let scale_rect = options.parts.scale_bar.then(|| {
-            let s = scale::size(&view, options.parts.nautical);
-            Rect::from_min_size(
-                pos2(map_rect.left() + inset, map_rect.bottom() - inset - s.y),
-                s,
-            )
-        });
-        let north_rect = options.parts.north_arrow.then(|| {
-            Rect::from_min_size(
-                pos2(
-                    map_rect.right() - inset - scale::NORTH_SIZE.x,
-                    map_rect.top() + inset,
-                ),
-                scale::NORTH_SIZE,
-            )
-        });
-        furniture.extend(scale_rect.iter().chain(north_rect.iter()));
-        let entries = if options.parts.legend {
-            legend::entries(
-                dataset,
-                layers,
-                &drawn,
-                (plan.clusters.is_some(), plan.density.is_some()),
-                options.selected,
-                !notes.notes.is_empty(),
-            )
-        } else {
-            Vec::new()
-        };
-        let legend_rect = (!entries.is_empty()).then(|| {
-            let (_, free) = features_with(&furniture);
-            legend::corner(map_rect, legend::size(&entries), inset, &free, &furniture)
-        });
-        furniture.extend(legend_rect.iter());
-        let (features, mut obstacles) = features_with(&furniture);
-        // The offline basemap's names; a raster basemap carries its own.
-        if options.basemap == FigureBasemap::Offline {
-            let labels = crate::basemap::labels_now();
-            obstacles.extend(furniture.iter().copied());
-            page.extend(labels.scene(&view, zoom, &mut obstacles, &basemap_palette));
-        }
-        let map_stats = features.stats();
-        page.extend(features);
-        if let Some(rect) = scale_rect {
-            scale::scale_bar(
-                &mut page,
-                &view,
-                rect,
-                options.parts.nautical,
-                &palette,
-                ink.text,
-                ink.paper,
-            );
-        }
-        if let Some(rect) = north_rect {
-            scale::north_arrow(&mut page, rect, &palette, ink.text);
-        }
-        if let Some(rect) = legend_rect {
-            legend::scene(&mut page, rect, &entries, &palette, ink.text);
-        }
-        page.push(Tag::Background, Shape::Clip(None));
-        page.rect(
-            Tag::Background,
-            map_rect,
-            0.0,
-            Color32::TRANSPARENT,
-            Stroke::new(0.8, ink.muted),
-        );
+        .draw(&mut page);
 
         // Footnotes below the map; in a PDF those that do not fit go on further pages.
         let notes_rect = Rect::from_min_max(
             pos2(MARGIN, map_rect.bottom() + 10.0),
             pos2(size.x - MARGIN, credit_top - 8.0),
         );
-        let fit_first = notes_layout
-            .fits(notes_rect.height())
-            .min(notes.notes.len());
-        let overflow = notes.notes.len() - fit_first;
-        let mut listed = fit_first;
-        let mut more_pages = Vec::new();
-        if !notes.notes.is_empty() {
-            let (shown, heading) = if overflow == 0 {
-                (fit_first, "Sources".to_owned())
-            } else if format == FigureFormat::Pdf {
-                (
-                    fit_first,
-                    format!(
-                        "Sources ({fit_first} of {}; continued overleaf)",
-                        notes.notes.len()
-                    ),
-                )
-            } else {
-                (
-                    fit_first,
-                    format!(
-                        "Sources ({fit_first} of {}; export as PDF for the full list)",
-                        notes.notes.len()
-                    ),
-                )
-            };
-            listed = shown;
-            notes_layout.draw(&mut page, notes_rect, &heading, &notes.notes[..shown], &ink);
-            if format == FigureFormat::Pdf && overflow > 0 {
-                more_pages = continuation_pages(&notes.notes[shown..], size, &title, &ink);
-                listed = notes.notes.len();
-            }
-        }
+        let (listed, more_pages) = notes_below(
+            &mut page,
+            notes_rect,
+            &notes,
+            &notes_layout,
+            format,
+            &title,
+            &ink,
+        );
 
         // Credit line.
         let credit_item = page.items.len();
+        let credit = credit_line(match options.basemap {
+            FigureBasemap::None => None,
+            FigureBasemap::Offline => Some("Natural Earth · GeoNames"),
+            // Until its tiles are drawn, the offline basemap without its names.
+            FigureBasemap::Raster(_) => Some("Natural Earth"),
+        });
+        let at = pos2(size.x - MARGIN, credit_top);
         page.text(
             Tag::Attribution,
-            pos2(size.x - MARGIN, credit_top),
+            at,
             Align2::RIGHT_TOP,
-            credit_line(match options.basemap {
-                FigureBasemap::None => None,
-                FigureBasemap::Offline => Some("Natural Earth · GeoNames"),
-                // Until its tiles are drawn, the offline basemap without its names.
-                FigureBasemap::Raster(_) => Some("Natural Earth"),
-            }),
+            credit,
             CREDIT_SIZE,
             ink.muted,
         );
@@ -527,6 +364,207 @@ pub fn default_title(dataset: &Dataset) -> String {
         .map(str::trim)
         .filter(|t| !t.is_empty())
         .map_or_else(|| dataset.title.clone(), str::to_owned)
+}
+
+/// The map of a figure, placed: what draws it over the basemap and the tints.
+struct MapPart<'a> {
+    dataset: &'a Dataset,
+    layers: &'a MapLayers,
+    options: &'a FigureOptions,
+    view: &'a ScreenTransform,
+    zoom: f64,
+    plan: &'a crate::map::FramePlan,
+    /// The features drawn one by one.
+    drawn: &'a [usize],
+    notes: &'a Footnotes,
+    /// Where the map lies on the page.
+    rect: Rect,
+    palette: &'a Palette,
+    basemap_palette: &'a BasemapPalette,
+    ink: &'a Ink,
+}
+
+impl MapPart<'_> {
+    /// Draws the features with their labels, the basemap's names, the scale bar, the north
+    /// arrow and the legend, and the map's frame, on `page`; returns what the map drew.
+    fn draw(&self, page: &mut Scene) -> SceneStats {
+        let suffix = |i: usize| self.notes.label_suffix(i);
+        let suffix = self
+            .options
+            .parts
+            .footnotes
+            .then_some(&suffix as draw::LabelSuffix<'_>);
+        let features_with = |avoid: &[Rect]| {
+            let mut features = Scene::new(page.size);
+            let obstacles = draw::features_scene(
+                &mut features,
+                self.view,
+                self.dataset,
+                self.layers,
+                self.plan,
+                Emphasis {
+                    selected: self.options.selected,
+                    hovered: None,
+                    highlighted: &[],
+                },
+                self.palette,
+                draw::LabelRules { suffix, avoid },
+            );
+            (features, obstacles)
+        };
+
+        // What sits on the map: the scale bar (bottom left), the north arrow (top right),
+        // and the legend in the corner where the features drawn freely would lose least.
+        // Labels are then placed clear of all three.
+        let inset = 10.0;
+        let mut furniture: Vec<Rect> = Vec::new();
+        let (scale_rect, north_rect) =
+            scale::corners(self.view, self.rect, inset, self.options.parts);
+        furniture.extend(scale_rect.iter().chain(north_rect.iter()));
+        let entries = if self.options.parts.legend {
+            legend::entries(
+                self.dataset,
+                self.layers,
+                self.drawn,
+                (self.plan.clusters.is_some(), self.plan.density.is_some()),
+                self.options.selected,
+                !self.notes.notes.is_empty(),
+            )
+        } else {
+            Vec::new()
+        };
+        let legend_rect = (!entries.is_empty()).then(|| {
+            let (_, free) = features_with(&furniture);
+            legend::corner(self.rect, legend::size(&entries), inset, &free, &furniture)
+        });
+        furniture.extend(legend_rect.iter());
+        let (features, mut obstacles) = features_with(&furniture);
+        // The offline basemap's names; a raster basemap carries its own.
+        if self.options.basemap == FigureBasemap::Offline {
+            let labels = crate::basemap::labels_now();
+            obstacles.extend(furniture.iter().copied());
+            page.extend(labels.scene(self.view, self.zoom, &mut obstacles, self.basemap_palette));
+        }
+        let stats = features.stats();
+        page.extend(features);
+        if let Some(rect) = scale_rect {
+            let nautical = self.options.parts.nautical;
+            scale::scale_bar(
+                page,
+                self.view,
+                rect,
+                nautical,
+                self.palette,
+                self.ink.text,
+                self.ink.paper,
+            );
+        }
+        if let Some(rect) = north_rect {
+            scale::north_arrow(page, rect, self.palette, self.ink.text);
+        }
+        if let Some(rect) = legend_rect {
+            legend::scene(page, rect, &entries, self.palette, self.ink.text);
+        }
+        page.push(Tag::Background, Shape::Clip(None));
+        page.rect(
+            Tag::Background,
+            self.rect,
+            0.0,
+            Color32::TRANSPARENT,
+            Stroke::new(0.8, self.ink.muted),
+        );
+        stats
+    }
+}
+
+/// "a figure of W × H", for messages.
+fn sized(size: egui::Vec2) -> String {
+    format!("a figure of {:.0} × {:.0}", size.x, size.y)
+}
+
+/// The map's part of `full`, above the footnotes of the features it would draw there: the
+/// map's view decides which features are drawn, whose sources decide the footnotes' height,
+/// which decides the map's.
+fn map_above_notes(
+    dataset: &Dataset,
+    layers: &MapLayers,
+    options: &FigureOptions,
+    full: Rect,
+    notes_layout: &NoteLayout,
+) -> Rect {
+    let mut notes_height = 0.0;
+    if options.parts.footnotes {
+        let (view, zoom) = view_for(options.extent, layers, full);
+        let plan = layers.plan(&view, zoom);
+        let drawn = drawn_features(&plan, layers, &view, options.selected);
+        let first = Footnotes::number(dataset, &drawn);
+        notes_height = notes_layout
+            .height(first.notes.len())
+            .min(options.size.y * NOTE_SHARE);
+        if notes_height > 0.0 {
+            notes_height += 10.0;
+        }
+    }
+    Rect::from_min_max(full.min, pos2(full.right(), full.bottom() - notes_height))
+}
+
+/// The footnotes in `rect` under a heading; in a PDF, those that do not fit on further
+/// pages. Returns how many are listed and the further pages.
+fn notes_below(
+    page: &mut Scene,
+    rect: Rect,
+    notes: &Footnotes,
+    layout: &NoteLayout,
+    format: FigureFormat,
+    title: &str,
+    ink: &Ink,
+) -> (usize, Vec<Scene>) {
+    let all = notes.notes.len();
+    let shown = layout.fits(rect.height()).min(all);
+    if all == 0 {
+        return (shown, Vec::new());
+    }
+    let heading = if shown == all {
+        "Sources".to_owned()
+    } else if format == FigureFormat::Pdf {
+        format!("Sources ({shown} of {all}; continued overleaf)")
+    } else {
+        format!("Sources ({shown} of {all}; export as PDF for the full list)")
+    };
+    layout.draw(page, rect, &heading, &notes.notes[..shown], ink);
+    if format == FigureFormat::Pdf && shown < all {
+        let more = continuation_pages(&notes.notes[shown..], page.size, title, ink);
+        return (all, more);
+    }
+    (shown, Vec::new())
+}
+
+/// The title, and the date range under it when asked for, from the top margin; returns
+/// where the map may start.
+fn title_band(page: &mut Scene, title: &str, options: &FigureOptions, ink: &Ink) -> f32 {
+    let width = page.size.x;
+    let title_size = (width / 60.0).clamp(15.0, 26.0);
+    let mut lines = vec![(
+        fit_text(title, title_size, width - 2.0 * MARGIN),
+        title_size,
+        ink.text,
+    )];
+    if options.parts.date_range
+        && let Some(range) = &options.date_range
+    {
+        lines.push((range.clone(), 12.0, ink.muted));
+    }
+    let mut y = MARGIN;
+    for (i, (text, size, color)) in lines.into_iter().enumerate() {
+        if i > 0 {
+            y += 2.0;
+        }
+        let at = pos2(MARGIN, y);
+        y += page
+            .text(Tag::Title, at, Align2::LEFT_TOP, text, size, color)
+            .height();
+    }
+    y + 10.0
 }
 
 /// Countries tinted as the window tints those a selected route crosses.

@@ -113,6 +113,25 @@ fn bars(view: &ScreenTransform, nautical: bool) -> Vec<(&'static str, f64, f32)>
         .collect()
 }
 
+/// Where the scale bar (bottom left) and the north arrow (top right) sit in `map`, `inset`
+/// from its edges; `None` for those `parts` leaves out.
+pub fn corners(
+    view: &ScreenTransform,
+    map: Rect,
+    inset: f32,
+    parts: super::Parts,
+) -> (Option<Rect>, Option<Rect>) {
+    let scale = parts.scale_bar.then(|| {
+        let s = size(view, parts.nautical);
+        Rect::from_min_size(pos2(map.left() + inset, map.bottom() - inset - s.y), s)
+    });
+    let north = parts.north_arrow.then(|| {
+        let at = pos2(map.right() - inset - NORTH_SIZE.x, map.top() + inset);
+        Rect::from_min_size(at, NORTH_SIZE)
+    });
+    (scale, north)
+}
+
 /// The size of the scale bar's box.
 pub fn size(view: &ScreenTransform, nautical: bool) -> egui::Vec2 {
     let font = Font::shared();
