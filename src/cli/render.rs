@@ -109,51 +109,80 @@ pub fn parse_page_size(text: &str) -> Result<egui::Vec2, String> {
     Ok(egui::vec2(w, h))
 }
 
+/// The format, extent and page size `args` ask for, checked (with `--scale`).
+fn page_of(
+    args: &RenderArgs,
+) -> Result<
+    (
+        crate::figure::FigureFormat,
+        crate::figure::Extent,
+        egui::Vec2,
+    ),
+    String,
+> {
+    use crate::figure::{Extent, FigureFormat};
+    let format = args
+        .format
+        .as_deref()
+        .and_then(FigureFormat::parse)
+        .or_else(|| FigureFormat::from_path(&args.out))
+        .ok_or_else(|| {
+            format!(
+                "cannot tell the format to write from {:?}: name it .png, .svg or .pdf, or \
+                 pass --format",
+                args.out.display().to_string()
+            )
+        })?;
+    let extent = match args.bbox.as_deref() {
+        None => Extent::Fit,
+        Some(bbox) => Extent::from_bbox(bbox)?,
+    };
+    let size = match args.size.as_deref() {
+        None if format == FigureFormat::Pdf => crate::figure::A4_LANDSCAPE,
+        None => egui::vec2(1600.0, 1000.0),
+        Some(size) => parse_page_size(size)?,
+    };
+    if !(args.scale.is_finite() && (0.25..=8.0).contains(&args.scale)) {
+        return Err(format!(
+            "--scale {}: give a factor between 0.25 and 8",
+            args.scale
+        ));
+    }
+    Ok((format, extent, size))
+}
+
+/// The countries route `index` crosses (none when it is no route), tinted as in the window.
+fn countries_crossed(dataset: &crate::dataset::Dataset, index: usize) -> Vec<String> {
+    if dataset.route(index).is_none() {
+        return Vec::new();
+    }
+    let Some((_, vertices)) = dataset
+        .route_vertices()
+        .into_iter()
+        .find(|(j, _)| *j == index)
+    else {
+        return Vec::new();
+    };
+    crate::routes::airspace::AirspaceIndex::shared()
+        .airspace(&vertices)
+        .into_iter()
+        .filter_map(|row| row.country)
+        .collect()
+}
+
 /// Runs `render`; returns the exit status.
 ///
 /// # Errors
 /// Only when writing to `out` fails.
 pub fn render(args: &RenderArgs, out: &mut dyn Write) -> std::io::Result<u8> {
-    use crate::figure::{Extent, Figure, FigureFormat, FigureOptions, Parts};
-    let Some(format) = args
-        .format
-        .as_deref()
-        .and_then(FigureFormat::parse)
-        .or_else(|| FigureFormat::from_path(&args.out))
-    else {
-        writeln!(
-            out,
-            "error: cannot tell the format to write from {:?}: name it .png, .svg or .pdf, or \
-             pass --format",
-            args.out.display().to_string()
-        )?;
-        return Ok(EXIT_UNREADABLE);
-    };
-    let extent = match args.bbox.as_deref().map(Extent::from_bbox) {
-        None => Extent::Fit,
-        Some(Ok(extent)) => extent,
-        Some(Err(e)) => {
+    use crate::figure::{Figure, FigureFormat, FigureOptions, Parts};
+    let (format, extent, size) = match page_of(args) {
+        Ok(page) => page,
+        Err(e) => {
             writeln!(out, "error: {e}")?;
             return Ok(EXIT_UNREADABLE);
         }
     };
-    let size = match args.size.as_deref().map(parse_page_size) {
-        None if format == FigureFormat::Pdf => crate::figure::A4_LANDSCAPE,
-        None => egui::vec2(1600.0, 1000.0),
-        Some(Ok(size)) => size,
-        Some(Err(e)) => {
-            writeln!(out, "error: {e}")?;
-            return Ok(EXIT_UNREADABLE);
-        }
-    };
-    if !(args.scale.is_finite() && (0.25..=8.0).contains(&args.scale)) {
-        writeln!(
-            out,
-            "error: --scale {}: give a factor between 0.25 and 8",
-            args.scale
-        )?;
-        return Ok(EXIT_UNREADABLE);
-    }
     let started = std::time::Instant::now();
     let dataset = match load_path(&args.file) {
         Ok(dataset) => dataset,
@@ -196,15 +225,7 @@ pub fn render(args: &RenderArgs, out: &mut dyn Write) -> std::io::Result<u8> {
         date_range: None,
         // A selected route's countries are tinted, as in the window.
         tinted_countries: selected
-            .filter(|&i| dataset.route(i).is_some())
-            .and_then(|i| dataset.route_vertices().into_iter().find(|(j, _)| *j == i))
-            .map(|(_, vertices)| {
-                crate::routes::airspace::AirspaceIndex::shared()
-                    .airspace(&vertices)
-                    .into_iter()
-                    .filter_map(|row| row.country)
-                    .collect()
-            })
+            .map(|i| countries_crossed(&dataset, i))
             .unwrap_or_default(),
     };
     let mut figure = match Figure::build(&dataset, &layers, &options, format) {
