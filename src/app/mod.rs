@@ -284,17 +284,8 @@ impl SortieApp {
             }
         }
     }
-
-    /// Draws one frame into `ui` and applies what the user did. The eframe entry point
-    /// calls this; tests call it through egui_kittest.
-    pub fn show(&mut self, ui: &mut Ui) {
-        let frame_started = std::time::Instant::now();
-        let ctx = ui.ctx().clone();
-        if self.wake.is_none() {
-            self.wake = Some(ctx.clone());
-        }
-        self.poll_jobs(&ctx);
-        self.read_sources(&ctx);
+    /// The window's theme and title, when they change.
+    fn sync_window(&mut self, ctx: &egui::Context) {
         if self.theme_applied != Some(self.settings.dark_mode) {
             ctx.set_theme(if self.settings.dark_mode {
                 egui::Theme::Dark
@@ -308,6 +299,58 @@ impl SortieApp {
             ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
             self.title_shown = Some(title);
         }
+    }
+
+    /// The left panel: the feature list or the sources, on their tabs. Returns the feature
+    /// the pointer is over in the list.
+    fn left_panel_ui(&mut self, ui: &mut Ui, actions: &mut Vec<Action>) -> Option<usize> {
+        let mut list_hover = None;
+        egui::Panel::left("features")
+            .resizable(true)
+            .default_size(260.0)
+            .show(ui, |ui| {
+                ui.horizontal(|ui| {
+                    for (tab, label) in [
+                        (LeftTab::Features, "Features"),
+                        (LeftTab::Sources, "Sources"),
+                    ] {
+                        if ui.selectable_label(self.left_tab == tab, label).clicked() {
+                            actions.push(Action::ShowTab(tab));
+                        }
+                    }
+                });
+                match self.left_tab {
+                    LeftTab::Features => {
+                        list_hover = self.loaded.list.list_ui(
+                            ui,
+                            &self.loaded.dataset,
+                            self.selection,
+                            actions,
+                        );
+                    }
+                    LeftTab::Sources => self.sources.sources_ui(
+                        ui,
+                        &self.loaded.dataset,
+                        self.source_selection,
+                        self.source_job.as_ref().and_then(Job::fraction),
+                        actions,
+                    ),
+                }
+            });
+        list_hover
+    }
+
+    /// Draws one frame into `ui` and applies what the user did. The eframe entry point
+    /// calls this; tests call it through egui_kittest.
+    pub fn show(&mut self, ui: &mut Ui) {
+        let frame_started = std::time::Instant::now();
+        let ctx = ui.ctx().clone();
+        if self.wake.is_none() {
+            self.wake = Some(ctx.clone());
+        }
+        self.poll_jobs(&ctx);
+        self.read_sources(&ctx);
+        self.sync_window(&ctx);
 
         let mut actions = Vec::new();
         self.keyboard_actions(&ctx, &mut actions);
@@ -335,39 +378,7 @@ impl SortieApp {
                 timeline.timeline_ui(ui, &self.loaded.dataset, focus, in_range, &palette);
             });
         }
-        let mut list_hover = None;
-        egui::Panel::left("features")
-            .resizable(true)
-            .default_size(260.0)
-            .show(ui, |ui| {
-                ui.horizontal(|ui| {
-                    for (tab, label) in [
-                        (LeftTab::Features, "Features"),
-                        (LeftTab::Sources, "Sources"),
-                    ] {
-                        if ui.selectable_label(self.left_tab == tab, label).clicked() {
-                            actions.push(Action::ShowTab(tab));
-                        }
-                    }
-                });
-                match self.left_tab {
-                    LeftTab::Features => {
-                        list_hover = self.loaded.list.list_ui(
-                            ui,
-                            &self.loaded.dataset,
-                            self.selection,
-                            &mut actions,
-                        );
-                    }
-                    LeftTab::Sources => self.sources.sources_ui(
-                        ui,
-                        &self.loaded.dataset,
-                        self.source_selection,
-                        self.source_job.as_ref().and_then(Job::fraction),
-                        &mut actions,
-                    ),
-                }
-            });
+        let list_hover = self.left_panel_ui(ui, &mut actions);
         egui::Panel::right("details")
             .resizable(true)
             .default_size(360.0)
