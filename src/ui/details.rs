@@ -44,94 +44,7 @@ fn feature_details_ui(
     ui.weak(format!("id {}", feature.id));
     ui.add_space(4.0);
 
-    egui::Grid::new("facts")
-        .num_columns(2)
-        .spacing([10.0, 4.0])
-        .show(ui, |ui| {
-            let date = match (&feature.date, &feature.date_end) {
-                (Some(d), Some(e)) => Some(d.describe_until(e)),
-                (Some(d), None) => Some(d.describe()),
-                (None, Some(e)) => Some(format!("until {}", e.describe())),
-                (None, None) => None,
-            };
-            if let Some(date) = date {
-                ui.label("Date");
-                ui.label(date);
-                ui.end_row();
-            }
-            if let Some(p) = feature.point() {
-                ui.label("Position");
-                ui.label(format!(
-                    "{}, {}",
-                    format_lat(round5(p.y())),
-                    format_lon(round5(p.x()))
-                ));
-                ui.end_row();
-            }
-            if let Some(precision) = feature.location_precision {
-                ui.label("Precision");
-                let radius = precision
-                    .radius_km
-                    .map_or_else(String::new, |r| format!(" (± {r} km)"));
-                ui.label(format!("{}{radius}", precision.level.as_str()));
-                ui.end_row();
-            }
-            if !feature.altitudes_m.is_empty() {
-                ui.label("Altitude");
-                let list: Vec<String> = feature
-                    .altitudes_m
-                    .iter()
-                    .take(5)
-                    .map(|a| format!("{a} m"))
-                    .collect();
-                ui.label(list.join(", "));
-                ui.end_row();
-            }
-            if feature.geometry.is_none() {
-                ui.label("Geometry");
-                ui.label("none (listed, not drawn)");
-                ui.end_row();
-            }
-            if let Some(route) = &feature.route {
-                ui.label("From");
-                end_link_ui(
-                    ui,
-                    dataset,
-                    route.from.as_deref(),
-                    route.from_index,
-                    actions,
-                );
-                ui.end_row();
-                ui.label("To");
-                end_link_ui(ui, dataset, route.to.as_deref(), route.to_index, actions);
-                ui.end_row();
-                if let Some(m) = &route.metrics {
-                    ui.label("Length");
-                    ui.label(format!(
-                        "{:.1} km ({:.1} nmi)",
-                        m.length_km(),
-                        m.length_km() / KM_PER_NMI
-                    ));
-                    ui.end_row();
-                    ui.label("Initial bearing");
-                    ui.label(format!("{:.1}°", m.initial_bearing_deg));
-                    ui.end_row();
-                    ui.label("Final bearing");
-                    ui.label(format!("{:.1}°", m.final_bearing_deg));
-                    ui.end_row();
-                }
-                if !route.aircraft.is_empty() {
-                    ui.label("Aircraft");
-                    ui.label(route.aircraft.join(", "));
-                    ui.end_row();
-                }
-                if route.schematic {
-                    ui.label("Track");
-                    ui.label("schematic: the flown path is not known");
-                    ui.end_row();
-                }
-            }
-        });
+    facts_ui(ui, dataset, feature, actions);
 
     if let Some(route) = &feature.route {
         route_analysis_ui(ui, dataset, feature, route);
@@ -187,6 +100,109 @@ fn feature_details_ui(
                     ui.end_row();
                 }
             });
+    }
+}
+
+/// The feature's facts in two columns: date, position, precision, altitude, and a route's
+/// ends, length, bearings and aircraft.
+fn facts_ui(ui: &mut Ui, dataset: &Dataset, feature: &Feature, actions: &mut Vec<Action>) {
+    egui::Grid::new("facts")
+        .num_columns(2)
+        .spacing([10.0, 4.0])
+        .show(ui, |ui| {
+            let date = match (&feature.date, &feature.date_end) {
+                (Some(d), Some(e)) => Some(d.describe_until(e)),
+                (Some(d), None) => Some(d.describe()),
+                (None, Some(e)) => Some(format!("until {}", e.describe())),
+                (None, None) => None,
+            };
+            if let Some(date) = date {
+                ui.label("Date");
+                ui.label(date);
+                ui.end_row();
+            }
+            if let Some(p) = feature.point() {
+                ui.label("Position");
+                ui.label(format!(
+                    "{}, {}",
+                    format_lat(round5(p.y())),
+                    format_lon(round5(p.x()))
+                ));
+                ui.end_row();
+            }
+            if let Some(precision) = feature.location_precision {
+                ui.label("Precision");
+                let radius = precision
+                    .radius_km
+                    .map_or_else(String::new, |r| format!(" (± {r} km)"));
+                ui.label(format!("{}{radius}", precision.level.as_str()));
+                ui.end_row();
+            }
+            if !feature.altitudes_m.is_empty() {
+                ui.label("Altitude");
+                let list: Vec<String> = feature
+                    .altitudes_m
+                    .iter()
+                    .take(5)
+                    .map(|a| format!("{a} m"))
+                    .collect();
+                ui.label(list.join(", "));
+                ui.end_row();
+            }
+            if feature.geometry.is_none() {
+                ui.label("Geometry");
+                ui.label("none (listed, not drawn)");
+                ui.end_row();
+            }
+            if let Some(route) = &feature.route {
+                route_facts_ui(ui, dataset, route, actions);
+            }
+        });
+}
+
+/// A route's rows of the facts grid.
+fn route_facts_ui(
+    ui: &mut Ui,
+    dataset: &Dataset,
+    route: &crate::dataset::RouteInfo,
+    actions: &mut Vec<Action>,
+) {
+    ui.label("From");
+    end_link_ui(
+        ui,
+        dataset,
+        route.from.as_deref(),
+        route.from_index,
+        actions,
+    );
+    ui.end_row();
+    ui.label("To");
+    end_link_ui(ui, dataset, route.to.as_deref(), route.to_index, actions);
+    ui.end_row();
+    if let Some(m) = &route.metrics {
+        ui.label("Length");
+        ui.label(format!(
+            "{:.1} km ({:.1} nmi)",
+            m.length_km(),
+            m.length_km() / KM_PER_NMI
+        ));
+        ui.end_row();
+        ui.label("Initial bearing");
+        ui.label(format!("{:.1}°", m.initial_bearing_deg));
+        ui.end_row();
+        ui.label("Final bearing");
+        ui.label(format!("{:.1}°", m.final_bearing_deg));
+        ui.end_row();
+    }
+    if !route.aircraft.is_empty() {
+        ui.label("Aircraft");
+        ui.label(route.aircraft.join(", "));
+        ui.end_row();
+    }
+    if route.schematic {
+        ui.label("Track");
+        ui.label("schematic: the flown path is not known");
+        ui.end_row();
     }
 }
 
