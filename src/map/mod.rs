@@ -22,6 +22,7 @@ pub use layers::{FramePlan, Hit, MapLayers, RangeLayers};
 use crate::dataset::Dataset;
 use crate::geometry::mercator;
 use crate::geometry::screen::ScreenTransform;
+use crate::scene::painter::shapes as scene_shapes;
 use crate::scene::{Scene, SceneStats};
 use crate::theme::Palette;
 use draw::Emphasis;
@@ -468,10 +469,7 @@ impl MapView {
             let painter = ui.painter().with_clip_rect(rect);
             let mut under = Scene::new(Vec2::ZERO);
             graticule::graticule_scene(&mut under, &view, palette);
-            painter.set(
-                background,
-                Shape::Vec(crate::scene::painter::shapes(&under, &painter)),
-            );
+            painter.set(background, Shape::Vec(scene_shapes(&under, &painter)));
             for tint in &tints {
                 painter.add(tint.shape(&view, tint_color));
             }
@@ -479,15 +477,7 @@ impl MapView {
             let names_slot = painter.add(Shape::Noop);
 
             let pointer = response.hover_pos();
-            let radius = |i: usize| {
-                dataset.get(i).map_or(0.0, |f| {
-                    if f.point().is_some() {
-                        draw::marker_radius_px(&f)
-                    } else {
-                        draw::line_half_width_px(&f)
-                    }
-                })
-            };
+            let radius = |i: usize| pick_radius(dataset, i);
             let plan = layers.plan(&view, projector.zoom());
             let hit = pointer.and_then(|p| layers.hit(&view, &plan, p, radius));
             let hovered = match hit {
@@ -512,10 +502,7 @@ impl MapView {
             crate::scene::painter::paint(&scene, &painter);
             if show_labels && let Some(labels) = crate::basemap::shared_labels() {
                 let names = labels.scene(&view, projector.zoom(), &mut obstacles, &basemap_palette);
-                painter.set(
-                    names_slot,
-                    Shape::Vec(crate::scene::painter::shapes(&names, &painter)),
-                );
+                painter.set(names_slot, Shape::Vec(scene_shapes(&names, &painter)));
             }
             let stats = scene.stats();
 
@@ -531,22 +518,7 @@ impl MapView {
                 Some(None) => (Some(None), None),
                 None => (None, None),
             };
-            if let Some(Hit::Cluster { count, .. }) = hit {
-                ui.ctx().set_cursor_icon(egui::CursorIcon::ZoomIn);
-                response.clone().on_hover_ui_at_pointer(|ui| {
-                    ui.strong(format!("{count} points"));
-                    ui.label("Click to zoom in");
-                });
-            }
-            if let Some(i) = hovered {
-                ui.ctx().set_cursor_icon(egui::CursorIcon::PointingHand);
-                if let Some(f) = dataset.get(i) {
-                    response.clone().on_hover_ui_at_pointer(|ui| {
-                        ui.strong(f.name);
-                        ui.label(f.kind.as_str());
-                    });
-                }
-            }
+            hover_ui(ui, response, hit, dataset);
             attribution_ui(ui, rect, &attributions);
             let pointer_lon_lat = pointer.map(|p| mercator::unproject(view.to_unit(p)));
             (
@@ -568,6 +540,42 @@ impl MapView {
         }
         self.note_startup();
         response
+    }
+}
+
+/// How far from feature `i` a pointer still picks it, in points: its marker's radius, or
+/// half its line's width.
+fn pick_radius(dataset: &Dataset, i: usize) -> f32 {
+    dataset.get(i).map_or(0.0, |f| {
+        if f.point().is_some() {
+            draw::marker_radius_px(&f)
+        } else {
+            draw::line_half_width_px(&f)
+        }
+    })
+}
+
+/// The pointer over the map: a cluster's count and a hint to zoom, or a feature's name and
+/// kind, with the cursor that says what a click does.
+fn hover_ui(ui: &Ui, response: &egui::Response, hit: Option<Hit>, dataset: &Dataset) {
+    match hit {
+        Some(Hit::Cluster { count, .. }) => {
+            ui.ctx().set_cursor_icon(egui::CursorIcon::ZoomIn);
+            response.clone().on_hover_ui_at_pointer(|ui| {
+                ui.strong(format!("{count} points"));
+                ui.label("Click to zoom in");
+            });
+        }
+        Some(Hit::Feature(i)) => {
+            ui.ctx().set_cursor_icon(egui::CursorIcon::PointingHand);
+            if let Some(f) = dataset.get(i) {
+                response.clone().on_hover_ui_at_pointer(|ui| {
+                    ui.strong(f.name);
+                    ui.label(f.kind.as_str());
+                });
+            }
+        }
+        None => {}
     }
 }
 
