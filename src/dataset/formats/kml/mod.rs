@@ -1,10 +1,13 @@
 //! KML and KMZ, as Google Earth writes them: read ([`read`], [`unzip`]) and written
 //! ([`write`]).
 
+mod kmz;
+mod placemark;
 mod read;
 pub(crate) mod write;
 
-pub(crate) use read::{read, unzip};
+pub(crate) use kmz::unzip;
+pub(crate) use read::read;
 
 /// The `ExtendedData` entry under which Sortie's KML keeps a feature's id when it cannot be
 /// the Placemark's XML id.
