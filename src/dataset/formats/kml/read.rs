@@ -29,6 +29,48 @@ enum Building {
     Skipped,
 }
 
+/// Where lines start in the text, to say where an element is.
+struct Lines<'t> {
+    text: &'t str,
+    starts: Vec<usize>,
+}
+
+impl Lines<'_> {
+    fn line_of(&self, offset: usize) -> u32 {
+        u32::try_from(self.starts.partition_point(|&s| s <= offset)).unwrap_or(u32::MAX)
+    }
+
+    fn location(&self, offset: usize) -> TextLocation {
+        TextLocation::with_lines(self.text, &self.starts, offset)
+    }
+}
+
+/// The document as read so far: where the reader is, the styles met, the placemark and the
+/// geometry being built, and what is done.
+#[derive(Default)]
+struct Doc {
+    /// The open elements: (local name, byte offset).
+    path: Vec<(String, usize)>,
+    folders: Vec<String>,
+    styles: HashMap<String, Style>,
+    style_maps: HashMap<String, String>,
+    style: Option<(String, Style)>,
+    /// A StyleMap's id and the key of the Pair being read.
+    pair: (Option<String>, Option<String>),
+    placemark: Option<Placemark>,
+    placemarks: Vec<Placemark>,
+    geometry: Vec<Building>,
+    /// How many of `geometry`'s entries are MultiGeometries being built.
+    multis: usize,
+    data_name: Option<String>,
+    /// The document says Sortie wrote it.
+    sortie_written: bool,
+    /// Elements Sortie does not read: (element, how many, the first's line).
+    skipped: Vec<(String, usize, u32)>,
+    /// The Document's own `ExtendedData` entries.
+    document: Vec<(String, String)>,
+}
+
 /// Reads a KML document into features, and the Document's own `ExtendedData` entries.
 ///
 /// # Errors
@@ -41,33 +83,17 @@ pub(crate) fn read(
 ) -> Result<(Emitted, Vec<(String, String)>), LoadError> {
     let (mut text, start, decoded) = super::super::csv::decode(bytes.to_vec());
     text.drain(..start);
-    let line_starts: Vec<usize> = std::iter::once(0)
-        .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
-        .collect();
-    let line_of = |offset: usize| -> u32 {
-        u32::try_from(line_starts.partition_point(|&s| s <= offset)).unwrap_or(u32::MAX)
+    let lines = Lines {
+        text: &text,
+        starts: std::iter::once(0)
+            .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
+            .collect(),
     };
-    let location = |offset: usize| TextLocation::with_lines(&text, &line_starts, offset);
     progress.total.store(text.len(), Ordering::Relaxed);
 
     let mut reader = Reader::from_str(&text);
     reader.config_mut().check_end_names = true;
-    let mut path: Vec<(String, usize)> = Vec::new();
-    let mut folders: Vec<String> = Vec::new();
-    let mut styles: HashMap<String, Style> = HashMap::new();
-    let mut style_maps: HashMap<String, String> = HashMap::new();
-    let mut style: Option<(String, Style)> = None;
-    let mut pair: (Option<String>, Option<String>) = (None, None);
-    let mut placemark: Option<Placemark> = None;
-    let mut placemarks: Vec<Placemark> = Vec::new();
-    let mut geometry: Vec<Building> = Vec::new();
-    // How many of `geometry`'s entries are MultiGeometries being built.
-    let mut multis = 0usize;
-    let mut data_name: Option<String> = None;
-    let mut sortie_written = false;
-    // Elements Sortie does not read: (element, how many, the first's line).
-    let mut skipped: Vec<(String, usize, u32)> = Vec::new();
-    let mut document: Vec<(String, String)> = Vec::new();
+    let mut doc = Doc::default();
     let mut chars = String::new();
     let mut out = Emitted::default();
     if let Some(d) = decoded {
@@ -79,7 +105,8 @@ pub(crate) fn read(
             let at = usize::try_from(reader.error_position()).unwrap_or(at);
             invalid(
                 origin,
-                Diagnostic::new(format!("the KML is not well-formed XML: {e}")).at(location(at)),
+                Diagnostic::new(format!("the KML is not well-formed XML: {e}"))
+                    .at(lines.location(at)),
             )
         })?;
         match event {
@@ -96,70 +123,9 @@ pub(crate) fn read(
                             .flatten()
                     })
                 };
-                match tag.as_str() {
-                    "Placemark" => {
-                        placemark = Some(Placemark {
-                            line: line_of(at),
-                            id: attr(b"id"),
-                            folder: folders.join("/"),
-                            ..Placemark::default()
-                        });
-                    }
-                    "Folder" => folders.push(String::new()),
-                    "Style" => style = Some((attr(b"id").unwrap_or_default(), Style::default())),
-                    "StyleMap" => {
-                        style = None;
-                        pair = (attr(b"id"), None);
-                    }
-                    "Data" | "SimpleData" => data_name = attr(b"name"),
-                    "Point" | "LineString" | "LinearRing" | "Polygon" | "Track"
-                        if geometry
-                            .last()
-                            .is_some_and(|b| matches!(b, Building::Skipped)) =>
-                    {
-                        geometry.push(Building::Skipped);
-                    }
-                    "MultiGeometry" | "MultiTrack" if multis >= MAX_GEOMETRY_NESTING => {
-                        if let Some(p) = placemark.as_mut() {
-                            p.too_deep.get_or_insert_with(|| location(at));
-                        }
-                        geometry.push(Building::Skipped);
-                    }
-                    "MultiGeometry" | "MultiTrack"
-                        if geometry
-                            .last()
-                            .is_some_and(|b| matches!(b, Building::Skipped)) =>
-                    {
-                        geometry.push(Building::Skipped);
-                    }
-                    "Point" => geometry.push(Building::Point(None)),
-                    "LineString" => geometry.push(Building::Line(Vec::new())),
-                    "LinearRing" => geometry.push(Building::Ring(Vec::new())),
-                    "Polygon" => geometry.push(Building::Polygon(Vec::new())),
-                    "MultiGeometry" | "MultiTrack" => {
-                        multis += 1;
-                        geometry.push(Building::Multi(Vec::new()));
-                    }
-                    // gx:Track: its gx:coord positions make a line, its times a span.
-                    "Track" => geometry.push(Building::Line(Vec::new())),
-                    "NetworkLink" | "GroundOverlay" | "ScreenOverlay" | "PhotoOverlay"
-                    | "Model" => {
-                        let line = line_of(at);
-                        match skipped.iter_mut().find(|(t, _, _)| *t == tag) {
-                            Some((_, n, _)) => *n += 1,
-                            None => skipped.push((tag.clone(), 1, line)),
-                        }
-                    }
-                    _ => {}
-                }
-                path.push((tag, at));
+                doc.start(&tag, attr, at, &lines);
+                doc.path.push((tag, at));
                 chars.clear();
-            }
-            Event::Empty(e) => {
-                let tag = e.local_name();
-                if tag.as_ref() == b"Folder" {
-                    continue;
-                }
             }
             Event::Text(t) => chars.push_str(&t.xml10_content().unwrap_or_default()),
             Event::CData(t) => chars.push_str(&t.decode().unwrap_or_default()),
@@ -173,184 +139,37 @@ pub(crate) fn read(
                 }
             }
             Event::End(_) => {
-                let Some((tag, _)) = path.pop() else { continue };
-                let parent = path.last().map_or("", |(t, _)| t.as_str());
-                let value = chars.trim().to_owned();
-                match tag.as_str() {
-                    "name" if parent == "Folder" => {
-                        if let Some(f) = folders.last_mut() {
-                            *f = value;
-                        }
-                    }
-                    "Folder" => {
-                        folders.pop();
-                    }
-                    "Placemark" => {
-                        if let Some(p) = placemark.take() {
-                            placemarks.push(p);
-                        }
-                        if placemarks.len().is_multiple_of(1024) {
-                            progress.done.store(at, Ordering::Relaxed);
-                            if progress.is_cancelled() {
-                                return Err(LoadError::Cancelled);
-                            }
-                        }
-                    }
-                    "color" | "width" => {
-                        if let Some((_, s)) = style.as_mut() {
-                            let slot = match (parent, tag.as_str()) {
-                                ("IconStyle", "color") => &mut s.icon,
-                                ("LineStyle", "color") => &mut s.line,
-                                ("LineStyle", "width") => &mut s.width,
-                                ("PolyStyle", "color") => &mut s.poly,
-                                _ => &mut None,
-                            };
-                            *slot = Some(value);
-                        }
-                    }
-                    "Style" => {
-                        if let Some((id, s)) = style.take() {
-                            match placemark.as_mut() {
-                                Some(p) if id.is_empty() || parent == "Placemark" => p.style = s,
-                                _ => {
-                                    styles.insert(id, s);
-                                }
-                            }
-                        }
-                    }
-                    "key" if parent == "Pair" => pair.1 = Some(value),
-                    "styleUrl" if parent == "Pair" => {
-                        if pair.1.as_deref() != Some("highlight")
-                            && let Some(id) = pair.0.clone()
-                        {
-                            style_maps.insert(id, value.trim_start_matches('#').to_owned());
-                        }
-                    }
-                    "Pair" => pair.1 = None,
-                    "value" if parent == "Data" => {
-                        if let Some(name) = data_name.take() {
-                            match placemark.as_mut() {
-                                Some(p) => p.data.push((name, value)),
-                                None => {
-                                    sortie_written |= name == FORMAT_DATA;
-                                    document.push((name, value));
-                                }
-                            }
-                        }
-                    }
-                    "SimpleData" => {
-                        if let (Some(p), Some(name)) = (placemark.as_mut(), data_name.take()) {
-                            p.data.push((name, value));
-                        }
-                    }
-                    "coord" => match (
-                        geometry.last_mut(),
-                        positions(&value.split_whitespace().collect::<Vec<_>>().join(",")),
-                    ) {
-                        (Some(Building::Line(l)), Ok(list)) => l.extend(list),
-                        (_, Err(why)) => {
-                            if let Some(p) = placemark.as_mut() {
-                                p.error.get_or_insert(why);
-                            }
-                        }
-                        _ => {}
-                    },
-                    "when" if parent == "Track" => {
-                        if let Some(p) = placemark.as_mut() {
-                            p.track_times.push(value);
-                        }
-                    }
-                    "coordinates" => {
-                        let read = positions(&value);
-                        match (geometry.last_mut(), read) {
-                            (Some(Building::Point(p)), Ok(list)) => *p = list.first().copied(),
-                            (Some(Building::Line(l) | Building::Ring(l)), Ok(list)) => *l = list,
-                            (_, Err(why)) => {
-                                if let Some(p) = placemark.as_mut() {
-                                    p.error.get_or_insert(why);
-                                }
-                            }
-                            _ => {}
-                        }
-                    }
-                    "Point" | "LineString" | "LinearRing" | "Polygon" | "MultiGeometry"
-                    | "Track" | "MultiTrack" => {
-                        let shape = match geometry.pop() {
-                            Some(Building::Skipped) => None,
-                            Some(Building::Point(Some(p))) => Some(Shape::Point(p)),
-                            Some(Building::Line(mut l)) if l.len() == 1 && tag == "Track" => {
-                                l.pop().map(Shape::Point)
-                            }
-                            Some(Building::Line(l)) if l.len() >= 2 => Some(Shape::LineString(l)),
-                            Some(Building::Ring(r)) => {
-                                if let Some(Building::Polygon(rings)) = geometry.last_mut() {
-                                    rings.push(r);
-                                    None
-                                } else if r.len() >= 2 {
-                                    Some(Shape::LineString(r))
-                                } else {
-                                    None
-                                }
-                            }
-                            Some(Building::Polygon(rings)) if !rings.is_empty() => {
-                                Some(Shape::Polygon(rings))
-                            }
-                            Some(Building::Multi(parts)) => {
-                                multis -= 1;
-                                multi(parts)
-                            }
-                            _ => {
-                                if let Some(p) = placemark.as_mut() {
-                                    p.error.get_or_insert_with(|| {
-                                        format!("the {tag} has no usable coordinates")
-                                    });
-                                }
-                                None
-                            }
-                        };
-                        if let Some(shape) = shape {
-                            match (geometry.last_mut(), placemark.as_mut()) {
-                                (Some(Building::Multi(parts)), _) => parts.push(shape),
-                                (Some(Building::Skipped), _) => {}
-                                (_, Some(p)) => p.geometry = Some(shape),
-                                _ => {}
-                            }
-                        }
-                    }
-                    other => {
-                        if let Some(p) = placemark.as_mut() {
-                            match (parent, other) {
-                                ("Placemark", "name") => p.name = Some(value),
-                                ("Placemark", "description") => p.description = Some(value),
-                                ("Placemark", "styleUrl") => p.style_url = Some(value),
-                                ("TimeStamp", "when") => p.when = Some(value),
-                                ("TimeSpan", "begin") => p.begin = Some(value),
-                                ("TimeSpan", "end") => p.end = Some(value),
-                                _ => {}
-                            }
-                        }
-                    }
-                }
+                let Some((tag, _)) = doc.path.pop() else {
+                    continue;
+                };
+                doc.end(tag, chars.trim().to_owned(), at, progress)?;
                 chars.clear();
             }
             Event::Eof => break,
             _ => {}
         }
     }
-    if let Some((tag, at)) = path.last() {
+    if let Some((tag, at)) = doc.path.last() {
         let message = format!(
             "the file ends inside <{tag}> (opened at line {}): it looks truncated",
-            line_of(*at)
+            lines.line_of(*at)
         );
         return Err(invalid(
             origin,
-            Diagnostic::new(message).at(location(text.len())),
+            Diagnostic::new(message).at(lines.location(text.len())),
         ));
     }
-    for (k, p) in placemarks.into_iter().enumerate() {
-        emit(p, k, &styles, &style_maps, sortie_written, &mut out);
+    for (k, p) in doc.placemarks.into_iter().enumerate() {
+        emit(
+            p,
+            k,
+            &doc.styles,
+            &doc.style_maps,
+            doc.sortie_written,
+            &mut out,
+        );
     }
-    for (tag, n, line) in skipped {
+    for (tag, n, line) in doc.skipped {
         let what = if n == 1 {
             format!("a {tag} was")
         } else {
@@ -362,7 +181,245 @@ pub(crate) fn read(
             format!("{what} not read: Sortie reads Placemarks (the first is on this line)"),
         );
     }
-    Ok((out, document))
+    Ok((out, doc.document))
+}
+
+impl Doc {
+    /// Element `tag` opens at byte `at`; `attr` reads its attributes.
+    fn start(
+        &mut self,
+        tag: &str,
+        attr: impl Fn(&[u8]) -> Option<String>,
+        at: usize,
+        lines: &Lines<'_>,
+    ) {
+        match tag {
+            "Placemark" => {
+                self.placemark = Some(Placemark {
+                    line: lines.line_of(at),
+                    id: attr(b"id"),
+                    folder: self.folders.join("/"),
+                    ..Placemark::default()
+                });
+            }
+            "Folder" => self.folders.push(String::new()),
+            "Style" => self.style = Some((attr(b"id").unwrap_or_default(), Style::default())),
+            "StyleMap" => {
+                self.style = None;
+                self.pair = (attr(b"id"), None);
+            }
+            "Data" | "SimpleData" => self.data_name = attr(b"name"),
+            "Point" | "LineString" | "LinearRing" | "Polygon" | "Track"
+                if self
+                    .geometry
+                    .last()
+                    .is_some_and(|b| matches!(b, Building::Skipped)) =>
+            {
+                self.geometry.push(Building::Skipped);
+            }
+            "MultiGeometry" | "MultiTrack" if self.multis >= MAX_GEOMETRY_NESTING => {
+                if let Some(p) = self.placemark.as_mut() {
+                    p.too_deep.get_or_insert_with(|| lines.location(at));
+                }
+                self.geometry.push(Building::Skipped);
+            }
+            "MultiGeometry" | "MultiTrack"
+                if self
+                    .geometry
+                    .last()
+                    .is_some_and(|b| matches!(b, Building::Skipped)) =>
+            {
+                self.geometry.push(Building::Skipped);
+            }
+            "Point" => self.geometry.push(Building::Point(None)),
+            "LineString" => self.geometry.push(Building::Line(Vec::new())),
+            "LinearRing" => self.geometry.push(Building::Ring(Vec::new())),
+            "Polygon" => self.geometry.push(Building::Polygon(Vec::new())),
+            "MultiGeometry" | "MultiTrack" => {
+                self.multis += 1;
+                self.geometry.push(Building::Multi(Vec::new()));
+            }
+            // gx:Track: its gx:coord positions make a line, its times a span.
+            "Track" => self.geometry.push(Building::Line(Vec::new())),
+            "NetworkLink" | "GroundOverlay" | "ScreenOverlay" | "PhotoOverlay" | "Model" => {
+                let line = lines.line_of(at);
+                match self.skipped.iter_mut().find(|(t, _, _)| *t == tag) {
+                    Some((_, n, _)) => *n += 1,
+                    None => self.skipped.push((tag.to_owned(), 1, line)),
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Element `tag` closes, holding the text `value`, at byte `at`.
+    fn end(
+        &mut self,
+        tag: String,
+        value: String,
+        at: usize,
+        progress: &LoadProgress,
+    ) -> Result<(), LoadError> {
+        let parent = self.path.last().map_or("", |(t, _)| t.as_str());
+        match tag.as_str() {
+            "name" if parent == "Folder" => {
+                if let Some(f) = self.folders.last_mut() {
+                    *f = value;
+                }
+            }
+            "Folder" => {
+                self.folders.pop();
+            }
+            "Placemark" => {
+                if let Some(p) = self.placemark.take() {
+                    self.placemarks.push(p);
+                }
+                if self.placemarks.len().is_multiple_of(1024) {
+                    progress.done.store(at, Ordering::Relaxed);
+                    if progress.is_cancelled() {
+                        return Err(LoadError::Cancelled);
+                    }
+                }
+            }
+            "color" | "width" => {
+                if let Some((_, s)) = self.style.as_mut() {
+                    let slot = match (parent, tag.as_str()) {
+                        ("IconStyle", "color") => &mut s.icon,
+                        ("LineStyle", "color") => &mut s.line,
+                        ("LineStyle", "width") => &mut s.width,
+                        ("PolyStyle", "color") => &mut s.poly,
+                        _ => &mut None,
+                    };
+                    *slot = Some(value);
+                }
+            }
+            "Style" => {
+                if let Some((id, s)) = self.style.take() {
+                    match self.placemark.as_mut() {
+                        Some(p) if id.is_empty() || parent == "Placemark" => p.style = s,
+                        _ => {
+                            self.styles.insert(id, s);
+                        }
+                    }
+                }
+            }
+            "key" if parent == "Pair" => self.pair.1 = Some(value),
+            "styleUrl" if parent == "Pair" => {
+                if self.pair.1.as_deref() != Some("highlight")
+                    && let Some(id) = self.pair.0.clone()
+                {
+                    self.style_maps
+                        .insert(id, value.trim_start_matches('#').to_owned());
+                }
+            }
+            "Pair" => self.pair.1 = None,
+            "value" if parent == "Data" => {
+                if let Some(name) = self.data_name.take() {
+                    match self.placemark.as_mut() {
+                        Some(p) => p.data.push((name, value)),
+                        None => {
+                            self.sortie_written |= name == FORMAT_DATA;
+                            self.document.push((name, value));
+                        }
+                    }
+                }
+            }
+            "SimpleData" => {
+                if let (Some(p), Some(name)) = (self.placemark.as_mut(), self.data_name.take()) {
+                    p.data.push((name, value));
+                }
+            }
+            "coord" => match (
+                self.geometry.last_mut(),
+                positions(&value.split_whitespace().collect::<Vec<_>>().join(",")),
+            ) {
+                (Some(Building::Line(l)), Ok(list)) => l.extend(list),
+                (_, Err(why)) => {
+                    if let Some(p) = self.placemark.as_mut() {
+                        p.error.get_or_insert(why);
+                    }
+                }
+                _ => {}
+            },
+            "when" if parent == "Track" => {
+                if let Some(p) = self.placemark.as_mut() {
+                    p.track_times.push(value);
+                }
+            }
+            "coordinates" => {
+                let read = positions(&value);
+                match (self.geometry.last_mut(), read) {
+                    (Some(Building::Point(p)), Ok(list)) => *p = list.first().copied(),
+                    (Some(Building::Line(l) | Building::Ring(l)), Ok(list)) => *l = list,
+                    (_, Err(why)) => {
+                        if let Some(p) = self.placemark.as_mut() {
+                            p.error.get_or_insert(why);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            "Point" | "LineString" | "LinearRing" | "Polygon" | "MultiGeometry" | "Track"
+            | "MultiTrack" => self.close_geometry(&tag),
+            other => {
+                if let Some(p) = self.placemark.as_mut() {
+                    match (parent, other) {
+                        ("Placemark", "name") => p.name = Some(value),
+                        ("Placemark", "description") => p.description = Some(value),
+                        ("Placemark", "styleUrl") => p.style_url = Some(value),
+                        ("TimeStamp", "when") => p.when = Some(value),
+                        ("TimeSpan", "begin") => p.begin = Some(value),
+                        ("TimeSpan", "end") => p.end = Some(value),
+                        _ => {}
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// A geometry element `tag` closes: its shape goes to the MultiGeometry it is in, else
+    /// to the placemark.
+    fn close_geometry(&mut self, tag: &str) {
+        let shape = match self.geometry.pop() {
+            Some(Building::Skipped) => None,
+            Some(Building::Point(Some(p))) => Some(Shape::Point(p)),
+            Some(Building::Line(mut l)) if l.len() == 1 && tag == "Track" => {
+                l.pop().map(Shape::Point)
+            }
+            Some(Building::Line(l)) if l.len() >= 2 => Some(Shape::LineString(l)),
+            Some(Building::Ring(r)) => {
+                if let Some(Building::Polygon(rings)) = self.geometry.last_mut() {
+                    rings.push(r);
+                    None
+                } else if r.len() >= 2 {
+                    Some(Shape::LineString(r))
+                } else {
+                    None
+                }
+            }
+            Some(Building::Polygon(rings)) if !rings.is_empty() => Some(Shape::Polygon(rings)),
+            Some(Building::Multi(parts)) => {
+                self.multis -= 1;
+                multi(parts)
+            }
+            _ => {
+                if let Some(p) = self.placemark.as_mut() {
+                    p.error
+                        .get_or_insert_with(|| format!("the {tag} has no usable coordinates"));
+                }
+                None
+            }
+        };
+        if let Some(shape) = shape {
+            match (self.geometry.last_mut(), self.placemark.as_mut()) {
+                (Some(Building::Multi(parts)), _) => parts.push(shape),
+                (Some(Building::Skipped), _) => {}
+                (_, Some(p)) => p.geometry = Some(shape),
+                _ => {}
+            }
+        }
+    }
 }
 
 /// A MultiGeometry as GeoJSON has it: Multi* when its parts are of one type.
