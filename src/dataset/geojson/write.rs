@@ -487,6 +487,15 @@ mod tests {
     }
 
     #[test]
+    fn strings_are_escaped() {
+        let mut out = String::new();
+        json_str(&mut out, "a \"b\"\\\n\u{1}é");
+        assert_eq!(out, r#""a \"b\"\\\n\u0001é""#);
+        let back: String = serde_json::from_str(&out).unwrap_or_default();
+        assert_eq!(back, "a \"b\"\\\n\u{1}é");
+    }
+
+    #[test]
     fn a_source_record_reads_back_the_same() {
         let source = Source {
             id: Some("s1".into()),
