@@ -12,7 +12,7 @@ pub mod scale;
 
 use std::path::Path;
 
-use egui::{Align2, Color32, Pos2, Rect, pos2};
+use egui::{Align2, Color32, Rect, pos2};
 
 use crate::basemap::palette::BasemapPalette;
 use crate::basemap::raster::{Mosaic, RasterSource};
@@ -181,7 +181,7 @@ impl Figure {
             page.extend(scene);
         }
         let basemap_items = basemap_start..page.items.len();
-        tint_scene(&mut page, &view, &options.tinted_countries, &palette);
+        crate::map::tint::tint_scene(&mut page, &view, &options.tinted_countries, &palette);
         let map_stats = MapPart {
             dataset,
             layers,
@@ -565,43 +565,6 @@ fn title_band(page: &mut Scene, title: &str, options: &FigureOptions, ink: &Ink)
             .height();
     }
     y + 10.0
-}
-
-/// Countries tinted as the window tints those a selected route crosses.
-fn tint_scene(scene: &mut Scene, view: &ScreenTransform, names: &[String], palette: &Palette) {
-    if names.is_empty() {
-        return;
-    }
-    let world = crate::world::World::shared();
-    let color = palette.selection.gamma_multiply(0.14);
-    for country in world
-        .medium
-        .countries
-        .iter()
-        .filter(|c| names.contains(&c.name))
-    {
-        for polygon in &country.polygons {
-            let parts: Vec<Vec<Pos2>> = polygon
-                .rings
-                .iter()
-                .map(|r| {
-                    r.points
-                        .iter()
-                        .map(|p| view.to_screen([f64::from(p[0]), f64::from(p[1])]))
-                        .collect()
-                })
-                .collect();
-            scene.push(
-                Tag::Tint,
-                Shape::Path {
-                    parts,
-                    closed: true,
-                    fill: color,
-                    stroke: Stroke::NONE,
-                },
-            );
-        }
-    }
 }
 
 #[cfg(test)]

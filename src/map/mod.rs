@@ -8,8 +8,8 @@ pub mod draw;
 pub mod graticule;
 pub mod layers;
 mod shape;
+pub mod tint;
 
-use std::sync::Arc;
 
 use egui::{Pos2, Shape, Ui, Vec2};
 use walkers::{HttpOptions, HttpTiles, Map, MapMemory, PmTiles, Position, lon_lat};
@@ -107,7 +107,6 @@ pub struct MapView {
     first_frame: Option<std::time::Instant>,
     /// How long after the first frame the offline basemap first had every tile in view.
     pub basemap_ready_after: Option<std::time::Duration>,
-    tints: std::collections::HashMap<String, Arc<TintMesh>>,
 }
 
 /// What the map shows this frame.
@@ -127,70 +126,6 @@ pub struct MapInput<'a> {
     pub dark: bool,
     /// Countries to tint (those a selected route crosses).
     pub tinted_countries: &'a [String],
-}
-
-/// A country's polygons triangulated once, in unit Web Mercator, for tinting.
-pub struct TintMesh {
-    vertices: Vec<[f32; 2]>,
-    indices: Vec<u32>,
-}
-
-impl TintMesh {
-    /// Triangulates polygons (rings in no set order: the largest is taken as the exterior,
-    /// rings inside it as holes).
-    pub fn new(polygons: &[crate::world::Polygon]) -> Self {
-        use geo::TriangulateEarcut as _;
-        let mut vertices = Vec::new();
-        let mut indices = Vec::new();
-        for polygon in polygons {
-            let mut rings: Vec<&crate::world::Part> = polygon
-                .rings
-                .iter()
-                .filter(|r| r.points.len() >= 4)
-                .collect();
-            let area = |r: &crate::world::Part| (r.bbox[2] - r.bbox[0]) * (r.bbox[3] - r.bbox[1]);
-            rings.sort_by(|a, b| area(b).total_cmp(&area(a)));
-            let Some((exterior, holes)) = rings.split_first() else {
-                continue;
-            };
-            let line = |r: &crate::world::Part| -> geo_types::LineString<f64> {
-                r.points
-                    .iter()
-                    .map(|p| (f64::from(p[0]), f64::from(p[1])))
-                    .collect()
-            };
-            let polygon =
-                geo_types::Polygon::new(line(exterior), holes.iter().map(|h| line(h)).collect());
-            let raw = polygon.earcut_triangles_raw();
-            let base = u32::try_from(vertices.len()).unwrap_or(u32::MAX);
-            #[allow(clippy::cast_possible_truncation)]
-            vertices.extend(raw.vertices.iter().map(|v| [v[0] as f32, v[1] as f32]));
-            indices.extend(
-                raw.triangle_indices
-                    .iter()
-                    .map(|&i| base + u32::try_from(i).unwrap_or(0)),
-            );
-        }
-        Self { vertices, indices }
-    }
-
-    fn shape(&self, view: &ScreenTransform, color: egui::Color32) -> Shape {
-        let vertices = self
-            .vertices
-            .iter()
-            .map(|v| egui::epaint::Vertex {
-                pos: view.to_screen([f64::from(v[0]), f64::from(v[1])]),
-                uv: egui::epaint::WHITE_UV,
-                color,
-            })
-            .collect();
-        let mesh = egui::Mesh {
-            indices: self.indices.clone(),
-            vertices,
-            ..egui::Mesh::default()
-        };
-        Shape::mesh(mesh)
-    }
 }
 
 /// Zoom used when the dataset is one point.
@@ -243,7 +178,6 @@ impl MapView {
             fitted_for: None,
             first_frame: None,
             basemap_ready_after: None,
-            tints: std::collections::HashMap::new(),
         }
     }
 
@@ -378,18 +312,6 @@ impl MapView {
         self.offline.as_ref().map_or(0, OfflineTiles::pending_len)
     }
 
-    /// The tint mesh of a country (1:50m), triangulated on first use.
-    fn tint_mesh(&mut self, name: &str) -> Option<Arc<TintMesh>> {
-        if let Some(mesh) = self.tints.get(name) {
-            return Some(mesh.clone());
-        }
-        let data = crate::world::World::shared();
-        let country = data.medium.countries.iter().find(|c| c.name == name)?;
-        let mesh = Arc::new(TintMesh::new(&country.polygons));
-        self.tints.insert(name.to_owned(), mesh.clone());
-        Some(mesh)
-    }
-
     /// Shows the map, filling the space left in `ui`.
     pub fn ui(&mut self, ui: &mut Ui, input: &MapInput<'_>) -> MapResponse {
         let MapInput {
@@ -421,11 +343,6 @@ impl MapView {
         // projection is known.
         let background = ui.painter().add(Shape::Noop);
         let home = self.memory.detached().unwrap_or_else(|| lon_lat(0.0, 0.0));
-        let tint_color = palette.selection.gamma_multiply(0.14);
-        let tints: Vec<Arc<TintMesh>> = tinted_countries
-            .iter()
-            .filter_map(|c| self.tint_mesh(c))
-            .collect();
         let mut attributions: Vec<(String, &'static str)> = Vec::new();
         let Self {
             memory,
@@ -470,9 +387,10 @@ impl MapView {
             let mut under = Scene::new(Vec2::ZERO);
             graticule::graticule_scene(&mut under, &view, palette);
             painter.set(background, Shape::Vec(scene_shapes(&under, &painter)));
-            for tint in &tints {
-                painter.add(tint.shape(&view, tint_color));
-            }
+            // Tints go over the tiles, under everything else.
+            let mut tints = Scene::new(Vec2::ZERO);
+            tint::tint_scene(&mut tints, &view, tinted_countries, palette);
+            painter.extend(scene_shapes(&tints, &painter));
             // Basemap names go under our features, but are placed after them, around them.
             let names_slot = painter.add(Shape::Noop);
 
