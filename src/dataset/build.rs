@@ -53,7 +53,11 @@ impl Built {
                 std::sync::OnceLock::from(std::sync::Arc::new(lines))
             }),
             origin: self.origin,
+            routes: 0,
+            history: super::history::History::default(),
         };
+        dataset.routes = dataset.part.routes.len();
+        dataset.history.file_features = dataset.part.cores.len();
         if dataset.part.cited.is_empty() {
             // No claim cites another feature's source: nothing will look one up.
             dataset.part.sources = Vec::new();

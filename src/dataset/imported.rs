@@ -13,16 +13,18 @@ impl Dataset {
 
     /// The dataset as a dataset format v1 (GeoJSON) document: the file's text for GeoJSON,
     /// the document it was read into for KML, every row written out for a table.
+    /// After edits, the features changed in Sortie are written in place of theirs (see
+    /// `save.rs`), and every other keeps its text.
     pub fn geojson_text(&self) -> std::borrow::Cow<'_, str> {
+        if self.history.has_edits() && !self.as_opened() {
+            return std::borrow::Cow::Owned(self.edited_document());
+        }
         match self.origin.rows() {
-            Some(rows) => std::borrow::Cow::Owned(
-                rows.document(
-                    self.part
-                        .cores
-                        .iter()
-                        .map(|core| (self.feature_text(core), self.row_line(core))),
-                ),
-            ),
+            Some(rows) => {
+                std::borrow::Cow::Owned(rows.document(self.part.cores.iter().map(|core| {
+                    formats::row::Piece::Row(self.feature_text(core), self.row_line(core))
+                })))
+            }
             None => std::borrow::Cow::Borrowed(self.body()),
         }
     }
@@ -31,6 +33,10 @@ impl Dataset {
     /// that is one).
     pub fn feature_json(&self, index: usize) -> Option<std::borrow::Cow<'_, str>> {
         let core = self.part.cores.get(index)?;
+        self.get(index)?;
+        if self.is_edited(index) {
+            return Some(std::borrow::Cow::Borrowed(self.feature_text(core)));
+        }
         match self.origin.rows() {
             Some(rows) => rows
                 .feature_json(self.feature_text(core), self.row_line(core))

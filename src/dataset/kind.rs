@@ -3,7 +3,7 @@
 use std::fmt;
 
 /// What a feature stands for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum FeatureKind {
     /// An air base or airfield that aircraft fly from.
     Base,
@@ -17,6 +17,7 @@ pub enum FeatureKind {
     /// A flight from a base to a target.
     Route,
     /// A feature with no Sortie kind (plain GeoJSON).
+    #[default]
     Other,
 }
 

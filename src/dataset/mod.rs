@@ -7,18 +7,22 @@
 //! - leaves: `diagnostic.rs` (errors, warnings, positions, a load's progress), `path.rs`
 //!   (JSON paths), `limits.rs`, `kind.rs`, `time.rs`, `style.rs`;
 //! - the records: `model.rs` (a feature in full, claims, sources), `store.rs` (the compact
-//!   store), `origin.rs` (what the text is), `record.rs` (what a reader hands the builder);
+//!   store), `history.rs` (edit steps as the records they replaced), `origin.rs` (what the
+//!   text is), `record.rs` (what a reader hands the builder);
 //! - the readers: `geojson/`, [`formats`] (CSV, ACLED, UCDP, KML, KMZ);
 //! - this file's [`Dataset`], which reads a feature again through its reader;
 //! - what needs a whole dataset: `build.rs`, `open.rs`, `evidence.rs`, `registry.rs`,
-//!   `search.rs`, `timeline.rs`, `imported.rs`, and the writers (`formats/write.rs`,
-//!   `formats/kml/write.rs`).
+//!   `search.rs`, `timeline.rs`, `imported.rs`, `edit.rs` (edits, undo and redo),
+//!   `save.rs` (the GeoJSON after edits, changed only where edited), and the writers
+//!   (`formats/write.rs`, `formats/kml/write.rs`).
 
 mod build;
 mod diagnostic;
+mod edit;
 mod evidence;
 pub mod formats;
 pub(crate) mod geojson;
+mod history;
 mod imported;
 mod kind;
 mod limits;
@@ -28,6 +32,7 @@ mod origin;
 mod path;
 mod record;
 mod registry;
+mod save;
 mod search;
 mod store;
 mod style;
@@ -40,6 +45,7 @@ use model::GeometryRef;
 use origin::Origin;
 
 pub use diagnostic::{Diagnostic, DiagnosticKind, LoadError, LoadProgress, TextLocation};
+pub use edit::{Changed, Edit, EditError};
 pub use evidence::{EvidenceFindings, evidence_findings, evidence_warnings};
 pub use geojson::write::{feature_geojson, source_geojson};
 pub use kind::FeatureKind;
@@ -98,17 +104,29 @@ pub struct Dataset {
     lines: std::sync::OnceLock<std::sync::Arc<Vec<usize>>>,
     /// What the text is, and how a feature is read again from it.
     origin: Origin,
+    /// The edits made in Sortie over the file's features, with undo and redo.
+    history: history::History,
+    /// How many features are routes.
+    routes: usize,
 }
 
 impl Dataset {
-    /// How many features there are.
+    /// How many feature indices there are: the features of the file, then those added in
+    /// Sortie. A deleted feature keeps its index (so no other moves), and [`Self::get`]
+    /// and [`Self::feature`] answer `None` for it; [`Self::feature_count`] counts the
+    /// features there are.
     pub fn len(&self) -> usize {
         self.part.cores.len()
     }
 
-    /// Whether there are none.
+    /// Whether there are no feature indices.
     pub fn is_empty(&self) -> bool {
         self.part.cores.is_empty()
+    }
+
+    /// How many features there are (deleted ones not counted).
+    pub fn feature_count(&self) -> usize {
+        self.kind_counts.iter().sum()
     }
 
     /// The text the features were read from.
@@ -117,15 +135,25 @@ impl Dataset {
     }
 
     fn feature_text(&self, core: &store::Core) -> &str {
-        let start = usize::try_from(core.start).unwrap_or(usize::MAX);
-        self.body()
-            .get(start..start.saturating_add(core.len as usize))
+        let (text, start) = if core.start & history::EDITED == 0 {
+            (self.body(), core.start & !history::DELETED)
+        } else {
+            (
+                self.history.edited.as_str(),
+                core.start & !(history::EDITED | history::DELETED),
+            )
+        };
+        let start = usize::try_from(start).unwrap_or(usize::MAX);
+        text.get(start..start.saturating_add(core.len as usize))
             .unwrap_or("")
     }
 
-    /// Feature `index` as a frame sees it.
+    /// Feature `index` as a frame sees it; `None` past the end or when it was deleted.
     pub fn get(&self, index: usize) -> Option<FeatureRef<'_>> {
         let core = self.part.cores.get(index)?;
+        if !history::is_live(core) {
+            return None;
+        }
         let text = self.feature_text(core);
         let arena = self.part.arena.as_str();
         let look = self
@@ -175,6 +203,14 @@ impl Dataset {
     /// property. Takes microseconds; call it for the features shown, not for all.
     pub fn feature(&self, index: usize) -> Option<Feature> {
         let core = self.part.cores.get(index)?;
+        if !history::is_live(core) {
+            return None;
+        }
+        if core.start & history::EDITED != 0 {
+            let mut feature = geojson::read_feature_json(self.feature_text(core), index)?;
+            feature.route = self.part.routes.get(core.route as usize).cloned();
+            return Some(feature);
+        }
         let mut feature = match self.origin.rows() {
             Some(rows) => geojson::read_feature_json(
                 &rows.feature_json(self.feature_text(core), self.row_line(core))?,
@@ -302,11 +338,11 @@ impl Dataset {
             return Some(source.clone());
         }
         let from = self.part.sources.partition_point(|&(h, _)| h < hash);
-        self.part
-            .sources
-            .get(from..)?
+        let in_file = self.part.sources.get(from..).unwrap_or_default();
+        in_file
             .iter()
             .take_while(|&&(h, _)| h == hash)
+            .chain(self.history.sources.iter().filter(|&&(h, _)| h == hash))
             .find_map(|&(_, i)| self.feature(i as usize)?.source(id).cloned())
     }
 
@@ -368,7 +404,7 @@ impl Dataset {
 
     /// How many features are routes.
     pub fn route_count(&self) -> usize {
-        self.part.routes.len()
+        self.routes
     }
 
     /// The summary with `more` warnings counted beside the load's (`sortie check`'s
@@ -391,8 +427,8 @@ impl Dataset {
         let warnings = self.warnings.len() + more;
         format!(
             "{} feature{} ({}), {routes} route{}, {warnings} warning{}",
-            self.len(),
-            plural(self.len()),
+            self.feature_count(),
+            plural(self.feature_count()),
             if kinds.is_empty() {
                 "none".to_owned()
             } else {

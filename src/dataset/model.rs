@@ -233,8 +233,9 @@ impl RouteInfo {
     }
 }
 
-/// One feature of the dataset, fully parsed.
-#[derive(Clone, Debug, PartialEq)]
+/// One feature of the dataset, fully parsed. The default is an empty feature of kind
+/// `other`, to build a new one from.
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Feature {
     /// The feature's id: the file's `id`, or `#<index>` when it has none.
     pub id: String,

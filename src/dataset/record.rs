@@ -114,6 +114,15 @@ impl Part {
         self.set(index, core, &source_ids, &cited);
     }
 
+    /// The compact record of feature `index` as changed in Sortie (`record.own` a slice of
+    /// `text`, the dataset's edited texts), with the hashes of the source ids it defines; the
+    /// caller puts the record in place.
+    pub fn edited_core(&mut self, index: u32, text: &str, record: Record<'_>) -> (Core, Vec<u64>) {
+        let (core, source_ids, _) = self.core_of(index, text, record);
+        let sources = source_ids.iter().map(|id| store::id_hash(id)).collect();
+        (core, sources)
+    }
+
     /// Holds a place for a feature that is read later (in full, once indices are known).
     pub fn defer(&mut self, own: &str, text: &str) {
         let (start, len) = span_of(own, text);

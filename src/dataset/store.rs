@@ -56,7 +56,7 @@ pub(crate) const NONE: u32 = u32::MAX;
 pub(crate) const SHAPE: u32 = 1 << 31;
 
 /// One feature in compact form.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) struct Core {
     /// Byte offset of the feature's JSON object in the text.
     pub start: u64,

@@ -10,7 +10,6 @@ pub mod layers;
 mod shape;
 pub mod tint;
 
-
 use egui::{Pos2, Shape, Ui, Vec2};
 use walkers::{HttpOptions, HttpTiles, Map, MapMemory, PmTiles, Position, lon_lat};
 

@@ -253,6 +253,15 @@ impl Emitted {
         write_feature(&mut self.text, draft);
     }
 
+    /// Appends a feature written elsewhere (its GeoJSON text), from no line of the file.
+    pub fn push_json(&mut self, json: &str) {
+        if !self.lines.is_empty() {
+            self.text.push_str(",\n");
+        }
+        self.lines.push(0);
+        self.text.push_str(json);
+    }
+
     /// A warning about the record at `line` (and `column`, a column's name or an element).
     pub fn warn(&mut self, line: u32, column: Option<&str>, message: impl Into<String>) {
         let mut diagnostic = Diagnostic::new(message);

@@ -42,16 +42,30 @@ impl Rows {
         (out.len() == 1).then_some(out.text)
     }
 
-    /// The dataset as a dataset format v1 document: `rows` are the features' own texts and
-    /// first lines, in order.
-    pub(crate) fn document<'r>(&self, rows: impl Iterator<Item = (&'r str, u32)>) -> String {
+    /// The dataset as a dataset format v1 document: `features` are the rows (their own
+    /// texts and first lines) and the features changed in Sortie (their GeoJSON), in order.
+    pub(crate) fn document<'r>(&self, features: impl Iterator<Item = Piece<'r>>) -> String {
         let mut out = Emitted::after(&self.start);
-        for (row, line) in rows {
-            if let Some(record) = self.header.record(row) {
-                self.reader
-                    .row(&self.header, &record, line, false, &mut out);
+        for piece in features {
+            match piece {
+                Piece::Row(row, line) => {
+                    if let Some(record) = self.header.record(row) {
+                        self.reader
+                            .row(&self.header, &record, line, false, &mut out);
+                    }
+                }
+                Piece::Json(json) => out.push_json(json),
             }
         }
         emit::finish_document(out, &self.registry).text
     }
+}
+
+/// A feature of a table's dataset as it is written out.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Piece<'r> {
+    /// A row as read: its text and first line.
+    Row(&'r str, u32),
+    /// A feature changed in Sortie: its GeoJSON.
+    Json(&'r str),
 }

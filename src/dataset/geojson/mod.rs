@@ -35,7 +35,7 @@ use super::diagnostic::{LoadProgress, invalid};
 use super::origin::Origin;
 use super::path::Step;
 use super::path::{member_path, path_of};
-use super::record::Built;
+use super::record::{Built, Record};
 use super::store::{Core, Part};
 use super::{Diagnostic, Feature, LoadError, Source, TextLocation};
 use evidence::{SourceParts, SourcesSeed};
@@ -354,6 +354,30 @@ pub(crate) fn read_feature_json(json: &str, index: usize) -> Option<Feature> {
     reader.index = index;
     let parts = read_located(&mut reader, json).ok()?;
     Some(parts.into_feature(index, None))
+}
+
+/// Reads the text of a feature changed in Sortie (one Feature object, as
+/// [`write::feature_geojson`] writes it) into the record of feature `index`, with what the
+/// located reading warns about (nothing, for a feature whose values all read).
+///
+/// # Errors
+/// The diagnostic when the text is no Feature.
+pub(crate) fn edited_record(
+    own: &str,
+    index: usize,
+) -> Result<(Record<'_>, Vec<Diagnostic>), Box<Diagnostic>> {
+    let mut record = None;
+    read_quickly(own, |parts, own_json| {
+        record = Some(parts.take_record(own_json))
+    });
+    if let Some(record) = record {
+        return Ok((record, Vec::new()));
+    }
+    let mut reader = Reader::located(own);
+    reader.index = index;
+    reader.prefix = path_of(index, true);
+    let parts = read_located(&mut reader, own)?;
+    Ok((parts.into_record(own), reader.warnings))
 }
 
 /// The byte offset, within `text` (one JSON value), of the value `path` leads to; `None`

@@ -1,0 +1,406 @@
+//! Editing a dataset: features added, changed and deleted in steps that undo and redo whole.
+//! A changed feature is written once as dataset format v1 GeoJSON (the one writer,
+//! [`super::feature_geojson`]) and read back by the one feature reader, so it is stored,
+//! drawn, searched and saved exactly as a feature read from a file. Indices never move: an
+//! added feature takes the next index, a deleted one keeps its own.
+
+use super::history::{Change, DELETED, EDITED, Step, is_live};
+use super::record::index_u32;
+use super::store::{self, Core};
+use super::{Dataset, Diagnostic, Feature, FeatureKind, geojson};
+
+/// One change a step makes.
+#[derive(Clone, Debug)]
+pub enum Edit {
+    /// Adds a feature after the others. An empty id is replaced by a new one made from the
+    /// name ([`Dataset::fresh_id`]).
+    Add(Feature),
+    /// Puts `feature` in place of feature `index` (moved, renamed, any property changed).
+    Replace(usize, Feature),
+    /// Deletes feature `index`.
+    Delete(usize),
+}
+
+/// Why a step was refused; the dataset is then as it was.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum EditError {
+    /// The feature is not there (past the end, or deleted).
+    #[error("there is no feature {0}")]
+    NoSuchFeature(usize),
+    /// Another feature has the id.
+    #[error("the id {id:?} is already used by feature {by}")]
+    DuplicateId {
+        /// The id.
+        id: String,
+        /// The index of the feature using it.
+        by: usize,
+    },
+    /// The feature written out did not read back (a bug in the writer or the reader).
+    #[error("the edited feature does not read back: {0}")]
+    Unreadable(String),
+}
+
+/// What a step, an undo or a redo changed: the features whose index is listed were
+/// replaced, added, deleted or brought back. Views of the dataset update these.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Changed {
+    /// The indices, in the order the step changed them.
+    pub indices: Vec<usize>,
+    /// The step's label ("move Deir ez-Zor").
+    pub label: String,
+}
+
+impl Dataset {
+    /// Applies `edits` as one step named `label` (undone and redone whole).
+    ///
+    /// # Errors
+    /// [`EditError`] when an edit names no feature or an id another feature has; nothing is
+    /// changed then.
+    pub fn apply(
+        &mut self,
+        label: impl Into<String>,
+        edits: Vec<Edit>,
+    ) -> Result<Changed, EditError> {
+        let edits = self.checked(edits)?;
+        let mut changes: Vec<Change> = Vec::with_capacity(edits.len());
+        for edit in edits {
+            let change = match self.change_of(edit) {
+                Ok(change) => change,
+                Err(e) => {
+                    for change in changes.iter().rev() {
+                        self.set_core(change.index as usize, change.before);
+                    }
+                    return Err(e);
+                }
+            };
+            self.set_core(change.index as usize, change.after);
+            changes.push(change);
+        }
+        let step = Step {
+            label: label.into(),
+            changes,
+        };
+        let changed = changed_by(&step);
+        self.history.push(step);
+        self.forget_derived();
+        Ok(changed)
+    }
+
+    /// Undoes the latest step; `None` when there is none.
+    pub fn undo(&mut self) -> Option<Changed> {
+        let step = self.history.done.pop()?;
+        for change in step.changes.iter().rev() {
+            self.set_core(change.index as usize, change.before);
+        }
+        let changed = changed_by(&step);
+        self.history.undone.push(step);
+        self.forget_derived();
+        Some(changed)
+    }
+
+    /// Redoes the latest step undone; `None` when there is none.
+    pub fn redo(&mut self) -> Option<Changed> {
+        let step = self.history.undone.pop()?;
+        for change in &step.changes {
+            self.set_core(change.index as usize, change.after);
+        }
+        let changed = changed_by(&step);
+        self.history.done.push(step);
+        self.forget_derived();
+        Some(changed)
+    }
+
+    /// What undo would undo ("move Deir ez-Zor").
+    pub fn undo_label(&self) -> Option<&str> {
+        self.history.done.last().map(|s| s.label.as_str())
+    }
+
+    /// What redo would redo.
+    pub fn redo_label(&self) -> Option<&str> {
+        self.history.undone.last().map(|s| s.label.as_str())
+    }
+
+    /// Whether there are edits not saved: the state differs from the one last saved (or
+    /// opened).
+    pub fn is_modified(&self) -> bool {
+        self.history.is_modified()
+    }
+
+    /// Marks the present state as saved.
+    pub fn mark_saved(&mut self) {
+        self.history.saved_at = Some(self.history.done.len());
+    }
+
+    /// Whether feature `index` was added or changed in Sortie (and is there).
+    pub fn is_edited(&self, index: usize) -> bool {
+        self.part
+            .cores
+            .get(index)
+            .is_some_and(|c| is_live(c) && c.start & EDITED != 0)
+    }
+
+    /// An id no feature has, made from `name` (`shahid-nojeh-air-base`, then `-2`, `-3`…);
+    /// `feature` when the name has no letter or digit.
+    pub fn fresh_id(&self, name: &str) -> String {
+        let mut base = String::new();
+        for c in name.chars().flat_map(char::to_lowercase) {
+            if c.is_alphanumeric() {
+                base.push(c);
+            } else if !base.is_empty() && !base.ends_with('-') {
+                base.push('-');
+            }
+        }
+        let base = base.trim_end_matches('-');
+        let base = if base.is_empty() { "feature" } else { base };
+        if self.index_of(base).is_none() {
+            return base.to_owned();
+        }
+        (2..)
+            .map(|n| format!("{base}-{n}"))
+            .find(|id| self.index_of(id).is_none())
+            .unwrap_or_default()
+    }
+
+    /// The edits with fresh ids given, once every index and id has been checked.
+    fn checked(&self, mut edits: Vec<Edit>) -> Result<Vec<Edit>, EditError> {
+        // Ids the step gives, with the index each goes to (`len` and on for added ones).
+        let mut giving: Vec<(String, usize)> = Vec::new();
+        let mut taking: Vec<usize> = Vec::new();
+        let mut next = self.len();
+        for edit in &mut edits {
+            let (index, feature) = match edit {
+                Edit::Add(feature) => {
+                    if feature.id.is_empty() {
+                        feature.id = self.fresh_id(&feature.name);
+                        while giving.iter().any(|(id, _)| *id == feature.id) {
+                            feature.id = format!("{}-{next}", feature.id);
+                        }
+                    }
+                    next += 1;
+                    (next - 1, feature)
+                }
+                Edit::Replace(index, feature) => {
+                    if self.get(*index).is_none() {
+                        return Err(EditError::NoSuchFeature(*index));
+                    }
+                    (*index, feature)
+                }
+                Edit::Delete(index) => {
+                    if self.get(*index).is_none() {
+                        return Err(EditError::NoSuchFeature(*index));
+                    }
+                    taking.push(*index);
+                    continue;
+                }
+            };
+            if let Some((_, by)) = giving.iter().find(|(id, _)| *id == feature.id) {
+                return Err(EditError::DuplicateId {
+                    id: feature.id.clone(),
+                    by: *by,
+                });
+            }
+            giving.push((feature.id.clone(), index));
+        }
+        for (id, index) in &giving {
+            // An id stays free when its feature is deleted or given another id in the step.
+            if let Some(by) = self.index_of(id)
+                && by != *index
+                && !taking.contains(&by)
+                && !giving.iter().any(|(_, i)| *i == by)
+            {
+                return Err(EditError::DuplicateId { id: id.clone(), by });
+            }
+        }
+        Ok(edits)
+    }
+
+    /// The change `edit` makes; the new record, for a feature written, reads its text.
+    fn change_of(&mut self, edit: Edit) -> Result<Change, EditError> {
+        let (index, feature) = match edit {
+            Edit::Delete(index) => {
+                let before = self.core(index)?;
+                let after = Core {
+                    start: before.start | DELETED,
+                    ..before
+                };
+                return Ok(Change {
+                    index: index_u32(index),
+                    before,
+                    after,
+                });
+            }
+            Edit::Add(feature) => {
+                let index = self.len();
+                let empty = self.empty_core();
+                self.part.cores.push(empty);
+                (index, feature)
+            }
+            Edit::Replace(index, feature) => (index, feature),
+        };
+        let before = self.core(index).or_else(|_| {
+            self.part
+                .cores
+                .get(index)
+                .copied()
+                .ok_or(EditError::NoSuchFeature(index))
+        })?;
+        let after = self.written(index, &feature)?;
+        Ok(Change {
+            index: index_u32(index),
+            before,
+            after,
+        })
+    }
+
+    fn core(&self, index: usize) -> Result<Core, EditError> {
+        self.part
+            .cores
+            .get(index)
+            .filter(|c| is_live(c))
+            .copied()
+            .ok_or(EditError::NoSuchFeature(index))
+    }
+
+    /// The record of a slot not yet filled (an added feature before it is, or after undo).
+    fn empty_core(&self) -> Core {
+        let start = u64::try_from(self.history.edited.len()).unwrap_or(0);
+        Core {
+            start: start | EDITED | DELETED,
+            len: 0,
+            id: store::StrRef::EMPTY,
+            name: store::StrRef::EMPTY,
+            description: store::StrRef::EMPTY,
+            look: 0,
+            geometry: store::NONE,
+            route: store::NONE,
+            when: store::NONE,
+            kind: FeatureKind::Other,
+        }
+    }
+
+    /// Writes `feature` as feature `index` and reads it back into a new record (its old
+    /// record is left as it was, for undo).
+    fn written(&mut self, index: usize, feature: &Feature) -> Result<Core, EditError> {
+        let text = super::feature_geojson(feature);
+        let at = self.history.edited.len();
+        self.history.edited.push_str(&text);
+        let own = &self.history.edited[at..];
+        let (record, _warnings): (_, Vec<Diagnostic>) = geojson::edited_record(own, index)
+            .map_err(|d| EditError::Unreadable(d.message.clone()))?;
+        let here = index_u32(index);
+        let (mut core, sources) = self.part.edited_core(here, &self.history.edited, record);
+        core.start |= EDITED;
+        // A feature without an id is `#<index>`, as when read from the file.
+        if let Some(at) = self.part.anonymous.iter().position(|&(i, _)| i == here) {
+            let (_, name_too) = self.part.anonymous.swap_remove(at);
+            let id = self.part.arena_str(&format!("#{index}"));
+            core.id = id;
+            if name_too {
+                core.name = id;
+            }
+        }
+        self.history
+            .sources
+            .extend(sources.into_iter().map(|h| (h, here)));
+        Ok(core)
+    }
+
+    /// Puts `core` in slot `index`, keeping the counts, the id index and the routes' links
+    /// in step.
+    fn set_core(&mut self, index: usize, core: Core) {
+        let Some(&old) = self.part.cores.get(index) else {
+            return;
+        };
+        if index < self.history.file_features {
+            self.history
+                .originals
+                .entry(index_u32(index))
+                .or_insert(old);
+        }
+        let old_id = self.get(index).map(|f| f.id.to_owned());
+        self.count(&old, false);
+        if let Some(slot) = self.part.cores.get_mut(index) {
+            *slot = core;
+        }
+        self.count(&core, true);
+        let new_id = self.get(index).map(|f| f.id.to_owned());
+        if let Some(id) = &new_id
+            && self.index_of(id) != Some(index)
+        {
+            let mut ids = std::mem::take(&mut self.ids);
+            ids.insert_unique(store::id_hash(id), index_u32(index), |&i| {
+                store::id_hash(self.get(i as usize).map_or("", |f| f.id))
+            });
+            self.ids = ids;
+        }
+        self.relink_routes(index, [old_id, new_id]);
+    }
+
+    /// Counts a record in (or out of) the counts by kind and of routes.
+    fn count(&mut self, core: &Core, add: bool) {
+        if !is_live(core) {
+            return;
+        }
+        let change = |n: &mut usize| {
+            *n = if add { *n + 1 } else { n.saturating_sub(1) };
+        };
+        if let Some(k) = FeatureKind::ALL.iter().position(|&k| k == core.kind)
+            && let Some(n) = self.kind_counts.get_mut(k)
+        {
+            change(n);
+        }
+        if core.route != store::NONE {
+            change(&mut self.routes);
+        }
+    }
+
+    /// Links again the routes that name `ids` (the ids feature `index` had and has) as an
+    /// end, and feature `index`'s own route.
+    fn relink_routes(&mut self, index: usize, ids: [Option<String>; 2]) {
+        let ids: Vec<String> = if ids[0] == ids[1] {
+            Vec::new()
+        } else {
+            ids.into_iter().flatten().collect()
+        };
+        let own = self.part.cores.get(index).map_or(store::NONE, |c| c.route);
+        let find = |end: &Option<String>| end.as_deref().and_then(|e| self.index_of(e));
+        let mut links = Vec::new();
+        if let Some(route) = self.part.routes.get(own as usize) {
+            links.push((own as usize, find(&route.from), find(&route.to)));
+        }
+        if !ids.is_empty() {
+            let names = |end: &Option<String>| end.as_ref().is_some_and(|e| ids.contains(e));
+            for (r, route) in self.part.routes.iter().enumerate() {
+                if names(&route.from) || names(&route.to) {
+                    links.push((r, find(&route.from), find(&route.to)));
+                }
+            }
+        }
+        for (r, from, to) in links {
+            if let Some(route) = self.part.routes.get_mut(r) {
+                route.from_index = from;
+                route.to_index = to;
+            }
+        }
+    }
+
+    /// Drops what was computed from the features on first use.
+    fn forget_derived(&mut self) {
+        self.summary = std::sync::OnceLock::new();
+        self.source_uses = std::sync::OnceLock::new();
+    }
+}
+
+fn changed_by(step: &Step) -> Changed {
+    let mut indices: Vec<usize> = Vec::with_capacity(step.changes.len());
+    for change in &step.changes {
+        let i = change.index as usize;
+        if !indices.contains(&i) {
+            indices.push(i);
+        }
+    }
+    Changed {
+        indices,
+        label: step.label.clone(),
+    }
+}

@@ -1,0 +1,257 @@
+//! The dataset as GeoJSON after edits, changing only what was edited: the file's text, with
+//! each feature changed in Sortie written in place of its own (in the file's layout: one
+//! line, or indented as the file is), each deleted feature cut out with one separator, and
+//! each added feature after the last, separated as the file separates its features. A file
+//! that was one Feature becomes a FeatureCollection; a table is written out row by row.
+
+use super::formats::row::Piece;
+use super::history::{EDITED, is_live};
+use super::origin::Origin;
+use super::path::Step;
+use super::store::Core;
+use super::{Dataset, geojson};
+
+impl Dataset {
+    /// Whether every feature is as the file has it (no edit, or every edit undone).
+    pub(crate) fn as_opened(&self) -> bool {
+        let file = self.history.file_features;
+        self.history
+            .originals
+            .iter()
+            .all(|(&i, original)| self.part.cores.get(i as usize) == Some(original))
+            && self
+                .part
+                .cores
+                .get(file..)
+                .is_none_or(|added| !added.iter().any(is_live))
+    }
+
+    /// The GeoJSON document of the dataset with its edits.
+    pub(crate) fn edited_document(&self) -> String {
+        match &self.origin {
+            Origin::Table { rows, .. } => rows.document((0..self.len()).filter_map(|i| {
+                let core = self.part.cores.get(i).filter(|c| is_live(c))?;
+                Some(if core.start & EDITED == 0 {
+                    Piece::Row(self.feature_text(core), self.row_line(core))
+                } else {
+                    Piece::Json(self.feature_text(core))
+                })
+            })),
+            Origin::GeoJson { collection: false } => self.new_collection(),
+            Origin::GeoJson { collection: true } | Origin::Converted { .. } => self.spliced(),
+        }
+    }
+
+    /// The record feature `i` had in the file.
+    fn file_core(&self, i: usize) -> Option<&Core> {
+        self.history
+            .originals
+            .get(&super::record::index_u32(i))
+            .or_else(|| self.part.cores.get(i))
+    }
+
+    /// Where feature `i` of the file was in the text: (start, end).
+    fn file_span(&self, i: usize) -> (usize, usize) {
+        self.file_core(i).map_or((0, 0), |c| {
+            let start = usize::try_from(c.start & !super::history::DELETED).unwrap_or(0);
+            (start, start + c.len as usize)
+        })
+    }
+
+    /// The file's text with the edits spliced in.
+    fn spliced(&self) -> String {
+        let body = self.body();
+        let file = self.history.file_features;
+        let layout = Layout::of(self, body);
+        let (first, last) = if file > 0 {
+            (self.file_span(0).0, self.file_span(file - 1).1)
+        } else {
+            let array = geojson::offset_of(body, &[Step::Key("features")]).map_or(0, |a| a + 1);
+            (array, array)
+        };
+        let mut out = String::with_capacity(body.len() + self.history.edited.len() / 4);
+        out.push_str(body.get(..first).unwrap_or(""));
+        let mut any = false;
+        for i in 0..self.len() {
+            let Some(core) = self.part.cores.get(i).filter(|c| is_live(c)) else {
+                continue;
+            };
+            if any {
+                if i > 0 && i < file {
+                    let (gap_from, gap_to) = (self.file_span(i - 1).1, self.file_span(i).0);
+                    out.push_str(body.get(gap_from..gap_to).unwrap_or(",\n"));
+                } else {
+                    out.push_str(&layout.separator);
+                }
+            } else if file == 0 {
+                out.push('\n');
+                out.push_str(&layout.indent);
+            }
+            any = true;
+            if core.start & EDITED == 0 {
+                out.push_str(self.feature_text(core));
+            } else {
+                layout.write(&mut out, self.feature_text(core));
+            }
+        }
+        if file == 0 && any {
+            out.push('\n');
+        }
+        out.push_str(body.get(last..).unwrap_or(""));
+        out
+    }
+
+    /// A FeatureCollection of every feature (for a file that was one Feature).
+    fn new_collection(&self) -> String {
+        let mut out = String::from("{\"type\":\"FeatureCollection\",\"features\":[\n");
+        let mut any = false;
+        for i in 0..self.len() {
+            let text = if self.is_edited(i) {
+                self.feature_json(i).map(std::borrow::Cow::into_owned)
+            } else {
+                self.feature(i).map(|f| super::feature_geojson(&f))
+            };
+            let Some(text) = text else {
+                continue;
+            };
+            if any {
+                out.push_str(",\n");
+            }
+            any = true;
+            out.push_str(&text);
+        }
+        out.push_str("\n]}\n");
+        out
+    }
+}
+
+/// How the file lays its features out, for writing new ones alike.
+struct Layout {
+    /// Between two features (`,\n` and the indent, for one feature a line).
+    separator: String,
+    /// Before a feature on its line.
+    indent: String,
+    /// One level of indent inside a feature, when features are spread over lines.
+    unit: Option<String>,
+}
+
+impl Layout {
+    fn of(dataset: &Dataset, body: &str) -> Self {
+        let file = dataset.history.file_features;
+        let (start, end) = dataset.file_span(0);
+        let line_start = body
+            .get(..start)
+            .and_then(|b| b.rfind('\n'))
+            .map_or(0, |n| n + 1);
+        let indent: String = body
+            .get(line_start..start)
+            .filter(|s| s.chars().all(|c| c == ' ' || c == '\t'))
+            .unwrap_or("")
+            .to_owned();
+        let separator = if file >= 2 {
+            let (gap_from, gap_to) = (dataset.file_span(file - 2).1, dataset.file_span(file - 1).0);
+            body.get(gap_from..gap_to).unwrap_or(",\n").to_owned()
+        } else {
+            format!(",\n{indent}")
+        };
+        // Spread over lines: the unit is what the feature's second line adds to the indent.
+        let unit = body.get(start..end).and_then(|text| {
+            let second = text.split('\n').nth(1)?;
+            let lead: String = second
+                .chars()
+                .take_while(|c| *c == ' ' || *c == '\t')
+                .collect();
+            let unit = lead.strip_prefix(indent.as_str()).unwrap_or(&lead);
+            Some(if unit.is_empty() { "  " } else { unit }.to_owned())
+        });
+        Self {
+            separator,
+            indent,
+            unit,
+        }
+    }
+
+    /// Writes a feature's one-line text in this layout.
+    fn write(&self, out: &mut String, json: &str) {
+        match &self.unit {
+            None => out.push_str(json),
+            Some(unit) => indented(out, json, &self.indent, unit),
+        }
+    }
+}
+
+/// Writes compact JSON spread over lines: a member or element a line, indented by `unit`
+/// a level after `base`; empty objects and arrays stay `{}` and `[]`.
+fn indented(out: &mut String, json: &str, base: &str, unit: &str) {
+    let newline = |out: &mut String, depth: usize| {
+        out.push('\n');
+        out.push_str(base);
+        for _ in 0..depth {
+            out.push_str(unit);
+        }
+    };
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut chars = json.chars().peekable();
+    while let Some(c) = chars.next() {
+        if in_string {
+            out.push(c);
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                in_string = false;
+            }
+            continue;
+        }
+        match c {
+            '"' => {
+                in_string = true;
+                out.push(c);
+            }
+            '{' | '[' => {
+                out.push(c);
+                if matches!(chars.peek(), Some('}' | ']')) {
+                    out.extend(chars.next());
+                } else {
+                    depth += 1;
+                    newline(out, depth);
+                }
+            }
+            '}' | ']' => {
+                depth = depth.saturating_sub(1);
+                newline(out, depth);
+                out.push(c);
+            }
+            ',' => {
+                out.push(',');
+                newline(out, depth);
+            }
+            ':' => out.push_str(": "),
+            c if c.is_whitespace() => {}
+            c => out.push(c),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::indented;
+
+    #[test]
+    fn compact_json_spread_over_lines() {
+        let mut out = String::new();
+        indented(
+            &mut out,
+            r#"{"a":[1,2],"b":{},"c":"x, {y}: \"z\"","d":[]}"#,
+            "  ",
+            "  ",
+        );
+        assert_eq!(
+            out,
+            "{\n    \"a\": [\n      1,\n      2\n    ],\n    \"b\": {},\n    \"c\": \"x, {y}: \\\"z\\\"\",\n    \"d\": []\n  }"
+        );
+    }
+}
