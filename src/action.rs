@@ -4,7 +4,8 @@
 
 use std::path::PathBuf;
 
-use crate::map::Basemap;
+use crate::dataset::FeatureKind;
+use crate::map::{Basemap, Tool};
 
 /// Settings remembered between runs.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -76,6 +77,89 @@ pub enum Action {
     ShowExportMapDialog,
     /// Write the figure the Export map window describes to a file.
     ExportMap(PathBuf),
+    /// Turn editing on or off.
+    ToggleEditing,
+    /// Pick the editing tool (turning editing on).
+    SetTool(Tool),
+    /// Add a point feature of this kind at (longitude, latitude).
+    AddPoint(FeatureKind, f64, f64),
+    /// Move point feature `index` to (longitude, latitude).
+    MoveFeature(usize, f64, f64),
+    /// Delete the selected feature, asking first when routes start or end at it.
+    DeleteSelected,
+    /// Delete these features, as one step (the first is the one named in the step).
+    DeleteFeatures(Vec<usize>),
+    /// Undo the latest edit.
+    Undo,
+    /// Redo the latest edit undone.
+    Redo,
+    /// Save the dataset to its file (or ask where, for a file Sortie does not overwrite).
+    Save,
+    /// Show the native Save dialog to save the dataset as GeoJSON under another name.
+    ShowSaveAsDialog,
+    /// Save the dataset as GeoJSON to this file, which it is then saved to.
+    SaveAs(PathBuf),
+    /// Ask the user before going on (unsaved edits, a delete that unlinks routes).
+    Ask(Question),
+    /// Close the question asked.
+    Dismiss,
+    /// Save, then do what waited (if the save succeeded).
+    SaveThen(Pending),
+    /// Forget the unsaved edits and do what waited.
+    DiscardThen(Pending),
+}
+
+/// What waits on an answer about unsaved edits.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Pending {
+    /// Open this file.
+    Open(PathBuf),
+    /// Show the Open dialog.
+    ShowOpenDialog,
+    /// Close the window.
+    Quit,
+}
+
+/// A question a dialog asks before an action.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Question {
+    /// Unsaved edits would be lost: save, discard, or cancel.
+    Unsaved(Pending),
+    /// Feature `index` is an end of these routes: delete it alone, with them, or cancel.
+    DeleteWithRoutes {
+        /// The feature.
+        index: usize,
+        /// The routes that start or end at it.
+        routes: Vec<usize>,
+    },
+}
+
+/// Whether the window edits, and with which tool.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Editing {
+    /// Editing is on (the window opens read-only).
+    pub on: bool,
+    /// The tool in hand.
+    pub tool: Tool,
+    /// The kind the point tool adds (kept while another tool is in hand).
+    pub point_kind: FeatureKind,
+}
+
+impl Default for Editing {
+    fn default() -> Self {
+        Self {
+            on: false,
+            tool: Tool::Select,
+            point_kind: FeatureKind::Target,
+        }
+    }
+}
+
+impl Editing {
+    /// The tool the map uses: `None` while not editing.
+    pub fn map_tool(&self) -> Option<Tool> {
+        self.on.then_some(self.tool)
+    }
 }
 
 /// What the left panel lists.

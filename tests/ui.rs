@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{app, harness, index_of, rendering_harness};
+use common::{Dropped, app, harness, index_of, rendering_harness};
 use egui::{Event, Key, Modifiers, PointerButton, Pos2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
@@ -454,20 +454,6 @@ fn a_citation_links_to_its_sources_view() {
     );
     assert!(state.highlighted.contains(&index_of(state, "nojeh")));
     assert!(h.query_by_label_contains("What rests on it").is_some());
-}
-
-/// A file dropped from the desktop, as the window's integration hands it to egui.
-#[derive(Debug)]
-struct Dropped(std::path::PathBuf);
-
-impl egui::DroppedFile for Dropped {
-    fn path(&self) -> &std::path::Path {
-        &self.0
-    }
-
-    fn bytes(&self) -> Result<Vec<u8>, String> {
-        std::fs::read(&self.0).map_err(|e| e.to_string())
-    }
 }
 
 #[test]

@@ -12,6 +12,7 @@ pub(super) enum DialogPurpose {
     PickPmTiles,
     ExportData,
     ExportMap(crate::figure::FigureFormat),
+    SaveAs,
 }
 
 impl SortieApp {
@@ -55,6 +56,11 @@ impl SortieApp {
                     .add_filter("KML (Google Earth)", &["kml"])
                     .add_filter("KMZ (zipped KML)", &["kmz"])
                     .save_file(),
+                DialogPurpose::SaveAs => rfd::FileDialog::new()
+                    .set_title("Save as")
+                    .set_file_name(format!("{stem}.geojson"))
+                    .add_filter("GeoJSON (dataset format v1)", &["geojson", "json"])
+                    .save_file(),
                 DialogPurpose::ExportMap(format) => rfd::FileDialog::new()
                     .set_title("Export map")
                     .set_file_name(format!("{stem}.{}", format.extension()))
@@ -82,6 +88,7 @@ impl SortieApp {
                         }
                         DialogPurpose::ExportData => self.apply(Action::Export(path)),
                         DialogPurpose::ExportMap(_) => self.apply(Action::ExportMap(path)),
+                        DialogPurpose::SaveAs => self.apply(Action::SaveAs(path)),
                     }
                 }
                 Polled::Done(None) | Polled::Lost => self.dialog = None,

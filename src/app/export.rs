@@ -26,7 +26,7 @@ impl SortieApp {
                 .map(|()| {
                     format!(
                         "Exported {} features to {} as {format} in {:.1} s.",
-                        dataset.len(),
+                        dataset.feature_count(),
                         job_path.display(),
                         started.elapsed().as_secs_f64()
                     )

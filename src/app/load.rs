@@ -47,6 +47,23 @@ impl Loaded {
     }
 }
 
+impl Loaded {
+    /// Builds the views again after an edit, keeping the list's query and the timeline's
+    /// range.
+    pub fn refresh(&mut self) {
+        let (layers, list, time) = views_of(&self.dataset);
+        self.layers = layers;
+        self.list.replace_index(list.index());
+        self.timeline = match self.timeline.take() {
+            Some(mut timeline) if time.extent().is_some() => {
+                timeline.replace_index(time);
+                Some(timeline)
+            }
+            _ => ui::timeline::Timeline::new(time),
+        };
+    }
+}
+
 /// The map layers, the list's search index and the time index of a dataset, built side
 /// by side: all the window needs before it shows a dataset (the benchmarks time it).
 pub fn views_of(dataset: &Dataset) -> (MapLayers, ui::list::FeatureList, Arc<TimeIndex>) {
@@ -123,7 +140,10 @@ impl SortieApp {
     }
 
     pub(super) fn replace_dataset(&mut self, loaded: Loaded) {
+        self.file = super::editing::save_target(&loaded.dataset);
         self.loaded = loaded;
+        self.question = None;
+        self.discarded = false;
         self.applied_range = None;
         self.range_job = None;
         self.selection = None;

@@ -17,11 +17,12 @@ use crate::ui;
 
 mod background;
 mod dialog;
+mod editing;
 mod export;
 mod job;
 mod load;
 mod range;
-pub use crate::action::{Action, LeftTab, Settings};
+pub use crate::action::{Action, Editing, LeftTab, Pending, Question, Settings};
 use background::RouteAirspace;
 use dialog::DialogPurpose;
 use job::{Job, Polled};
@@ -94,6 +95,16 @@ pub struct SortieApp {
     /// The window's context, for a background job to ask for a frame the moment it is done
     /// (`None` until the first frame, or [`SortieApp::waking`]).
     wake: Option<egui::Context>,
+    /// Whether the window edits, and with which tool.
+    pub editing: Editing,
+    /// A question waiting for the user's answer.
+    pub question: Option<Question>,
+    /// The file Save writes: the GeoJSON file opened or last saved as (`None`: Save asks).
+    pub file: Option<PathBuf>,
+    /// The user chose to lose the unsaved edits (until the next edit).
+    discarded: bool,
+    /// The window may close though edits are unsaved.
+    allow_close: bool,
 }
 
 /// How often the window is drawn again while a background job runs and nothing else asks
@@ -141,6 +152,11 @@ impl SortieApp {
             title_shown: None,
             theme_applied: None,
             airspace_job: None,
+            editing: Editing::default(),
+            question: None,
+            file: None,
+            discarded: false,
+            allow_close: false,
         }
         .with_airspace_job()
     }
@@ -177,8 +193,13 @@ impl SortieApp {
     fn keyboard_actions(&self, ctx: &egui::Context, actions: &mut Vec<Action>) {
         let typing = ctx.egui_wants_keyboard_input();
         ctx.input(|i| {
+            let with = |mods: egui::Modifiers, key: Key| shortcut(i, mods, key);
+            let (command, shift) = (egui::Modifiers::COMMAND, egui::Modifiers::SHIFT);
             if i.key_pressed(Key::Escape) {
-                actions.push(Action::Select(None));
+                actions.push(match self.editing.map_tool() {
+                    Some(crate::map::Tool::Point(_)) => Action::SetTool(crate::map::Tool::Select),
+                    _ => Action::Select(None),
+                });
             }
             if i.key_pressed(Key::ArrowDown) {
                 actions.push(Action::MoveSelection(1));
@@ -186,25 +207,30 @@ impl SortieApp {
             if i.key_pressed(Key::ArrowUp) {
                 actions.push(Action::MoveSelection(-1));
             }
-            if i.modifiers.command && i.key_pressed(Key::O) {
-                actions.push(Action::ShowOpenDialog);
-            }
-            if i.modifiers.command && i.modifiers.shift && i.key_pressed(Key::S) {
-                actions.push(Action::ShowExportDialog);
-            }
-            if i.modifiers.command && i.key_pressed(Key::E) {
-                actions.push(Action::OpenExportMap);
-            }
-            if !typing && !i.modifiers.command {
-                if i.key_pressed(Key::F) {
-                    actions.push(Action::FitAll);
+            for (key, mods, action) in [
+                (Key::O, command, Action::ShowOpenDialog),
+                (Key::S, command, Action::Save),
+                (Key::S, command | shift, Action::ShowSaveAsDialog),
+                (Key::E, command | shift, Action::ShowExportDialog),
+                (Key::E, command, Action::OpenExportMap),
+            ] {
+                if with(mods, key) {
+                    actions.push(action);
                 }
-                if i.key_pressed(Key::Plus) || i.key_pressed(Key::Equals) {
-                    actions.push(Action::Zoom(1.0));
+            }
+            if !typing {
+                for (key, mods, action) in [
+                    (Key::Z, command, Action::Undo),
+                    (Key::Z, command | shift, Action::Redo),
+                    (Key::Y, command, Action::Redo),
+                ] {
+                    if with(mods, key) {
+                        actions.push(action);
+                    }
                 }
-                if i.key_pressed(Key::Minus) {
-                    actions.push(Action::Zoom(-1.0));
-                }
+            }
+            if !typing {
+                self.plain_keys(i, actions);
             }
             for file in &i.raw.dropped_files {
                 let path = file.path();
@@ -213,6 +239,39 @@ impl SortieApp {
                 }
             }
         });
+    }
+
+    /// Keys without a modifier, outside text fields.
+    fn plain_keys(&self, i: &egui::InputState, actions: &mut Vec<Action>) {
+        let key = |key: Key| plain(i, key);
+        if key(Key::F) {
+            actions.push(Action::FitAll);
+        }
+        if key(Key::Plus) || key(Key::Equals) {
+            actions.push(Action::Zoom(1.0));
+        }
+        if key(Key::Minus) {
+            actions.push(Action::Zoom(-1.0));
+        }
+        let toggled = key(Key::E);
+        if toggled {
+            actions.push(Action::ToggleEditing);
+        }
+        // Editing, once this frame's actions are applied.
+        if self.editing.on == toggled {
+            return;
+        }
+        if key(Key::Num1) {
+            actions.push(Action::SetTool(crate::map::Tool::Select));
+        }
+        if key(Key::Num2) {
+            actions.push(Action::SetTool(crate::map::Tool::Point(
+                self.editing.point_kind,
+            )));
+        }
+        if key(Key::Delete) || key(Key::Backspace) {
+            actions.push(Action::DeleteSelected);
+        }
     }
 
     fn apply(&mut self, action: Action) {
@@ -236,9 +295,17 @@ impl SortieApp {
             }
             Action::FitAll => self.map.request_fit(),
             Action::Zoom(steps) => self.map.zoom_by(steps),
-            Action::ShowOpenDialog => self.show_file_dialog(DialogPurpose::OpenDataset),
+            Action::ShowOpenDialog => {
+                if self.unsaved_allow(Pending::ShowOpenDialog) {
+                    self.show_file_dialog(DialogPurpose::OpenDataset);
+                }
+            }
             Action::ShowPmTilesDialog => self.show_file_dialog(DialogPurpose::PickPmTiles),
-            Action::Open(path) => self.open(path),
+            Action::Open(path) => {
+                if self.unsaved_allow(Pending::Open(path.clone())) {
+                    self.open(path);
+                }
+            }
             Action::CancelLoad => self.cancel_load(),
             Action::DismissMessage => self.message = None,
             Action::ShowExportDialog => self.show_file_dialog(DialogPurpose::ExportData),
@@ -282,6 +349,7 @@ impl SortieApp {
                     .map(|u| u.features.clone())
                     .unwrap_or_default();
             }
+            editing => self.apply_editing(editing),
         }
     }
     /// The window's theme and title, when they change.
@@ -294,7 +362,12 @@ impl SortieApp {
             });
             self.theme_applied = Some(self.settings.dark_mode);
         }
-        let title = format!("{} — Sortie", self.loaded.dataset.title);
+        let mark = if self.loaded.dataset.is_modified() {
+            "● "
+        } else {
+            ""
+        };
+        let title = format!("{mark}{} — Sortie", self.loaded.dataset.title);
         if self.title_shown.as_ref() != Some(&title) {
             ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
             self.title_shown = Some(title);
@@ -356,9 +429,18 @@ impl SortieApp {
         self.keyboard_actions(&ctx, &mut actions);
         let palette = Palette::for_dark_mode(self.settings.dark_mode);
 
+        let undo = ui::menu::UndoLabels {
+            undo: self.loaded.dataset.undo_label(),
+            redo: self.loaded.dataset.redo_label(),
+        };
         egui::Panel::top("menu").show(ui, |ui| {
-            ui::menu::menu_bar_ui(ui, &self.settings, &mut actions)
+            ui::menu::menu_bar_ui(ui, &self.settings, &self.editing, &undo, &mut actions);
         });
+        if self.editing.on {
+            egui::Panel::top("edit tools").show(ui, |ui| {
+                ui::edit::toolbar_ui(ui, &self.editing, &undo, self.selection, &mut actions);
+            });
+        }
         egui::Panel::bottom("status").show(ui, |ui| {
             let info = ui::status::StatusInfo {
                 pointer_lon_lat: self.pointer_lon_lat,
@@ -419,12 +501,21 @@ impl SortieApp {
                     palette: &palette,
                     dark: self.settings.dark_mode,
                     tinted_countries: &tinted,
+                    tool: self.editing.map_tool(),
                 };
                 let response = self.map.ui(ui, &input);
                 self.hovered = response.hovered.or(list_hover);
                 self.pointer_lon_lat = response.pointer_lon_lat;
                 if let Some(clicked) = response.clicked {
                     actions.push(Action::Select(clicked));
+                }
+                if let Some((lon, lat)) = response.placed
+                    && let crate::map::Tool::Point(kind) = self.editing.tool
+                {
+                    actions.push(Action::AddPoint(kind, lon, lat));
+                }
+                if let Some((index, lon, lat)) = response.moved {
+                    actions.push(Action::MoveFeature(index, lon, lat));
                 }
             });
         if self.export_map.open {
@@ -442,6 +533,10 @@ impl SortieApp {
                 actions.push(Action::ToggleWarnings);
             }
         }
+        if let Some(question) = &self.question {
+            ui::edit::question_ui(&ctx, question, &self.loaded.dataset, &mut actions);
+        }
+        self.guard_close(&ctx);
         for action in actions {
             self.apply(action);
         }
@@ -461,6 +556,23 @@ impl eframe::App for SortieApp {
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         eframe::set_value(storage, SETTINGS_KEY, &self.settings);
     }
+}
+
+/// Whether `key` was pressed this frame with the Ctrl (Cmd) and Shift of `mods`, as held
+/// when it was pressed (a quick press may let go of Ctrl before the frame ends).
+fn shortcut(i: &egui::InputState, mods: egui::Modifiers, key: Key) -> bool {
+    i.events.iter().any(|e| {
+        matches!(e, egui::Event::Key { key: k, pressed: true, modifiers, .. }
+            if *k == key && modifiers.command == mods.command && modifiers.shift == mods.shift)
+    })
+}
+
+/// Whether `key` was pressed this frame without Ctrl, Cmd or Alt (Shift allowed: `+`).
+fn plain(i: &egui::InputState, key: Key) -> bool {
+    i.events.iter().any(|e| {
+        matches!(e, egui::Event::Key { key: k, pressed: true, modifiers, .. }
+            if *k == key && !modifiers.command && !modifiers.ctrl && !modifiers.alt)
+    })
 }
 
 /// Where the settings live in eframe's storage.

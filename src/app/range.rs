@@ -83,7 +83,10 @@ impl SortieApp {
         }
     }
 
-    fn show_range(&mut self, range: Option<(TimeFilter, Arc<RangeLayers>, Arc<InRange>)>) {
+    pub(super) fn show_range(
+        &mut self,
+        range: Option<(TimeFilter, Arc<RangeLayers>, Arc<InRange>)>,
+    ) {
         // Drawn on the next frame, even if no input comes to ask for one.
         self.repaint_for_range = true;
         match range {

@@ -190,7 +190,7 @@ impl Dataset {
 
     /// When feature `index` may have happened; `None` when it is undated.
     pub fn when(&self, index: usize) -> Option<When> {
-        let core = self.part.cores.get(index)?;
+        let core = self.part.cores.get(index).filter(|c| history::is_live(c))?;
         self.part.whens.get(core.when as usize).copied()
     }
 

@@ -18,6 +18,8 @@ pub struct SearchIndex {
     starts: Vec<usize>,
     /// Each feature's kind, for grouping results.
     kinds: Vec<FeatureKind>,
+    /// The indices of deleted features, in order (no query lists them).
+    gone: Vec<usize>,
 }
 
 impl SearchIndex {
@@ -25,8 +27,18 @@ impl SearchIndex {
     pub fn new(dataset: &Dataset) -> Self {
         let mut text = String::new();
         let mut starts = Vec::with_capacity(dataset.len());
-        for f in dataset.iter() {
+        let mut kinds = Vec::with_capacity(dataset.len());
+        let mut gone = Vec::new();
+        for index in 0..dataset.len() {
             starts.push(text.len());
+            let Some(f) = dataset.get(index) else {
+                // Deleted: an empty line, which no query matches.
+                gone.push(index);
+                kinds.push(FeatureKind::Other);
+                text.push('\n');
+                continue;
+            };
+            kinds.push(f.kind);
             for (k, part) in [f.name, f.id, f.description].into_iter().enumerate() {
                 if k > 0 {
                     text.push(' ');
@@ -43,7 +55,8 @@ impl SearchIndex {
         Self {
             text,
             starts,
-            kinds: dataset.iter().map(|f| f.kind).collect(),
+            kinds,
+            gone,
         }
     }
 
@@ -72,7 +85,11 @@ impl SearchIndex {
             .filter(|&c| c != '\n')
             .collect();
         if needle.is_empty() {
-            return Some((0..self.len()).collect());
+            return Some(
+                (0..self.len())
+                    .filter(|i| self.gone.binary_search(i).is_err())
+                    .collect(),
+            );
         }
         let mut found = Vec::new();
         let mut from_feature = 0;

@@ -116,6 +116,10 @@ impl TimeIndex {
         let mut routes = Vec::new();
         for index in 0..dataset.len() {
             let i = u32::try_from(index).unwrap_or(u32::MAX);
+            if dataset.get(index).is_none() {
+                // Deleted: in no range.
+                continue;
+            }
             if let Some(w) = dataset.when(index) {
                 spans.push((w.start, w.end, i));
                 continue;

@@ -137,8 +137,11 @@ impl MapLayers {
         // Projecting and densifying routes along geodesics is the costly part: on all cores.
         let drawn: Vec<Drawn> = crate::parallel::map_ranges(dataset.len(), 8_192, |range| {
             range
-                .filter_map(|i| dataset.get(i))
-                .map(|f| {
+                .map(|i| {
+                    // A deleted feature keeps its index, drawn as nothing.
+                    let Some(f) = dataset.get(i) else {
+                        return Drawn::None;
+                    };
                     if let Some(p) = f.point().filter(|_| f.is_point()) {
                         return Drawn::Point(mercator::project(p.x(), p.y()));
                     }

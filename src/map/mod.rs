@@ -5,6 +5,7 @@
 
 pub mod aggregate;
 pub mod draw;
+pub mod edit;
 pub mod graticule;
 pub mod layers;
 mod shape;
@@ -16,6 +17,7 @@ use walkers::{HttpOptions, HttpTiles, Map, MapMemory, PmTiles, Position, lon_lat
 use crate::basemap::tiles::OfflineTiles;
 use crate::basemap::{Reachability, ReachabilityProbe};
 
+pub use edit::Tool;
 pub use layers::{FramePlan, Hit, MapLayers, RangeLayers};
 
 use crate::dataset::Dataset;
@@ -84,6 +86,10 @@ pub struct MapResponse {
     pub clicked: Option<Option<usize>>,
     /// Longitude and latitude under the pointer, in degrees.
     pub pointer_lon_lat: Option<(f64, f64)>,
+    /// The point tool clicked here (longitude, latitude).
+    pub placed: Option<(f64, f64)>,
+    /// A marker was dragged to a new place: the feature, longitude, latitude.
+    pub moved: Option<(usize, f64, f64)>,
 }
 
 /// The map's state between frames.
@@ -106,6 +112,8 @@ pub struct MapView {
     first_frame: Option<std::time::Instant>,
     /// How long after the first frame the offline basemap first had every tile in view.
     pub basemap_ready_after: Option<std::time::Duration>,
+    /// A marker being dragged, while editing.
+    drag: Option<edit::Drag>,
 }
 
 /// What the map shows this frame.
@@ -125,6 +133,8 @@ pub struct MapInput<'a> {
     pub dark: bool,
     /// Countries to tint (those a selected route crosses).
     pub tinted_countries: &'a [String],
+    /// The editing tool, while editing.
+    pub tool: Option<Tool>,
 }
 
 /// Zoom used when the dataset is one point.
@@ -177,6 +187,7 @@ impl MapView {
             fitted_for: None,
             first_frame: None,
             basemap_ready_after: None,
+            drag: None,
         }
     }
 
@@ -321,6 +332,7 @@ impl MapView {
             palette,
             dark,
             tinted_countries,
+            tool,
         } = *input;
         let size = ui.available_size();
         if let Some((fitted, frames)) = self.fitted_for.take()
@@ -342,12 +354,20 @@ impl MapView {
         // projection is known.
         let background = ui.painter().add(Shape::Noop);
         let home = self.memory.detached().unwrap_or_else(|| lon_lat(0.0, 0.0));
+        if tool.is_none() {
+            self.drag = None;
+        } else if self.drag.is_none() {
+            let zoom = self.memory.zoom();
+            let last = self.last_transform.as_ref();
+            self.drag = edit::drag_started(ui, tool, last, zoom, layers, dataset);
+        }
         let mut attributions: Vec<(String, &'static str)> = Vec::new();
         let Self {
             memory,
             offline,
             osm,
             pmtiles,
+            drag,
             ..
         } = self;
         if let Some(o) = offline.as_ref() {
@@ -359,7 +379,13 @@ impl MapView {
             memory,
             home,
         )
-        .double_click_to_zoom(true);
+        .double_click_to_zoom(true)
+        // A marker being dragged moves, not the map.
+        .drag_pan_buttons(if drag.is_none() {
+            egui::DragPanButtons::PRIMARY
+        } else {
+            egui::DragPanButtons::empty()
+        });
         if let Some((tiles, _)) = osm.as_mut() {
             let a = walkers::Tiles::attribution(tiles);
             attributions.insert(0, (format!("© {}", a.text), a.url));
@@ -423,7 +449,8 @@ impl MapView {
             }
             let stats = scene.stats();
 
-            let click = (response.clicked() && !response.changed()).then(|| {
+            let gesture = edit::gesture(ui, response, &view, tool, drag, dataset);
+            let click = gesture.click.then(|| {
                 response
                     .interact_pointer_pos()
                     .and_then(|p| layers.hit(&view, &plan, p, radius))
@@ -445,6 +472,8 @@ impl MapView {
                     hovered,
                     clicked,
                     pointer_lon_lat,
+                    placed: gesture.placed,
+                    moved: gesture.moved,
                 },
                 stats,
             )

@@ -82,6 +82,20 @@ impl FeatureList {
         }
     }
 
+    /// The search index it lists.
+    pub fn index(&self) -> Arc<SearchIndex> {
+        Arc::clone(&self.index)
+    }
+
+    /// The same list (query, folded groups, range) over a new index of the dataset, once
+    /// features were edited.
+    pub fn replace_index(&mut self, index: Arc<SearchIndex>) {
+        self.index = index;
+        // Rows of the old index are of another generation: built again.
+        self.range_generation += 1;
+        self.rebuild(None);
+    }
+
     /// Lists only the features of a time range (or, with `None`, every feature).
     pub fn set_range(&mut self, range: Option<Arc<InRange>>) {
         self.range = range;

@@ -3,6 +3,7 @@
 //! model and the map's state; they know nothing of the command line or how files are read.
 
 pub mod details;
+pub mod edit;
 pub mod export_map;
 pub mod list;
 pub mod menu;

@@ -41,7 +41,7 @@ impl SourceList {
                 ui.spinner();
                 ui.weak(format!(
                     "Reading the sources of {} features… {:.0}%",
-                    dataset.len(),
+                    dataset.feature_count(),
                     reading.unwrap_or(0.0) * 100.0
                 ));
             });

@@ -32,7 +32,7 @@ pub fn status_bar_ui(ui: &mut Ui, dataset: &Dataset, info: &StatusInfo, actions:
     } = info;
     ui.horizontal(|ui| {
         let routes = dataset.route_count();
-        let features = dataset.len();
+        let features = dataset.feature_count();
         let s = |n: usize| if n == 1 { "" } else { "s" };
         match in_range {
             Some(shown) => ui

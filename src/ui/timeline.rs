@@ -101,6 +101,13 @@ impl Timeline {
         Some(timeline)
     }
 
+    /// The same timeline (range, view, playing) over a new index of the dataset, once
+    /// features were edited.
+    pub fn replace_index(&mut self, index: Arc<TimeIndex>) {
+        self.index = index;
+        self.histogram = None;
+    }
+
     /// The index it reads.
     pub fn index(&self) -> &Arc<TimeIndex> {
         &self.index

@@ -119,3 +119,17 @@ pub fn solid_archive(path: &std::path::Path, max_zoom: u8, keep: impl Fn(u8, u32
     }
     writer.finalize().unwrap();
 }
+
+/// A file dropped from the desktop, as the window's integration hands it to egui.
+#[derive(Debug)]
+pub struct Dropped(pub std::path::PathBuf);
+
+impl egui::DroppedFile for Dropped {
+    fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}

@@ -1,0 +1,263 @@
+//! Editing in the window: the edit actions applied to the dataset as steps (add, move,
+//! delete, undo, redo), the views built again after each, saving (to the file opened when it
+//! is GeoJSON, else to a GeoJSON file the user names), and the questions asked first
+//! (unsaved edits before opening another file or quitting; a delete that unlinks routes).
+
+use std::path::{Path, PathBuf};
+
+use super::dialog::DialogPurpose;
+use super::{Action, SortieApp};
+use crate::action::{Pending, Question};
+use crate::dataset::formats::{Format, write_atomically};
+use crate::dataset::{Changed, Edit, Feature, FeatureKind};
+use crate::map::Tool;
+
+impl SortieApp {
+    /// Applies an editing action.
+    pub(super) fn apply_editing(&mut self, action: Action) {
+        match action {
+            Action::ToggleEditing => self.editing.on = !self.editing.on,
+            Action::SetTool(tool) => {
+                self.editing.on = true;
+                self.editing.tool = tool;
+                if let Tool::Point(kind) = tool {
+                    self.editing.point_kind = kind;
+                }
+            }
+            Action::AddPoint(kind, lon, lat) => self.add_point(kind, lon, lat),
+            Action::MoveFeature(index, lon, lat) => self.move_feature(index, lon, lat),
+            Action::DeleteSelected => self.delete_selected(),
+            Action::DeleteFeatures(indices) => self.delete(&indices),
+            Action::Undo => {
+                if let Some(changed) = self.loaded.dataset.undo() {
+                    self.after_edit(&changed);
+                }
+            }
+            Action::Redo => {
+                if let Some(changed) = self.loaded.dataset.redo() {
+                    self.after_edit(&changed);
+                }
+            }
+            Action::Save => match self.file.clone() {
+                Some(path) => {
+                    self.save_to(&path);
+                }
+                None => self.show_file_dialog(DialogPurpose::SaveAs),
+            },
+            Action::ShowSaveAsDialog => self.show_file_dialog(DialogPurpose::SaveAs),
+            Action::SaveAs(path) => {
+                self.save_to(&with_geojson_extension(path));
+            }
+            Action::Ask(question) => self.question = Some(question),
+            Action::Dismiss => self.question = None,
+            Action::SaveThen(pending) => {
+                self.question = None;
+                let saved = match self.file.clone() {
+                    Some(path) => self.save_to(&path),
+                    None => {
+                        self.show_file_dialog(DialogPurpose::SaveAs);
+                        false
+                    }
+                };
+                if saved {
+                    self.go_on(pending);
+                }
+            }
+            Action::DiscardThen(pending) => {
+                self.question = None;
+                self.discarded = true;
+                self.go_on(pending);
+            }
+            _ => {}
+        }
+    }
+
+    /// Does what waited on the unsaved edits.
+    fn go_on(&mut self, pending: Pending) {
+        match pending {
+            Pending::Open(path) => self.open(path),
+            Pending::ShowOpenDialog => self.show_file_dialog(DialogPurpose::OpenDataset),
+            Pending::Quit => {
+                self.allow_close = true;
+                if let Some(ctx) = &self.wake {
+                    ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+                }
+            }
+        }
+    }
+
+    /// Whether `pending` may go ahead now; if edits are unsaved, asks first and says no.
+    pub(super) fn unsaved_allow(&mut self, pending: Pending) -> bool {
+        if !self.loaded.dataset.is_modified() || self.discarded {
+            return true;
+        }
+        self.question = Some(Question::Unsaved(pending));
+        false
+    }
+
+    /// Keeps the window open while edits are unsaved, and asks.
+    pub(super) fn guard_close(&mut self, ctx: &egui::Context) {
+        if ctx.input(|i| i.viewport().close_requested())
+            && !self.allow_close
+            && !self.unsaved_allow(Pending::Quit)
+        {
+            ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+        }
+    }
+
+    fn add_point(&mut self, kind: FeatureKind, lon: f64, lat: f64) {
+        let name = format!("New {}", kind.as_str());
+        let feature = Feature {
+            kind,
+            name: name.clone(),
+            geometry: Some(geo_types::Geometry::Point(geo_types::Point::new(lon, lat))),
+            ..Feature::default()
+        };
+        let label = format!("add {name}");
+        if let Some(changed) = self.edit(&label, vec![Edit::Add(feature)]) {
+            self.selection = changed.indices.first().copied();
+            self.clear_source();
+        }
+    }
+
+    fn move_feature(&mut self, index: usize, lon: f64, lat: f64) {
+        let Some(mut feature) = self.loaded.dataset.feature(index) else {
+            return;
+        };
+        feature.geometry = Some(geo_types::Geometry::Point(geo_types::Point::new(lon, lat)));
+        // Altitudes belong to the old position's coordinates.
+        feature.altitudes_m.clear();
+        let label = format!("move {}", feature.name);
+        self.edit(&label, vec![Edit::Replace(index, feature)]);
+    }
+
+    /// Deletes the selected feature, asking first when routes start or end at it.
+    fn delete_selected(&mut self) {
+        let Some(index) = self.selection else {
+            return;
+        };
+        let dataset = &self.loaded.dataset;
+        let routes: Vec<usize> = dataset
+            .iter()
+            .filter(|f| {
+                f.route
+                    .is_some_and(|r| r.from_index == Some(index) || r.to_index == Some(index))
+            })
+            .map(|f| f.index)
+            .collect();
+        if routes.is_empty() {
+            self.delete(&[index]);
+        } else {
+            self.question = Some(Question::DeleteWithRoutes { index, routes });
+        }
+    }
+
+    fn delete(&mut self, indices: &[usize]) {
+        self.question = None;
+        let Some(first) = indices.first() else {
+            return;
+        };
+        let name = self
+            .loaded
+            .dataset
+            .get(*first)
+            .map_or_else(String::new, |f| f.name.to_owned());
+        let label = match indices.len() {
+            1 => format!("delete {name}"),
+            n => format!("delete {name} and {} routes", n - 1),
+        };
+        let edits = indices.iter().map(|&i| Edit::Delete(i)).collect();
+        self.edit(&label, edits);
+    }
+
+    /// Applies one step; a refusal is shown in the message bar.
+    fn edit(&mut self, label: &str, edits: Vec<Edit>) -> Option<Changed> {
+        match self.loaded.dataset.apply(label, edits) {
+            Ok(changed) => {
+                self.after_edit(&changed);
+                Some(changed)
+            }
+            Err(e) => {
+                self.message = Some(format!("Could not {label}: {e}"));
+                None
+            }
+        }
+    }
+
+    /// Brings the views up to date with a step done, undone or redone.
+    fn after_edit(&mut self, changed: &Changed) {
+        self.discarded = false;
+        self.loaded.refresh();
+        // The range is applied again to the new views.
+        self.range_job = None;
+        self.show_range(None);
+        if self
+            .selection
+            .is_some_and(|i| self.loaded.dataset.get(i).is_none())
+        {
+            self.selection = None;
+        }
+        self.hovered = None;
+        if changed
+            .indices
+            .iter()
+            .any(|&i| self.loaded.dataset.route(i).is_some())
+        {
+            self.start_airspace_job();
+        }
+    }
+
+    /// Saves the dataset as GeoJSON to `path` (atomically); says so in the message bar.
+    /// Returns whether it was saved.
+    fn save_to(&mut self, path: &Path) -> bool {
+        let started = std::time::Instant::now();
+        let dataset = &self.loaded.dataset;
+        let text = dataset.geojson_text();
+        let written = write_atomically(path, |out| {
+            std::io::Write::write_all(out, text.as_bytes())?;
+            if !text.ends_with('\n') {
+                std::io::Write::write_all(out, b"\n")?;
+            }
+            Ok(())
+        });
+        match written {
+            Ok(()) => {
+                let count = dataset.feature_count();
+                self.message = Some(format!(
+                    "Saved {count} feature{} to {} in {:.2} s.",
+                    if count == 1 { "" } else { "s" },
+                    path.display(),
+                    started.elapsed().as_secs_f64()
+                ));
+                self.loaded.dataset.mark_saved();
+                self.discarded = false;
+                if self.file.as_deref() != Some(path) {
+                    self.file = Some(path.to_owned());
+                    self.loaded.dataset.path = Some(path.to_owned());
+                    if let Some(name) = path.file_name() {
+                        self.loaded.dataset.title = name.to_string_lossy().into_owned();
+                    }
+                }
+                true
+            }
+            Err(e) => {
+                self.message = Some(format!("Could not save: {e}"));
+                false
+            }
+        }
+    }
+}
+
+/// The file Save writes for a dataset: the file it was read from when that is GeoJSON
+/// (Sortie never overwrites a file of another format), else none (Save asks).
+pub(super) fn save_target(dataset: &crate::dataset::Dataset) -> Option<PathBuf> {
+    let path = dataset.path.as_ref()?;
+    (dataset.format() == Format::GeoJson && path.is_file()).then(|| path.clone())
+}
+
+fn with_geojson_extension(path: PathBuf) -> PathBuf {
+    match path.extension().and_then(|e| e.to_str()) {
+        Some(e) if e.eq_ignore_ascii_case("geojson") || e.eq_ignore_ascii_case("json") => path,
+        _ => path.with_extension("geojson"),
+    }
+}

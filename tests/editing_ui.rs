@@ -1,0 +1,307 @@
+//! Editing in the window, driven as a user would: keys for the tools, clicks and drags on
+//! the map, Delete, undo and redo, the questions asked first, and Save.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::{Dropped, app, harness, index_of};
+use egui::{Event, Key, Modifiers, PointerButton, Pos2, vec2};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+use sortie::app::{Question, SortieApp};
+use sortie::dataset::{FeatureKind, feature_geojson};
+use sortie::map::Tool;
+
+/// Runs frames until windows have found their size (a question's window takes a few).
+fn frames(h: &mut Harness<'_, SortieApp>) {
+    h.run_steps(8);
+}
+
+fn press(h: &mut Harness<'_, SortieApp>, pos: Pos2, pressed: bool) {
+    h.event(Event::PointerButton {
+        pos,
+        button: PointerButton::Primary,
+        pressed,
+        modifiers: Modifiers::NONE,
+    });
+    // One frame while held: a long press is no click.
+    if pressed {
+        h.step();
+    } else {
+        frames(h);
+    }
+}
+
+fn click_at(h: &mut Harness<'_, SortieApp>, pos: Pos2) {
+    h.event(Event::PointerMoved(pos));
+    frames(h);
+    press(h, pos, true);
+    press(h, pos, false);
+}
+
+/// Presses at `from`, moves in steps to `to`, releases there.
+fn drag(h: &mut Harness<'_, SortieApp>, from: Pos2, to: Pos2) {
+    h.event(Event::PointerMoved(from));
+    frames(h);
+    press(h, from, true);
+    for k in 1..=5 {
+        h.event(Event::PointerMoved(from + (to - from) * (k as f32 / 5.0)));
+        frames(h);
+    }
+    press(h, to, false);
+}
+
+/// Steps until the file being opened is on screen.
+fn wait_for_load(h: &mut Harness<'_, SortieApp>) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while h.state().is_loading() {
+        assert!(std::time::Instant::now() < deadline, "never loaded");
+        h.step();
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    frames(h);
+}
+
+/// The app on a copy of the bundled dataset in a temporary folder (so Save may write it).
+fn on_a_copy() -> (
+    tempfile::TempDir,
+    std::path::PathBuf,
+    Harness<'static, SortieApp>,
+) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("strikes.geojson");
+    std::fs::write(&path, sortie::app::BUNDLED_DATASET).unwrap();
+    let mut h = harness(app());
+    h.state_mut().open(path.clone());
+    wait_for_load(&mut h);
+    (dir, path, h)
+}
+
+/// Where point feature `index` is.
+fn point_of(h: &Harness<'_, SortieApp>, index: usize) -> geo_types::Point<f64> {
+    h.state()
+        .loaded
+        .dataset
+        .get(index)
+        .unwrap()
+        .point()
+        .unwrap()
+}
+
+/// An open spot of the map (the desert in its lower left corner).
+fn empty_spot(h: &Harness<'_, SortieApp>) -> Pos2 {
+    h.state().map.last_transform.unwrap().rect.left_bottom() + vec2(60.0, -80.0)
+}
+
+#[test]
+fn the_window_opens_read_only_and_e_turns_editing_on() {
+    let mut h = harness(app());
+    frames(&mut h);
+    assert!(!h.state().editing.on);
+    let before = h.state().loaded.dataset.feature_count();
+    // Clicking the map while not editing adds nothing.
+    let spot = empty_spot(&h);
+    click_at(&mut h, spot);
+    assert_eq!(h.state().loaded.dataset.feature_count(), before);
+    h.key_press(Key::E);
+    frames(&mut h);
+    assert!(h.state().editing.on);
+    assert!(
+        h.query_by_label("Select / move (1)").is_some(),
+        "the tools show"
+    );
+    h.key_press(Key::E);
+    frames(&mut h);
+    assert!(!h.state().editing.on);
+}
+
+#[test]
+fn add_move_delete_undo_redo_and_save() {
+    let (_dir, path, mut h) = on_a_copy();
+    let before = h.state().loaded.dataset.feature_count();
+    h.key_press(Key::E);
+    h.key_press(Key::Num2);
+    frames(&mut h);
+    assert_eq!(h.state().editing.tool, Tool::Point(FeatureKind::Target));
+    let spot = empty_spot(&h);
+    click_at(&mut h, spot);
+    let added = h.state().selection.expect("the added feature is selected");
+    let dataset = &h.state().loaded.dataset;
+    assert_eq!(dataset.feature_count(), before + 1);
+    let feature = dataset.feature(added).unwrap();
+    assert_eq!(
+        (feature.kind, feature.name.as_str()),
+        (FeatureKind::Target, "New target")
+    );
+    assert!(
+        h.query_all_by_label("New target").count() >= 2,
+        "the list and the details show it"
+    );
+    assert!(
+        h.state().loaded.dataset.is_modified(),
+        "the title marks unsaved edits"
+    );
+
+    // Drag it with the select tool.
+    h.key_press(Key::Num1);
+    frames(&mut h);
+    let at = h
+        .state()
+        .map
+        .screen_position(&h.state().loaded.layers, added)
+        .unwrap();
+    assert!(at.distance(spot) < 1.0, "{at:?} {spot:?}");
+    let old = point_of(&h, added);
+    drag(&mut h, at, at + vec2(80.0, -40.0));
+    let new = point_of(&h, added);
+    assert!(new.x() > old.x() && new.y() > old.y(), "{old:?} → {new:?}");
+    assert_eq!(
+        h.state().loaded.dataset.undo_label(),
+        Some("move New target")
+    );
+    let moved_to = h
+        .state()
+        .map
+        .screen_position(&h.state().loaded.layers, added)
+        .unwrap();
+    assert!(moved_to.distance(at + vec2(80.0, -40.0)) < 1.0);
+
+    // Delete it; undo both ways.
+    h.state_mut().selection = Some(added);
+    h.key_press(Key::Delete);
+    frames(&mut h);
+    assert!(h.state().loaded.dataset.get(added).is_none());
+    assert_eq!(h.state().selection, None);
+    assert_eq!(h.state().loaded.dataset.feature_count(), before);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    frames(&mut h);
+    assert!(
+        h.state().loaded.dataset.get(added).is_some(),
+        "undo brings it back"
+    );
+    h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    frames(&mut h);
+    assert!(
+        h.state().loaded.dataset.get(added).is_none(),
+        "redo deletes it again"
+    );
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Y);
+    frames(&mut h);
+    assert!(
+        h.state().loaded.dataset.get(added).is_none(),
+        "nothing left to redo"
+    );
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    frames(&mut h);
+    assert!(h.state().loaded.dataset.get(added).is_some());
+
+    // Save writes the file opened; reopened, the same features.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    frames(&mut h);
+    assert!(!h.state().loaded.dataset.is_modified());
+    let reopened = sortie::dataset::load_path(&path).unwrap();
+    let written = |d: &sortie::dataset::Dataset| -> Vec<String> {
+        d.full_features().map(|f| feature_geojson(&f)).collect()
+    };
+    assert_eq!(written(&reopened), written(&h.state().loaded.dataset));
+    assert_eq!(reopened.feature_count(), before + 1);
+    // Every edit undone, the file's bytes again.
+    while h.state().loaded.dataset.undo_label().is_some() {
+        h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+        frames(&mut h);
+    }
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    frames(&mut h);
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        sortie::app::BUNDLED_DATASET
+    );
+}
+
+#[test]
+fn deleting_a_base_that_routes_start_from_asks_first() {
+    let mut h = harness(app());
+    frames(&mut h);
+    let base = index_of(h.state(), "nojeh");
+    let before = h.state().loaded.dataset.feature_count();
+    h.key_press(Key::E);
+    h.state_mut().selection = Some(base);
+    h.key_press(Key::Delete);
+    frames(&mut h);
+    let Some(Question::DeleteWithRoutes { routes, .. }) = h.state().question.clone() else {
+        panic!("no question asked: {:?}", h.state().question);
+    };
+    assert_eq!(routes.len(), 3);
+    assert!(
+        h.query_by_label("• Hamedan → Aleppo").is_some(),
+        "the routes are named"
+    );
+    assert_eq!(
+        h.state().loaded.dataset.feature_count(),
+        before,
+        "nothing deleted yet"
+    );
+    h.get_by_label_contains("and the routes").click();
+    frames(&mut h);
+    assert_eq!(h.state().loaded.dataset.feature_count(), before - 4);
+    assert!(h.state().question.is_none());
+    assert_eq!(
+        h.state().loaded.dataset.undo_label(),
+        Some("delete Shahid Nojeh Air Base (Hamadan) and 3 routes")
+    );
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    frames(&mut h);
+    assert_eq!(h.state().loaded.dataset.feature_count(), before);
+}
+
+#[test]
+fn opening_another_file_with_unsaved_edits_asks() {
+    let (dir, _path, mut h) = on_a_copy();
+    let other = dir.path().join("other.geojson");
+    std::fs::write(
+        &other,
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","id":"a","properties":{"name":"Alpha"},"geometry":{"type":"Point","coordinates":[10,50]}}]}"#,
+    )
+    .unwrap();
+    h.key_press(Key::E);
+    h.key_press(Key::Num2);
+    frames(&mut h);
+    let spot = empty_spot(&h);
+    click_at(&mut h, spot);
+    h.input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(Dropped(other.clone())));
+    frames(&mut h);
+    assert!(matches!(h.state().question, Some(Question::Unsaved(_))));
+    assert!(!h.state().is_loading());
+    h.get_by_label("Cancel").click();
+    frames(&mut h);
+    assert!(h.state().question.is_none());
+    assert!(h.state().loaded.dataset.is_modified(), "the edits stay");
+    h.input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(Dropped(other)));
+    frames(&mut h);
+    h.get_by_label("Don't save").click();
+    frames(&mut h);
+    wait_for_load(&mut h);
+    assert_eq!(h.state().loaded.dataset.title, "other.geojson");
+}
+
+#[test]
+fn an_imported_file_is_never_saved_over() {
+    let csv = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/import/acled_current.csv");
+    let mut h = harness(app());
+    h.state_mut().open(csv);
+    wait_for_load(&mut h);
+    assert_eq!(h.state().file, None, "Save asks for a GeoJSON file");
+    let (_dir, path, h) = on_a_copy();
+    assert_eq!(h.state().file.as_deref(), Some(path.as_path()));
+    let h2 = harness(app());
+    assert_eq!(
+        h2.state().file,
+        None,
+        "the bundled dataset is saved as a new file"
+    );
+}
