@@ -82,7 +82,7 @@ pub fn toolbar_ui(
     });
 }
 
-/// The question waiting for an answer, in a window in the middle of the screen.
+/// The question waiting for an answer, in a modal window (the rest of the window waits).
 pub fn question_ui(
     ctx: &egui::Context,
     question: &Question,
@@ -93,16 +93,21 @@ pub fn question_ui(
         Question::Unsaved(_) => "Unsaved edits",
         Question::DeleteWithRoutes { .. } => "Delete a route's end?",
     };
-    egui::Window::new(title)
-        .collapsible(false)
-        .resizable(false)
-        .anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO)
-        .show(ctx, |ui| match question {
+    let asked = actions.len();
+    let modal = egui::Modal::new(egui::Id::unique("sortie-question")).show(ctx, |ui| {
+        ui.set_max_width(420.0);
+        ui.heading(title);
+        match question {
             Question::Unsaved(pending) => unsaved_ui(ui, pending, dataset, actions),
             Question::DeleteWithRoutes { index, routes } => {
                 delete_with_routes_ui(ui, *index, routes, dataset, actions);
             }
-        });
+        }
+    });
+    // Esc or a click outside cancels.
+    if modal.should_close() && actions.len() == asked {
+        actions.push(Action::Dismiss);
+    }
 }
 
 fn unsaved_ui(ui: &mut Ui, pending: &Pending, dataset: &Dataset, actions: &mut Vec<Action>) {
