@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use crate::dataset::FeatureKind;
-use crate::map::{Basemap, Tool};
+use crate::map::{Basemap, RouteClick, Tool};
 
 /// Settings remembered between runs.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -85,6 +85,13 @@ pub enum Action {
     AddPoint(FeatureKind, f64, f64),
     /// Move point feature `index` to (longitude, latitude).
     MoveFeature(usize, f64, f64),
+    /// The route tool clicked: starts a route at a feature, adds a waypoint, or ends the
+    /// route at a feature.
+    RouteClick(RouteClick),
+    /// End the route being drawn at its last vertex.
+    FinishRoute,
+    /// Stop drawing the route, adding nothing.
+    CancelRoute,
     /// Delete the selected feature, asking first when routes start or end at it.
     DeleteSelected,
     /// Delete these features, as one step (the first is the one named in the step).

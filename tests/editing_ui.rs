@@ -305,3 +305,87 @@ fn an_imported_file_is_never_saved_over() {
         "the bundled dataset is saved as a new file"
     );
 }
+
+#[test]
+fn a_route_is_drawn_from_a_base_through_a_waypoint_to_a_target() {
+    let mut h = harness(app());
+    h.run();
+    let (base, target) = (index_of(h.state(), "nojeh"), index_of(h.state(), "aleppo"));
+    let routes = h.state().loaded.dataset.route_count();
+    let at = |h: &Harness<'_, SortieApp>, i: usize| {
+        h.state()
+            .map
+            .screen_position(&h.state().loaded.layers, i)
+            .unwrap()
+    };
+    h.key_press(Key::E);
+    h.key_press(Key::Num3);
+    frames(&mut h);
+    assert_eq!(h.state().editing.tool, Tool::Route);
+    // Esc drops a route begun.
+    let start = at(&h, base);
+    click_at(&mut h, start);
+    assert!(h.state().route_draft.is_some());
+    h.key_press(Key::Escape);
+    frames(&mut h);
+    assert!(h.state().route_draft.is_none());
+
+    click_at(&mut h, start);
+    let waypoint = start + vec2(-60.0, 70.0);
+    click_at(&mut h, waypoint);
+    assert_eq!(
+        h.state().route_draft.as_ref().map(|(_, v)| v.len()),
+        Some(2)
+    );
+    let end = at(&h, target);
+    click_at(&mut h, end);
+    assert!(
+        h.state().route_draft.is_none(),
+        "a click on a feature ends it"
+    );
+    let dataset = &h.state().loaded.dataset;
+    assert_eq!(dataset.route_count(), routes + 1);
+    let added = h.state().selection.expect("the route is selected");
+    let route = dataset.route(added).unwrap();
+    assert_eq!(route.from_index, Some(base));
+    assert_eq!(route.to_index, Some(target));
+    assert!(route.schematic);
+    let km = route.metrics.as_ref().unwrap().length_km();
+    assert!(km > 1_000.0 && km < 2_500.0, "{km} km");
+    let Some(geo_types::Geometry::LineString(line)) = dataset.feature(added).unwrap().geometry
+    else {
+        panic!("a route is a line");
+    };
+    assert_eq!(line.0.len(), 3, "start, waypoint, end: {line:?}");
+    assert_eq!(
+        dataset.undo_label(),
+        Some("add route Shahid Nojeh Air Base (Hamadan) → Aleppo")
+    );
+
+    // Moving the target moves the routes' ends with it, in one step.
+    h.key_press(Key::Num1);
+    frames(&mut h);
+    let end = at(&h, target);
+    drag(&mut h, end, end + vec2(0.0, 50.0));
+    let dataset = &h.state().loaded.dataset;
+    let moved = dataset.get(target).unwrap().point().unwrap();
+    let ends_there = dataset
+        .iter()
+        .filter(|f| f.route.is_some_and(|r| r.to_index == Some(target)))
+        .map(|f| f.index)
+        .collect::<Vec<_>>();
+    assert!(ends_there.len() >= 2);
+    for r in ends_there {
+        let geometry = dataset.feature(r).unwrap().geometry;
+        let Some(geo_types::Geometry::LineString(line)) = geometry else {
+            panic!("{geometry:?}");
+        };
+        assert_eq!(
+            line.0.last().map(|c| (c.x, c.y)),
+            Some((moved.x(), moved.y()))
+        );
+    }
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    frames(&mut h);
+    assert_ne!(point_of(&h, target), moved);
+}

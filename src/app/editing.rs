@@ -10,15 +10,22 @@ use super::{Action, SortieApp};
 use crate::action::{Pending, Question};
 use crate::dataset::formats::{Format, write_atomically};
 use crate::dataset::{Changed, Edit, Feature, FeatureKind};
-use crate::map::Tool;
+use crate::map::{RouteClick, Tool};
 
 impl SortieApp {
     /// Applies an editing action.
     pub(super) fn apply_editing(&mut self, action: Action) {
         match action {
-            Action::ToggleEditing => self.editing.on = !self.editing.on,
+            Action::ToggleEditing => {
+                self.editing.on = !self.editing.on;
+                self.route_draft = None;
+            }
+            Action::RouteClick(click) => self.route_click(click),
+            Action::FinishRoute => self.finish_route(None),
+            Action::CancelRoute => self.route_draft = None,
             Action::SetTool(tool) => {
                 self.editing.on = true;
+                self.route_draft = None;
                 self.editing.tool = tool;
                 if let Tool::Point(kind) = tool {
                     self.editing.point_kind = kind;
@@ -120,15 +127,97 @@ impl SortieApp {
         }
     }
 
+    /// Moves a point feature, and the ends of the routes that start or end at it with it
+    /// (one step).
     fn move_feature(&mut self, index: usize, lon: f64, lat: f64) {
-        let Some(mut feature) = self.loaded.dataset.feature(index) else {
+        let dataset = &self.loaded.dataset;
+        let Some(mut feature) = dataset.feature(index) else {
             return;
         };
         feature.geometry = Some(geo_types::Geometry::Point(geo_types::Point::new(lon, lat)));
         // Altitudes belong to the old position's coordinates.
         feature.altitudes_m.clear();
         let label = format!("move {}", feature.name);
-        self.edit(&label, vec![Edit::Replace(index, feature)]);
+        let mut edits = vec![Edit::Replace(index, feature)];
+        let ends: Vec<(usize, bool, bool)> = dataset
+            .iter()
+            .filter_map(|f| {
+                let r = f.route?;
+                let (from, to) = (r.from_index == Some(index), r.to_index == Some(index));
+                (from || to).then_some((f.index, from, to))
+            })
+            .collect();
+        for (r, from, to) in ends {
+            let Some(mut route) = dataset.feature(r) else {
+                continue;
+            };
+            if let Some(geo_types::Geometry::LineString(line)) = &mut route.geometry
+                && !line.0.is_empty()
+            {
+                let last = line.0.len() - 1;
+                for (moves, at) in [(from, 0), (to, last)] {
+                    if moves && let Some(c) = line.0.get_mut(at) {
+                        *c = geo_types::coord! { x: lon, y: lat };
+                    }
+                }
+                edits.push(Edit::Replace(r, route));
+            }
+        }
+        self.edit(&label, edits);
+    }
+
+    /// A click of the route tool: the start, a waypoint, or the end.
+    fn route_click(&mut self, click: RouteClick) {
+        match (&mut self.route_draft, click.feature) {
+            (None, Some(start)) => self.route_draft = Some((start, vec![click.lon_lat])),
+            (None, None) => {
+                self.message =
+                    Some("A route starts at a feature: click a base or another point.".to_owned());
+            }
+            (Some((start, _)), Some(end)) if end != *start => self.finish_route(Some(end)),
+            (Some((_, vertices)), _) => vertices.push(click.lon_lat),
+        }
+    }
+
+    /// Adds the route drawn, ending at feature `end` (or, with `None`, at its last vertex).
+    fn finish_route(&mut self, end: Option<usize>) {
+        let Some((start, mut vertices)) = self.route_draft.take() else {
+            return;
+        };
+        let dataset = &self.loaded.dataset;
+        let end_point = end.and_then(|e| dataset.get(e)?.point());
+        if let Some(p) = end_point {
+            vertices.push((p.x(), p.y()));
+        }
+        if vertices.len() < 2 {
+            return;
+        }
+        let name_of = |i: usize| dataset.get(i).map(|f| (f.id.to_owned(), f.name.to_owned()));
+        let (from_id, from_name) = name_of(start).unwrap_or_default();
+        let to = end.and_then(name_of);
+        let name = format!(
+            "{from_name} → {}",
+            to.as_ref().map_or("?", |(_, name)| name.as_str())
+        );
+        let feature = Feature {
+            kind: FeatureKind::Route,
+            name: name.clone(),
+            geometry: Some(geo_types::Geometry::LineString(
+                vertices.into_iter().collect(),
+            )),
+            route: Some(crate::dataset::RouteInfo {
+                from: Some(from_id),
+                to: to.map(|(id, _)| id),
+                // Drawn as great circles between the clicks, not a known track.
+                schematic: true,
+                ..crate::dataset::RouteInfo::default()
+            }),
+            ..Feature::default()
+        };
+        if let Some(changed) = self.edit(&format!("add route {name}"), vec![Edit::Add(feature)]) {
+            self.selection = changed.indices.first().copied();
+            self.clear_source();
+        }
     }
 
     /// Deletes the selected feature, asking first when routes start or end at it.

@@ -99,6 +99,8 @@ pub struct SortieApp {
     pub editing: Editing,
     /// A question waiting for the user's answer.
     pub question: Option<Question>,
+    /// The route being drawn: the feature it starts at, and its vertices so far.
+    pub route_draft: Option<(usize, Vec<(f64, f64)>)>,
     /// The file Save writes: the GeoJSON file opened or last saved as (`None`: Save asks).
     pub file: Option<PathBuf>,
     /// The user chose to lose the unsaved edits (until the next edit).
@@ -154,6 +156,7 @@ impl SortieApp {
             airspace_job: None,
             editing: Editing::default(),
             question: None,
+            route_draft: None,
             file: None,
             discarded: false,
             allow_close: false,
@@ -197,9 +200,15 @@ impl SortieApp {
             let (command, shift) = (egui::Modifiers::COMMAND, egui::Modifiers::SHIFT);
             if i.key_pressed(Key::Escape) {
                 actions.push(match self.editing.map_tool() {
-                    Some(crate::map::Tool::Point(_)) => Action::SetTool(crate::map::Tool::Select),
+                    _ if self.route_draft.is_some() => Action::CancelRoute,
+                    Some(crate::map::Tool::Point(_) | crate::map::Tool::Route) => {
+                        Action::SetTool(crate::map::Tool::Select)
+                    }
                     _ => Action::Select(None),
                 });
+            }
+            if i.key_pressed(Key::Enter) && self.route_draft.is_some() {
+                actions.push(Action::FinishRoute);
             }
             if i.key_pressed(Key::ArrowDown) {
                 actions.push(Action::MoveSelection(1));
@@ -268,6 +277,9 @@ impl SortieApp {
             actions.push(Action::SetTool(crate::map::Tool::Point(
                 self.editing.point_kind,
             )));
+        }
+        if key(Key::Num3) {
+            actions.push(Action::SetTool(crate::map::Tool::Route));
         }
         if key(Key::Delete) || key(Key::Backspace) {
             actions.push(Action::DeleteSelected);
@@ -438,7 +450,14 @@ impl SortieApp {
         });
         if self.editing.on {
             egui::Panel::top("edit tools").show(ui, |ui| {
-                ui::edit::toolbar_ui(ui, &self.editing, &undo, self.selection, &mut actions);
+                let drawing = self.route_draft.as_ref().map(|(_, v)| v.len());
+                let state = ui::edit::ToolbarState {
+                    editing: &self.editing,
+                    undo: &undo,
+                    selection: self.selection,
+                    drawing,
+                };
+                ui::edit::toolbar_ui(ui, &state, &mut actions);
             });
         }
         egui::Panel::bottom("status").show(ui, |ui| {
@@ -502,6 +521,7 @@ impl SortieApp {
                     dark: self.settings.dark_mode,
                     tinted_countries: &tinted,
                     tool: self.editing.map_tool(),
+                    draft: self.route_draft.as_ref().map_or(&[], |(_, v)| v.as_slice()),
                 };
                 let response = self.map.ui(ui, &input);
                 self.hovered = response.hovered.or(list_hover);
@@ -516,6 +536,9 @@ impl SortieApp {
                 }
                 if let Some((index, lon, lat)) = response.moved {
                     actions.push(Action::MoveFeature(index, lon, lat));
+                }
+                if let Some(click) = response.route_click {
+                    actions.push(Action::RouteClick(click));
                 }
             });
         if self.export_map.open {

@@ -17,6 +17,9 @@ pub enum Tool {
     Select,
     /// Add a point feature of this kind where the map is clicked.
     Point(FeatureKind),
+    /// Draw a route: click the feature it starts at, click waypoints, click the feature it
+    /// ends at.
+    Route,
 }
 
 impl Tool {
@@ -28,6 +31,67 @@ impl Tool {
         FeatureKind::Event,
         FeatureKind::Other,
     ];
+}
+
+/// A click with the route tool: the point feature clicked (its position), or an empty
+/// spot (a waypoint).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RouteClick {
+    /// The point feature clicked, if one was.
+    pub feature: Option<usize>,
+    /// Longitude and latitude: the feature's, or the spot's.
+    pub lon_lat: (f64, f64),
+}
+
+/// The route tool's click, from the frame's click (`None`: no click) and the pointer.
+pub(super) fn route_click(
+    tool: Option<Tool>,
+    click: Option<Option<Hit>>,
+    at: Option<(f64, f64)>,
+    dataset: &Dataset,
+) -> Option<RouteClick> {
+    if tool != Some(Tool::Route) {
+        return None;
+    }
+    let point = |i: usize| dataset.get(i).filter(|f| f.is_point())?.point();
+    match click? {
+        Some(Hit::Feature(i)) if let Some(p) = point(i) => Some(RouteClick {
+            feature: Some(i),
+            lon_lat: (p.x(), p.y()),
+        }),
+        _ => at.map(|lon_lat| RouteClick {
+            feature: None,
+            lon_lat,
+        }),
+    }
+}
+
+/// Draws the route being drawn: its vertices joined along great circles, and on to the
+/// pointer.
+pub(super) fn draw_draft(
+    painter: &egui::Painter,
+    view: &ScreenTransform,
+    draft: &[(f64, f64)],
+    pointer: Option<(f64, f64)>,
+    color: egui::Color32,
+) {
+    if draft.is_empty() {
+        return;
+    }
+    let vertices: Vec<geo_types::Point<f64>> = draft
+        .iter()
+        .chain(pointer.as_ref())
+        .map(|&(x, y)| geo_types::Point::new(x, y))
+        .collect();
+    let on_screen = |p: &geo_types::Point<f64>| view.to_screen(mercator::project(p.x(), p.y()));
+    let stroke = egui::Stroke::new(2.5, color);
+    for piece in crate::geometry::geodesic::geodesic_track(&vertices) {
+        let line: Vec<Pos2> = piece.iter().map(on_screen).collect();
+        painter.extend(egui::Shape::dashed_line(&line, stroke, 8.0, 5.0));
+    }
+    for v in &vertices[..draft.len()] {
+        painter.circle(on_screen(v), 4.0, egui::Color32::WHITE, stroke);
+    }
 }
 
 /// A marker being dragged.
@@ -94,6 +158,10 @@ pub(super) fn gesture(
         ..Gesture::default()
     };
     let lon_lat = |p: Pos2| mercator::unproject(view.to_unit(p));
+    if tool == Some(Tool::Route) {
+        ui.ctx().set_cursor_icon(egui::CursorIcon::Crosshair);
+        return out;
+    }
     if let Some(Tool::Point(_)) = tool {
         ui.ctx().set_cursor_icon(egui::CursorIcon::Crosshair);
         if out.click {

@@ -17,7 +17,7 @@ use walkers::{HttpOptions, HttpTiles, Map, MapMemory, PmTiles, Position, lon_lat
 use crate::basemap::tiles::OfflineTiles;
 use crate::basemap::{Reachability, ReachabilityProbe};
 
-pub use edit::Tool;
+pub use edit::{RouteClick, Tool};
 pub use layers::{FramePlan, Hit, MapLayers, RangeLayers};
 
 use crate::dataset::Dataset;
@@ -90,6 +90,8 @@ pub struct MapResponse {
     pub placed: Option<(f64, f64)>,
     /// A marker was dragged to a new place: the feature, longitude, latitude.
     pub moved: Option<(usize, f64, f64)>,
+    /// The route tool clicked.
+    pub route_click: Option<RouteClick>,
 }
 
 /// The map's state between frames.
@@ -135,6 +137,8 @@ pub struct MapInput<'a> {
     pub tinted_countries: &'a [String],
     /// The editing tool, while editing.
     pub tool: Option<Tool>,
+    /// The vertices of the route being drawn (longitude, latitude), drawn on to the pointer.
+    pub draft: &'a [(f64, f64)],
 }
 
 /// Zoom used when the dataset is one point.
@@ -333,6 +337,7 @@ impl MapView {
             dark,
             tinted_countries,
             tool,
+            draft,
         } = *input;
         let size = ui.available_size();
         if let Some((fitted, frames)) = self.fitted_for.take()
@@ -455,6 +460,14 @@ impl MapView {
                     .interact_pointer_pos()
                     .and_then(|p| layers.hit(&view, &plan, p, radius))
             });
+            let pointer_lon_lat = pointer.map(|p| mercator::unproject(view.to_unit(p)));
+            let route_click = edit::route_click(tool, click, pointer_lon_lat, dataset);
+            edit::draw_draft(&painter, &view, draft, pointer_lon_lat, palette.selection);
+            let click = if tool == Some(Tool::Route) {
+                None
+            } else {
+                click
+            };
             // A click on a cluster zooms to its cell; anything else is the app's to handle.
             let (clicked, zoom_to) = match click {
                 Some(Some(Hit::Cluster { bounds, .. })) => (None, Some(bounds)),
@@ -464,7 +477,6 @@ impl MapView {
             };
             hover_ui(ui, response, hit, dataset);
             attribution_ui(ui, rect, &attributions);
-            let pointer_lon_lat = pointer.map(|p| mercator::unproject(view.to_unit(p)));
             (
                 view,
                 zoom_to,
@@ -474,6 +486,7 @@ impl MapView {
                     pointer_lon_lat,
                     placed: gesture.placed,
                     moved: gesture.moved,
+                    route_click,
                 },
                 stats,
             )

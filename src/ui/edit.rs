@@ -9,14 +9,26 @@ use crate::action::{Action, Editing, Pending, Question};
 use crate::dataset::Dataset;
 use crate::map::Tool;
 
+/// What the editing toolbar shows.
+pub struct ToolbarState<'a> {
+    /// The tools.
+    pub editing: &'a Editing,
+    /// What undo and redo would do.
+    pub undo: &'a UndoLabels<'a>,
+    /// The selected feature.
+    pub selection: Option<usize>,
+    /// While a route is drawn, how many vertices it has.
+    pub drawing: Option<usize>,
+}
+
 /// The toolbar under the menu while editing.
-pub fn toolbar_ui(
-    ui: &mut Ui,
-    editing: &Editing,
-    undo: &UndoLabels<'_>,
-    selection: Option<usize>,
-    actions: &mut Vec<Action>,
-) {
+pub fn toolbar_ui(ui: &mut Ui, state: &ToolbarState<'_>, actions: &mut Vec<Action>) {
+    let ToolbarState {
+        editing,
+        undo,
+        selection,
+        drawing,
+    } = *state;
     ui.horizontal(|ui| {
         ui.strong("Editing");
         ui.separator();
@@ -49,6 +61,13 @@ pub fn toolbar_ui(
         if kind != editing.point_kind {
             actions.push(Action::SetTool(Tool::Point(kind)));
         }
+        if ui
+            .selectable_label(tool == Tool::Route, "Route (3)")
+            .on_hover_text("Click the feature the route starts at, click waypoints, click the feature it ends at")
+            .clicked()
+        {
+            actions.push(Action::SetTool(Tool::Route));
+        }
         ui.separator();
         for (step, verb, keys, action) in [
             (undo.undo, "Undo", "Ctrl+Z", Action::Undo),
@@ -78,6 +97,15 @@ pub fn toolbar_ui(
             .clicked()
         {
             actions.push(Action::ToggleEditing);
+        }
+        if tool == Tool::Route {
+            ui.separator();
+            ui.weak(match drawing {
+                None => "Click the feature the route starts at",
+                Some(_) => {
+                    "Click waypoints, then the feature it ends at (Enter: end here, Esc: cancel)"
+                }
+            });
         }
     });
 }
