@@ -92,6 +92,15 @@ pub enum Action {
     FinishRoute,
     /// Stop drawing the route, adding nothing.
     CancelRoute,
+    /// Put `feature` in place of feature `index` (a property edited), as the step `label`.
+    ReplaceFeature {
+        /// The feature's index.
+        index: usize,
+        /// What the step did ("rename Aleppo to Halab").
+        label: String,
+        /// The feature as edited.
+        feature: Box<crate::dataset::Feature>,
+    },
     /// Delete the selected feature, asking first when routes start or end at it.
     DeleteSelected,
     /// Delete these features, as one step (the first is the one named in the step).

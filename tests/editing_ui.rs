@@ -7,7 +7,7 @@ mod common;
 use common::{Dropped, app, harness, index_of};
 use egui::{Event, Key, Modifiers, PointerButton, Pos2, vec2};
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable as _;
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use sortie::app::{Question, SortieApp};
 use sortie::dataset::{FeatureKind, feature_geojson};
 use sortie::map::Tool;
@@ -388,4 +388,79 @@ fn a_route_is_drawn_from_a_base_through_a_waypoint_to_a_target() {
     h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     frames(&mut h);
     assert_ne!(point_of(&h, target), moved);
+}
+
+/// Replaces the text of the field showing `value` with `text`, then presses Enter.
+fn retype(h: &mut Harness<'_, SortieApp>, value: &str, text: &str) {
+    h.get_all_by_value(value)
+        .find(|n| n.accesskit_node().role() == egui::accesskit::Role::TextInput)
+        .expect("a text field shows the value")
+        .focus();
+    frames(h);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.event(Event::Text(text.to_owned()));
+    frames(h);
+    h.key_press(Key::Enter);
+    frames(h);
+}
+
+#[test]
+fn properties_are_edited_in_the_details_panel() {
+    let mut h = harness(app());
+    h.run();
+    let aleppo = index_of(h.state(), "aleppo");
+    h.key_press(Key::E);
+    h.state_mut().selection = Some(aleppo);
+    frames(&mut h);
+    assert!(h.query_by_label("Properties").is_some());
+
+    retype(&mut h, "Aleppo", "Halab");
+    let dataset = &h.state().loaded.dataset;
+    assert_eq!(dataset.get(aleppo).unwrap().name, "Halab");
+    assert_eq!(dataset.undo_label(), Some("rename Aleppo to Halab"));
+    assert!(
+        h.query_all_by_label("Halab").count() >= 2,
+        "the list and the heading follow"
+    );
+
+    // A date that does not read says why and changes nothing; one that reads is kept.
+    let written = dataset
+        .feature(aleppo)
+        .unwrap()
+        .date
+        .map(|d| d.written().to_owned())
+        .unwrap();
+    retype(&mut h, &written, "2016-02-30");
+    assert!(
+        h.query_all_by_label_contains("2016-02-30")
+            .any(|n| n.accesskit_node().role() != egui::accesskit::Role::TextInput),
+        "the reading names the text that does not read"
+    );
+    assert_eq!(
+        h.state().loaded.dataset.undo_label(),
+        Some("rename Aleppo to Halab")
+    );
+    retype(&mut h, "2016-02-30", "2016-08-16/2016-08-18");
+    let date = h
+        .state()
+        .loaded
+        .dataset
+        .feature(aleppo)
+        .unwrap()
+        .date
+        .unwrap();
+    assert_eq!(date.written(), "2016-08-16/2016-08-18");
+    assert!(
+        h.query_all_by_label_contains("16–18 August 2016").count() >= 2,
+        "the reading and the facts"
+    );
+
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    frames(&mut h);
+    let back = h.state().loaded.dataset.feature(aleppo).unwrap();
+    assert_eq!(
+        (back.name.as_str(), back.date.unwrap().written()),
+        ("Aleppo", written.as_str())
+    );
 }

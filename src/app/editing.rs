@@ -11,6 +11,7 @@ use crate::action::{Pending, Question};
 use crate::dataset::formats::{Format, write_atomically};
 use crate::dataset::{Changed, Edit, Feature, FeatureKind};
 use crate::map::{RouteClick, Tool};
+use crate::ui::properties::{PropertyForm, properties_ui};
 
 impl SortieApp {
     /// Applies an editing action.
@@ -33,6 +34,13 @@ impl SortieApp {
             }
             Action::AddPoint(kind, lon, lat) => self.add_point(kind, lon, lat),
             Action::MoveFeature(index, lon, lat) => self.move_feature(index, lon, lat),
+            Action::ReplaceFeature {
+                index,
+                label,
+                feature,
+            } => {
+                self.edit(&label, vec![Edit::Replace(index, *feature)]);
+            }
             Action::DeleteSelected => self.delete_selected(),
             Action::DeleteFeatures(indices) => self.delete(&indices),
             Action::Undo => {
@@ -77,6 +85,32 @@ impl SortieApp {
             }
             _ => {}
         }
+    }
+
+    /// While editing, the selected feature's properties, above its details.
+    pub(super) fn properties_ui(&mut self, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
+        let feature = self
+            .selection
+            .filter(|_| self.editing.on)
+            .and_then(|i| self.loaded.dataset.feature(i));
+        let Some(feature) = feature else {
+            self.form = None;
+            return;
+        };
+        let form = match &mut self.form {
+            Some(form) if form.index == feature.index => form,
+            slot => slot.insert(PropertyForm::of(&feature)),
+        };
+        // At most a little over half the panel: the details stay in view below.
+        egui::ScrollArea::vertical()
+            .id_salt("properties")
+            .max_height(ui.available_height() * 0.55)
+            .show(ui, |ui| {
+                egui::CollapsingHeader::new("Properties")
+                    .default_open(true)
+                    .show(ui, |ui| properties_ui(ui, form, &feature, actions));
+            });
+        ui.separator();
     }
 
     /// Does what waited on the unsaved edits.
@@ -276,6 +310,8 @@ impl SortieApp {
     /// Brings the views up to date with a step done, undone or redone.
     fn after_edit(&mut self, changed: &Changed) {
         self.discarded = false;
+        // The form is filled again from the feature as it now is.
+        self.form = None;
         self.loaded.refresh();
         // The range is applied again to the new views.
         self.range_job = None;

@@ -99,6 +99,8 @@ pub struct SortieApp {
     pub editing: Editing,
     /// A question waiting for the user's answer.
     pub question: Option<Question>,
+    /// The selected feature's property fields while editing.
+    form: Option<ui::properties::PropertyForm>,
     /// The route being drawn: the feature it starts at, and its vertices so far.
     pub route_draft: Option<(usize, Vec<(f64, f64)>)>,
     /// The file Save writes: the GeoJSON file opened or last saved as (`None`: Save asks).
@@ -157,6 +159,7 @@ impl SortieApp {
             editing: Editing::default(),
             question: None,
             route_draft: None,
+            form: None,
             file: None,
             discarded: false,
             allow_close: false,
@@ -491,12 +494,15 @@ impl SortieApp {
                     Some(u) => {
                         ui::sources::source_details_ui(ui, &self.loaded.dataset, u, &mut actions)
                     }
-                    None => ui::details::details_panel_ui(
-                        ui,
-                        &self.loaded.dataset,
-                        self.selection,
-                        &mut actions,
-                    ),
+                    None => {
+                        self.properties_ui(ui, &mut actions);
+                        ui::details::details_panel_ui(
+                            ui,
+                            &self.loaded.dataset,
+                            self.selection,
+                            &mut actions,
+                        );
+                    }
                 }
             });
         if let Some(message) = &self.message {

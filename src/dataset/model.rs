@@ -380,3 +380,35 @@ pub fn route_vertices(geometry: Option<&Geometry<f64>>) -> Vec<Point<f64>> {
         _ => Vec::new(),
     }
 }
+
+/// Property names the dataset format gives a meaning to.
+const TYPED_PROPERTIES: [&str; 22] = [
+    "kind",
+    "name",
+    "title",
+    "description",
+    "date",
+    "date_end",
+    "location_precision",
+    "claims",
+    "sources",
+    "from",
+    "to",
+    "aircraft",
+    "schematic",
+    "cruise_kmh",
+    "marker-color",
+    "marker-size",
+    "marker-symbol",
+    "stroke",
+    "stroke-width",
+    "stroke-opacity",
+    "fill",
+    "fill-opacity",
+];
+
+/// Whether the dataset format gives property `key` a meaning (a typed field of
+/// [`Feature`], not one of its other properties).
+pub fn is_typed_property(key: &str) -> bool {
+    TYPED_PROPERTIES.contains(&key)
+}

@@ -7,6 +7,7 @@ pub mod edit;
 pub mod export_map;
 pub mod list;
 pub mod menu;
+pub mod properties;
 pub mod sources;
 pub mod status;
 pub mod timeline;

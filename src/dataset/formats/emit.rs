@@ -8,6 +8,7 @@ use std::fmt::Write as _;
 use super::super::Diagnostic;
 use crate::dataset::geojson::write::json_str;
 use crate::dataset::geojson::write::list;
+use crate::dataset::is_typed_property;
 
 /// A position: longitude, latitude and, when the source gives one, altitude.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -83,37 +84,11 @@ fn is_plain_number(text: &str) -> bool {
     int_ok && frac_ok && int.len() + frac.len() <= 15
 }
 
-/// Property names the dataset format gives a meaning to.
-const RESERVED: [&str; 22] = [
-    "kind",
-    "name",
-    "title",
-    "description",
-    "date",
-    "date_end",
-    "location_precision",
-    "claims",
-    "sources",
-    "from",
-    "to",
-    "aircraft",
-    "schematic",
-    "cruise_kmh",
-    "marker-color",
-    "marker-size",
-    "marker-symbol",
-    "stroke",
-    "stroke-width",
-    "stroke-opacity",
-    "fill",
-    "fill-opacity",
-];
-
 /// A table column's name as a property: as written, unless the dataset format gives the name
 /// a meaning (GED's `date_end`); then `"{name} ({tag})"`, so that the cell is kept as
 /// written and not read as Sortie's.
 pub(crate) fn column_key<'a>(name: &'a str, tag: &str) -> Cow<'a, str> {
-    if RESERVED.contains(&name) {
+    if is_typed_property(name) {
         Cow::Owned(format!("{name} ({tag})"))
     } else {
         Cow::Borrowed(name)
