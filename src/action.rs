@@ -123,6 +123,10 @@ pub enum Action {
     SaveThen(Pending),
     /// Forget the unsaved edits and do what waited.
     DiscardThen(Pending),
+    /// Apply the edits a crash left in the recovery journal.
+    RestoreJournal,
+    /// Forget the edits a crash left in the recovery journal.
+    DiscardJournal,
 }
 
 /// What waits on an answer about unsaved edits.
@@ -141,6 +145,11 @@ pub enum Pending {
 pub enum Question {
     /// Unsaved edits would be lost: save, discard, or cancel.
     Unsaved(Pending),
+    /// A crash left edits of this file unsaved: restore them, or discard them.
+    Restore {
+        /// How many steps the journal holds.
+        steps: usize,
+    },
     /// Feature `index` is an end of these routes: delete it alone, with them, or cancel.
     DeleteWithRoutes {
         /// The feature.

@@ -464,3 +464,98 @@ fn properties_are_edited_in_the_details_panel() {
         ("Aleppo", written.as_str())
     );
 }
+
+/// The child half of the crash test: opens the file it is given, edits it (a point added
+/// and moved, a feature renamed, that step undone), writes what it shows, and waits to be
+/// killed. Does nothing when run on its own.
+#[test]
+fn crash_child() {
+    let Some(path) = std::env::var_os("SORTIE_CRASH_FILE").map(std::path::PathBuf::from) else {
+        return;
+    };
+    let mut h = harness(app());
+    h.state_mut().open(path.clone());
+    wait_for_load(&mut h);
+    h.key_press(Key::E);
+    h.key_press(Key::Num2);
+    frames(&mut h);
+    let spot = empty_spot(&h);
+    click_at(&mut h, spot);
+    h.key_press(Key::Num1);
+    frames(&mut h);
+    drag(&mut h, spot, spot + vec2(50.0, -30.0));
+    let deir = index_of(h.state(), "deir-ez-zor");
+    h.state_mut().selection = Some(deir);
+    frames(&mut h);
+    retype(&mut h, "Deir ez-Zor", "Dayr az-Zawr");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    frames(&mut h);
+    let shown = h.state().loaded.dataset.geojson_text().into_owned();
+    std::fs::write(path.with_extension("shown"), shown).unwrap();
+    std::fs::write(path.with_extension("ready"), "").unwrap();
+    std::thread::sleep(std::time::Duration::from_secs(120));
+}
+
+#[test]
+fn a_crash_leaves_edits_that_restore_exactly() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("strikes.geojson");
+    std::fs::write(&path, sortie::app::BUNDLED_DATASET).unwrap();
+    let data = dir.path().join("data");
+    let mut child = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", "crash_child", "--nocapture", "--test-threads=1"])
+        .env("SORTIE_CRASH_FILE", &path)
+        .env("SORTIE_DATA_DIR", &data)
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    while !path.with_extension("ready").exists() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the child never got ready"
+        );
+        assert!(child.try_wait().unwrap().is_none(), "the child ended early");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    // SIGKILL: nothing runs after it.
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        sortie::app::BUNDLED_DATASET,
+        "the file was not saved"
+    );
+
+    let mut h = harness(
+        common::app_with(sortie::app::bundled_dataset().unwrap()).with_data_dir(data.clone()),
+    );
+    h.state_mut().open(path.clone());
+    wait_for_load(&mut h);
+    frames(&mut h);
+    assert!(
+        matches!(h.state().question, Some(Question::Restore { steps: 4 })),
+        "{:?}",
+        h.state().question
+    );
+    h.get_by_label("Restore").click();
+    frames(&mut h);
+    let shown = std::fs::read_to_string(path.with_extension("shown")).unwrap();
+    assert_eq!(h.state().loaded.dataset.geojson_text(), shown);
+    assert!(h.state().loaded.dataset.is_modified());
+    assert_eq!(
+        h.state().loaded.dataset.redo_label(),
+        Some("rename Deir ez-Zor to Dayr az-Zawr")
+    );
+
+    // Saved, the journal is gone: opened again, nothing is offered.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    frames(&mut h);
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap().trim_end(),
+        shown.trim_end()
+    );
+    h.state_mut().open(path);
+    wait_for_load(&mut h);
+    assert!(h.state().question.is_none());
+}

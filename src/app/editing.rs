@@ -6,6 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use super::dialog::DialogPurpose;
+use super::journal::{Entry, Journal, replay};
 use super::{Action, SortieApp};
 use crate::action::{Pending, Question};
 use crate::dataset::formats::{Format, write_atomically};
@@ -45,11 +46,13 @@ impl SortieApp {
             Action::DeleteFeatures(indices) => self.delete(&indices),
             Action::Undo => {
                 if let Some(changed) = self.loaded.dataset.undo() {
+                    self.journal(&Entry::Undo);
                     self.after_edit(&changed);
                 }
             }
             Action::Redo => {
                 if let Some(changed) = self.loaded.dataset.redo() {
+                    self.journal(&Entry::Redo);
                     self.after_edit(&changed);
                 }
             }
@@ -81,7 +84,15 @@ impl SortieApp {
             Action::DiscardThen(pending) => {
                 self.question = None;
                 self.discarded = true;
+                self.end_journal();
                 self.go_on(pending);
+            }
+            Action::RestoreJournal => self.restore_journal(),
+            Action::DiscardJournal => {
+                self.question = None;
+                if let (Some(dir), Some(path)) = (&self.data_dir, &self.loaded.dataset.path) {
+                    Journal::remove_for(dir, path);
+                }
             }
             _ => {}
         }
@@ -111,6 +122,69 @@ impl SortieApp {
                     .show(ui, |ui| properties_ui(ui, form, &feature, actions));
             });
         ui.separator();
+    }
+
+    /// Appends to the recovery journal (started with the first edit of a file), before the
+    /// frame showing the edit is drawn. A journal that cannot be written is said once.
+    fn journal(&mut self, entry: &Entry) {
+        if self.journal.is_none()
+            && let Some(path) = self.loaded.dataset.path.clone().filter(|p| p.is_file())
+            && let Some(dir) = self.data_dir.clone()
+        {
+            match Journal::start(&dir, &path) {
+                Ok(journal) => self.journal = Some(journal),
+                Err(e) => {
+                    self.message = Some(format!("No recovery journal for these edits: {e}"));
+                }
+            }
+        }
+        if let Some(journal) = &mut self.journal
+            && let Err(e) = journal.append(entry)
+        {
+            self.message = Some(format!("The recovery journal stopped: {e}"));
+            self.journal = None;
+        }
+    }
+
+    /// Removes the recovery journal (the edits are saved or discarded).
+    pub(super) fn end_journal(&mut self) {
+        if let Some(journal) = self.journal.take() {
+            journal.remove();
+        }
+    }
+
+    /// Asks whether to restore the edits a crash left for the file just opened.
+    pub(super) fn offer_journal(&mut self) {
+        let (Some(dir), Some(path)) = (&self.data_dir, &self.loaded.dataset.path) else {
+            return;
+        };
+        let left = Journal::left_for(dir, path);
+        if let Some(entries) = left {
+            self.question = Some(Question::Restore {
+                steps: entries.len(),
+            });
+        }
+    }
+
+    /// Applies the edits the journal holds, and goes on journaling.
+    fn restore_journal(&mut self) {
+        self.question = None;
+        let (Some(dir), Some(path)) = (self.data_dir.clone(), self.loaded.dataset.path.clone())
+        else {
+            return;
+        };
+        let Some(entries) = Journal::left_for(&dir, &path) else {
+            return;
+        };
+        let total = entries.len();
+        let took = replay(&mut self.loaded.dataset, entries.clone());
+        // The journal goes on, for the file as it still is.
+        if let Ok(mut journal) = Journal::start(&dir, &path) {
+            let kept = entries.iter().all(|e| journal.append(e).is_ok());
+            self.journal = kept.then_some(journal);
+        }
+        self.after_edit(&Changed::default());
+        self.message = Some(format!("Restored {took} of {total} unsaved edit steps."));
     }
 
     /// Does what waited on the unsaved edits.
@@ -294,9 +368,19 @@ impl SortieApp {
     }
 
     /// Applies one step; a refusal is shown in the message bar.
-    fn edit(&mut self, label: &str, edits: Vec<Edit>) -> Option<Changed> {
+    fn edit(&mut self, label: &str, mut edits: Vec<Edit>) -> Option<Changed> {
+        // Ids given here, so that the journal replays to the same ones.
+        for edit in &mut edits {
+            if let Edit::Add(feature) = edit
+                && feature.id.is_empty()
+            {
+                feature.id = self.loaded.dataset.fresh_id(&feature.name);
+            }
+        }
+        let entry = Entry::Step(label.to_owned(), edits.clone());
         match self.loaded.dataset.apply(label, edits) {
             Ok(changed) => {
+                self.journal(&entry);
                 self.after_edit(&changed);
                 Some(changed)
             }
@@ -356,6 +440,7 @@ impl SortieApp {
                 ));
                 self.loaded.dataset.mark_saved();
                 self.discarded = false;
+                self.end_journal();
                 if self.file.as_deref() != Some(path) {
                     self.file = Some(path.to_owned());
                     self.loaded.dataset.path = Some(path.to_owned());

@@ -144,6 +144,9 @@ impl SortieApp {
         self.loaded = loaded;
         self.question = None;
         self.discarded = false;
+        // The journal of the dataset replaced stays if its edits were not saved.
+        self.journal = None;
+        self.offer_journal();
         self.applied_range = None;
         self.range_job = None;
         self.selection = None;

@@ -20,6 +20,7 @@ mod dialog;
 mod editing;
 mod export;
 mod job;
+mod journal;
 mod load;
 mod range;
 pub use crate::action::{Action, Editing, LeftTab, Pending, Question, Settings};
@@ -99,6 +100,10 @@ pub struct SortieApp {
     pub editing: Editing,
     /// A question waiting for the user's answer.
     pub question: Option<Question>,
+    /// The recovery journal of the edits not saved.
+    journal: Option<journal::Journal>,
+    /// Where recovery journals are kept (`None`: no journal).
+    data_dir: Option<PathBuf>,
     /// The selected feature's property fields while editing.
     form: Option<ui::properties::PropertyForm>,
     /// The route being drawn: the feature it starts at, and its vertices so far.
@@ -160,11 +165,20 @@ impl SortieApp {
             question: None,
             route_draft: None,
             form: None,
+            journal: None,
+            data_dir: journal::data_dir(),
             file: None,
             discarded: false,
             allow_close: false,
         }
         .with_airspace_job()
+    }
+
+    /// Keeps recovery journals in `dir` (the platform's data folder by default).
+    #[must_use]
+    pub fn with_data_dir(mut self, dir: PathBuf) -> Self {
+        self.data_dir = Some(dir);
+        self
     }
 
     /// Lets background jobs started before the first frame (the file named on the command

@@ -10,7 +10,7 @@ use super::store::{self, Core};
 use super::{Dataset, Diagnostic, Feature, FeatureKind, geojson};
 
 /// One change a step makes.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Edit {
     /// Adds a feature after the others. An empty id is replaced by a new one made from the
     /// name ([`Dataset::fresh_id`]).

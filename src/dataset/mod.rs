@@ -65,6 +65,17 @@ pub use style::{
 pub use time::{Certainty, DAY_S, DateExpr, When};
 pub use timeline::{BinUnit, Bits, InRange, RangeMode, TimeFilter, TimeIndex};
 
+/// Reads one Feature object's text (as [`feature_geojson`] writes it) as feature `index`;
+/// `None` when it is no Feature.
+pub fn feature_from_geojson(json: &str, index: usize) -> Option<Feature> {
+    geojson::read_feature_json(json, index)
+}
+
+/// A hash of a text, the same on every machine and run.
+pub fn text_hash(text: &str) -> u64 {
+    store::id_hash(text)
+}
+
 /// A loaded dataset: its features in file order, and what the loader warned about.
 ///
 /// Features are kept compact (see `store.rs`): [`Dataset::get`] gives the part a frame needs

@@ -120,6 +120,7 @@ pub fn question_ui(
     let title = match question {
         Question::Unsaved(_) => "Unsaved edits",
         Question::DeleteWithRoutes { .. } => "Delete a route's end?",
+        Question::Restore { .. } => "Unsaved edits found",
     };
     let asked = actions.len();
     let modal = egui::Modal::new(egui::Id::unique("sortie-question")).show(ctx, |ui| {
@@ -130,12 +131,33 @@ pub fn question_ui(
             Question::DeleteWithRoutes { index, routes } => {
                 delete_with_routes_ui(ui, *index, routes, dataset, actions);
             }
+            Question::Restore { steps } => restore_ui(ui, *steps, dataset, actions),
         }
     });
     // Esc or a click outside cancels.
     if modal.should_close() && actions.len() == asked {
         actions.push(Action::Dismiss);
     }
+}
+
+fn restore_ui(ui: &mut Ui, steps: usize, dataset: &Dataset, actions: &mut Vec<Action>) {
+    ui.label(format!(
+        "Sortie stopped before {steps} edit step{} of {} were saved. Restore them?",
+        if steps == 1 { "" } else { "s" },
+        dataset.title
+    ));
+    ui.horizontal(|ui| {
+        if ui.button("Restore").clicked() {
+            actions.push(Action::RestoreJournal);
+        }
+        if ui
+            .button("Discard them")
+            .on_hover_text("The file stays as saved; the edits are forgotten")
+            .clicked()
+        {
+            actions.push(Action::DiscardJournal);
+        }
+    });
 }
 
 fn unsaved_ui(ui: &mut Ui, pending: &Pending, dataset: &Dataset, actions: &mut Vec<Action>) {

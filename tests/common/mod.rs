@@ -24,6 +24,16 @@ pub fn app_with(dataset: sortie::dataset::Dataset) -> SortieApp {
             show_timeline: true,
         },
     )
+    .with_data_dir(test_data_dir())
+}
+
+/// Where tests keep recovery journals: `SORTIE_DATA_DIR` (a crash test's child), else a
+/// folder of this test process's own, never the user's.
+pub fn test_data_dir() -> std::path::PathBuf {
+    std::env::var_os("SORTIE_DATA_DIR").map_or_else(
+        || std::env::temp_dir().join(format!("sortie-test-data-{}", std::process::id())),
+        std::path::PathBuf::from,
+    )
 }
 
 /// A harness that runs the app's frames without rendering pixels.
