@@ -12,7 +12,7 @@ use std::time::Duration;
 use criterion::{Criterion, criterion_group, criterion_main};
 use egui::{Pos2, Rect, pos2, vec2};
 use sortie::app::{Settings, SortieApp};
-use sortie::dataset::{BinUnit, Dataset, RangeMode, TimeFilter, TimeIndex, load_path};
+use sortie::dataset::{BinUnit, Dataset, Edit, RangeMode, TimeFilter, TimeIndex, load_path};
 use sortie::geometry::mercator;
 use sortie::geometry::screen::ScreenTransform;
 use sortie::map::{Basemap, MapLayers};
@@ -465,5 +465,121 @@ fn render(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, load, open, frames, pick, timeline, formats, render);
+criterion_group!(
+    benches, load, open, frames, pick, timeline, formats, render, edit
+);
 criterion_main!(benches);
+
+/// Times `timed` on the dataset after `before`, undoing whatever both did after each run.
+fn time_edit(
+    dataset: &mut Dataset,
+    iters: u64,
+    before: impl Fn(&mut Dataset),
+    timed: impl Fn(&mut Dataset),
+) -> Duration {
+    let mut total = Duration::ZERO;
+    for _ in 0..iters {
+        before(dataset);
+        let started = std::time::Instant::now();
+        timed(dataset);
+        total += started.elapsed();
+        while dataset.undo().is_some() {}
+    }
+    total
+}
+
+/// Editing a million points: a step of the model (move, add, undo), a move as the window
+/// applies it (views included), and saving after one edit beside writing the file fresh.
+fn edit(c: &mut Criterion) {
+    let mut dataset = loaded(BIG).0.clone();
+    let point = dataset
+        .iter()
+        .find(|f| f.is_point())
+        .expect("a point")
+        .index;
+    let moved = |d: &Dataset| {
+        let mut f = d.feature(point).expect("the point");
+        f.geometry = Some(geo_types::Geometry::Point(geo_types::Point::new(
+            12.5, 41.9,
+        )));
+        Edit::Replace(point, f)
+    };
+    let new = |d: &Dataset| {
+        let mut f = d.feature(point).expect("the point");
+        f.id = String::new();
+        Edit::Add(f)
+    };
+    let mut group = c.benchmark_group("edit");
+    group.bench_function("move_1000000", |b| {
+        b.iter_custom(|n| {
+            time_edit(
+                &mut dataset,
+                n,
+                |_| {},
+                |d| {
+                    let e = moved(d);
+                    d.apply("move", vec![e]).expect("moved");
+                },
+            )
+        });
+    });
+    group.bench_function("add_1000000", |b| {
+        b.iter_custom(|n| {
+            time_edit(
+                &mut dataset,
+                n,
+                |_| {},
+                |d| {
+                    let e = new(d);
+                    d.apply("add", vec![e]).expect("added");
+                },
+            )
+        });
+    });
+    group.bench_function("undo_1000000", |b| {
+        b.iter_custom(|n| {
+            let before = |d: &mut Dataset| {
+                let e = moved(d);
+                d.apply("move", vec![e]).expect("moved");
+            };
+            time_edit(&mut dataset, n, before, |d| {
+                d.undo().expect("undone");
+            })
+        });
+    });
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    group.sample_size(10);
+    group.bench_function("write_fresh_1000000", |b| {
+        b.iter(|| {
+            sortie::dataset::formats::export(
+                &dataset,
+                &dir.join("fresh.geojson"),
+                sortie::dataset::formats::ExportFormat::GeoJson,
+            )
+            .expect("written")
+        });
+    });
+    let e = moved(&dataset);
+    dataset.apply("move", vec![e]).expect("moved");
+    group.bench_function("save_1000000_one_edit", |b| {
+        b.iter(|| {
+            sortie::dataset::formats::export(
+                &dataset,
+                &dir.join("saved.geojson"),
+                sortie::dataset::formats::ExportFormat::GeoJson,
+            )
+            .expect("written")
+        });
+    });
+    drop(dataset);
+    group.bench_function("window_move_1000000", |b| {
+        with_app(BIG, |app, _| {
+            let mut x = 0.0;
+            b.iter(|| {
+                x += 0.001;
+                app.act(sortie::app::Action::MoveFeature(point, 12.5 + x, 41.9));
+            });
+        });
+    });
+    group.finish();
+}

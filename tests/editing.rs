@@ -355,6 +355,12 @@ proptest! {
         }
         let again = reopened(&dataset);
         prop_assert_eq!(written(&again), written(&dataset));
+        // Saving streams the same text.
+        let mut streamed = Vec::new();
+        dataset.write_geojson(&mut streamed).unwrap();
+        let streamed = String::from_utf8(streamed).unwrap();
+        let text_now = dataset.geojson_text();
+        prop_assert_eq!(streamed.trim_end(), text_now.trim_end());
         while dataset.undo().is_some() {}
         prop_assert!(!dataset.is_modified());
         prop_assert_eq!(dataset.geojson_text(), text);

@@ -421,14 +421,7 @@ impl SortieApp {
     fn save_to(&mut self, path: &Path) -> bool {
         let started = std::time::Instant::now();
         let dataset = &self.loaded.dataset;
-        let text = dataset.geojson_text();
-        let written = write_atomically(path, |out| {
-            std::io::Write::write_all(out, text.as_bytes())?;
-            if !text.ends_with('\n') {
-                std::io::Write::write_all(out, b"\n")?;
-            }
-            Ok(())
-        });
+        let written = write_atomically(path, |out| dataset.write_geojson(out));
         match written {
             Ok(()) => {
                 let count = dataset.feature_count();

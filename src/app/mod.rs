@@ -174,6 +174,11 @@ impl SortieApp {
         .with_airspace_job()
     }
 
+    /// Applies `action` as the end of a frame applies what the panels asked (benchmarks).
+    pub fn act(&mut self, action: Action) {
+        self.apply(action);
+    }
+
     /// Keeps recovery journals in `dir` (the platform's data folder by default).
     #[must_use]
     pub fn with_data_dir(mut self, dir: PathBuf) -> Self {

@@ -4,6 +4,8 @@
 //! each added feature after the last, separated as the file separates its features. A file
 //! that was one Feature becomes a FeatureCollection; a table is written out row by row.
 
+use std::io::{self, Write};
+
 use super::formats::row::Piece;
 use super::history::{EDITED, is_live};
 use super::origin::Origin;
@@ -60,6 +62,16 @@ impl Dataset {
 
     /// The file's text with the edits spliced in.
     fn spliced(&self) -> String {
+        let mut out = Vec::with_capacity(self.body().len() + self.history.edited.len() / 4);
+        // Writing to memory does not fail, and every piece is UTF-8.
+        let _ = self.write_spliced(&mut out);
+        String::from_utf8(out)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    }
+
+    /// Writes the file's text with the edits spliced in: each run of features not edited
+    /// as one slice of the text.
+    fn write_spliced(&self, out: &mut dyn Write) -> io::Result<()> {
         let body = self.body();
         let file = self.history.file_features;
         let layout = Layout::of(self, body);
@@ -69,36 +81,78 @@ impl Dataset {
             let array = geojson::offset_of(body, &[Step::Key("features")]).map_or(0, |a| a + 1);
             (array, array)
         };
-        let mut out = String::with_capacity(body.len() + self.history.edited.len() / 4);
-        out.push_str(body.get(..first).unwrap_or(""));
+        let slice = |from: usize, to: usize| body.get(from..to).unwrap_or("").as_bytes();
+        out.write_all(slice(0, first))?;
+        // A slice of the text not yet written: features as the file has them.
+        let mut pending: Option<(usize, usize)> = None;
         let mut any = false;
         for i in 0..self.len() {
             let Some(core) = self.part.cores.get(i).filter(|c| is_live(c)) else {
                 continue;
             };
+            let original = core.start & EDITED == 0 && i < file;
+            let gap = (i > 0 && i < file).then(|| (self.file_span(i - 1).1, self.file_span(i).0));
+            // The feature before was written as the file has it: one slice goes on.
+            if let (true, Some((from, _)), Some((start, end))) = (original, gap, pending)
+                && any
+                && end == from
+            {
+                pending = Some((start, self.file_span(i).1));
+                continue;
+            }
+            if let Some((from, to)) = pending.take() {
+                out.write_all(slice(from, to))?;
+            }
             if any {
-                if i > 0 && i < file {
-                    let (gap_from, gap_to) = (self.file_span(i - 1).1, self.file_span(i).0);
-                    out.push_str(body.get(gap_from..gap_to).unwrap_or(",\n"));
-                } else {
-                    out.push_str(&layout.separator);
+                match gap {
+                    Some((from, to)) => out.write_all(slice(from, to))?,
+                    None => out.write_all(layout.separator.as_bytes())?,
                 }
             } else if file == 0 {
-                out.push('\n');
-                out.push_str(&layout.indent);
+                out.write_all(b"\n")?;
+                out.write_all(layout.indent.as_bytes())?;
             }
             any = true;
-            if core.start & EDITED == 0 {
-                out.push_str(self.feature_text(core));
+            if original {
+                pending = Some(self.file_span(i));
             } else {
-                layout.write(&mut out, self.feature_text(core));
+                let mut text = String::new();
+                layout.write(&mut text, self.feature_text(core));
+                out.write_all(text.as_bytes())?;
             }
         }
-        if file == 0 && any {
-            out.push('\n');
+        if let Some((from, to)) = pending {
+            out.write_all(slice(from, to))?;
         }
-        out.push_str(body.get(last..).unwrap_or(""));
-        out
+        if file == 0 && any {
+            out.write_all(b"\n")?;
+        }
+        out.write_all(slice(last, body.len()))
+    }
+
+    /// Writes the dataset as GeoJSON (what [`Self::geojson_text`] gives), ending with a
+    /// newline; a file's text with a few edits spliced in is streamed, not copied first.
+    ///
+    /// # Errors
+    /// The writer's.
+    pub fn write_geojson(&self, out: &mut dyn Write) -> io::Result<()> {
+        let spliced = matches!(
+            self.origin,
+            Origin::GeoJson { collection: true } | Origin::Converted { .. }
+        );
+        if spliced && self.history.has_edits() && !self.as_opened() {
+            self.write_spliced(out)?;
+            if !self.body().ends_with('\n') {
+                out.write_all(b"\n")?;
+            }
+            return Ok(());
+        }
+        let text = self.geojson_text();
+        out.write_all(text.as_bytes())?;
+        if !text.ends_with('\n') {
+            out.write_all(b"\n")?;
+        }
+        Ok(())
     }
 
     /// A FeatureCollection of every feature (for a file that was one Feature).

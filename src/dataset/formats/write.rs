@@ -3,7 +3,7 @@
 //! once complete: a failed write leaves any file already there as it was.
 
 use std::fmt;
-use std::io::{self, BufWriter, Write};
+use std::io::{self, BufWriter};
 use std::path::{Path, PathBuf};
 
 use crate::dataset::Dataset;
@@ -76,14 +76,7 @@ pub struct WriteError {
 /// [`WriteError`] when the file cannot be written; an existing file is then left as it was.
 pub fn export(dataset: &Dataset, path: &Path, format: ExportFormat) -> Result<(), WriteError> {
     write_atomically(path, |out| match format {
-        ExportFormat::GeoJson => {
-            let text = dataset.geojson_text();
-            out.write_all(text.as_bytes())?;
-            if !text.ends_with('\n') {
-                out.write_all(b"\n")?;
-            }
-            Ok(())
-        }
+        ExportFormat::GeoJson => dataset.write_geojson(out),
         ExportFormat::Kml => super::kml::write::write(dataset, out),
         ExportFormat::Kmz => {
             let mut zip = zip::ZipWriter::new_stream(out);
