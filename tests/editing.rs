@@ -366,3 +366,26 @@ proptest! {
         prop_assert_eq!(dataset.geojson_text(), text);
     }
 }
+
+#[test]
+fn a_file_with_a_byte_order_mark_saves_with_it() {
+    let (text, _) = bundled();
+    let bytes = [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat();
+    let mut dataset = sortie::dataset::parse_bytes(&bytes, None).unwrap();
+    let saved = |d: &Dataset| {
+        let mut out = Vec::new();
+        d.write_geojson(&mut out).unwrap();
+        out
+    };
+    assert_eq!(saved(&dataset), bytes);
+    dataset
+        .apply("add", vec![Edit::Add(new_base("B"))])
+        .unwrap();
+    assert!(saved(&dataset).starts_with(b"\xEF\xBB\xBF{"));
+    dataset.undo().unwrap();
+    assert_eq!(
+        saved(&dataset),
+        bytes,
+        "every edit undone: the file's bytes, mark and all"
+    );
+}

@@ -130,12 +130,16 @@ impl Dataset {
         out.write_all(slice(last, body.len()))
     }
 
-    /// Writes the dataset as GeoJSON (what [`Self::geojson_text`] gives), ending with a
-    /// newline; a file's text with a few edits spliced in is streamed, not copied first.
+    /// Writes the dataset as GeoJSON (what [`Self::geojson_text`] gives, after the file's
+    /// byte-order mark if it had one), ending with a newline; a file's text with a few edits spliced in is streamed, not copied first.
     ///
     /// # Errors
     /// The writer's.
     pub fn write_geojson(&self, out: &mut dyn Write) -> io::Result<()> {
+        if self.origin.is_geojson() {
+            // A GeoJSON file's byte-order mark, kept as the file had it.
+            out.write_all(self.text.get(..self.text_start).unwrap_or("").as_bytes())?;
+        }
         let spliced = matches!(
             self.origin,
             Origin::GeoJson { collection: true } | Origin::Converted { .. }
