@@ -489,7 +489,8 @@ fn time_edit(
 }
 
 /// Editing a million points: a step of the model (move, add, undo), a move as the window
-/// applies it (views included), and saving after one edit beside writing the file fresh.
+/// applies it (the UI thread's part; then until every view has it), and saving after one
+/// edit beside writing the file fresh.
 fn edit(c: &mut Criterion) {
     let mut dataset = loaded(BIG).0.clone();
     let point = dataset
@@ -574,10 +575,33 @@ fn edit(c: &mut Criterion) {
     drop(dataset);
     group.bench_function("window_move_1000000", |b| {
         with_app(BIG, |app, _| {
+            // The UI thread's part, in a window at rest (its routes' airspace computed, the
+            // last edit's background work done) as between a user's edits.
+            app.wait_for_airspace();
+            let mut x = 0.0;
+            b.iter_custom(|iters| {
+                let mut spent = std::time::Duration::ZERO;
+                for _ in 0..iters {
+                    x += 0.001;
+                    let started = std::time::Instant::now();
+                    app.act(sortie::app::Action::MoveFeature(point, 12.5 + x, 41.9));
+                    spent += started.elapsed();
+                    app.wait_for_range();
+                    app.wait_for_airspace();
+                }
+                spent
+            });
+        });
+    });
+    // The same, until every view has it: the clusters, density and time index built
+    // again off the UI thread.
+    group.bench_function("window_move_all_views_1000000", |b| {
+        with_app(BIG, |app, _| {
             let mut x = 0.0;
             b.iter(|| {
                 x += 0.001;
                 app.act(sortie::app::Action::MoveFeature(point, 12.5 + x, 41.9));
+                app.wait_for_range();
             });
         });
     });

@@ -389,3 +389,44 @@ fn a_file_with_a_byte_order_mark_saves_with_it() {
         "every edit undone: the file's bytes, mark and all"
     );
 }
+
+#[test]
+fn the_routes_at_a_feature_follow_edits() {
+    let (_, mut dataset) = bundled();
+    let nojeh = dataset.index_of("nojeh").unwrap();
+    let before = dataset.routes_at(nojeh);
+    assert_eq!(before.len(), 3, "the three routes from Nojeh");
+    let target = dataset.index_of("deir-ez-zor").unwrap();
+    // A new route from Nojeh.
+    let route = Feature {
+        kind: FeatureKind::Route,
+        name: "Nojeh to Deir ez-Zor again".to_owned(),
+        geometry: Some(Geometry::LineString(geo_types::LineString::from(vec![
+            (48.6, 35.2),
+            (40.1, 35.3),
+        ]))),
+        route: Some(sortie::dataset::RouteInfo {
+            from: Some("nojeh".to_owned()),
+            to: Some("deir-ez-zor".to_owned()),
+            ..sortie::dataset::RouteInfo::default()
+        }),
+        ..Feature::default()
+    };
+    let added = dataset.apply("add route", vec![Edit::Add(route)]).unwrap();
+    let new = added.indices[0];
+    assert_eq!(dataset.routes_at(nojeh).len(), 4);
+    assert!(dataset.routes_at(target).contains(&new));
+    // Renamed, Nojeh is no route's end; named back, it is again.
+    let mut renamed = dataset.feature(nojeh).unwrap();
+    renamed.id = "nojeh-renamed".to_owned();
+    dataset
+        .apply("rename", vec![Edit::Replace(nojeh, renamed)])
+        .unwrap();
+    assert_eq!(dataset.routes_at(nojeh), Vec::<usize>::new());
+    dataset.undo();
+    assert_eq!(dataset.routes_at(nojeh).len(), 4);
+    // Deleted routes are no longer at it.
+    dataset.apply("delete", vec![Edit::Delete(new)]).unwrap();
+    assert_eq!(dataset.routes_at(nojeh), before);
+    assert!(!dataset.route_indices().contains(&new));
+}

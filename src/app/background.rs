@@ -22,21 +22,23 @@ impl SortieApp {
     /// Starts computing the airspace of the dataset's routes in the background (the country
     /// index takes a few hundred milliseconds to build the first time).
     pub(super) fn start_airspace_job(&mut self) {
+        self.start_airspace_job_for(None);
+    }
+
+    /// Computes the airspace of the routes that lack it, in the background: of routes
+    /// `only` when a job is not already at work (after an edit: the routes it touched),
+    /// else of all of them (the job at work is stopped, as it may be of routes since
+    /// changed).
+    pub(super) fn start_airspace_job_for(&mut self, only: Option<&[usize]>) {
+        let only = only.filter(|_| self.airspace_job.is_none());
         // A job for another dataset stops when dropped.
         self.airspace_job = None;
         let routes: Vec<(usize, Vec<geo_types::Point<f64>>)> = self
             .loaded
             .dataset
-            .route_vertices()
+            .route_vertices(only, |_, r| r.airspace.is_none())
             .into_iter()
-            .filter(|(i, v)| {
-                v.len() >= 2
-                    && self
-                        .loaded
-                        .dataset
-                        .route(*i)
-                        .is_some_and(|r| r.airspace.is_none())
-            })
+            .filter(|(_, v)| v.len() >= 2)
             .collect();
         if routes.is_empty() {
             return;
@@ -66,6 +68,13 @@ impl SortieApp {
             },
         );
         self.airspace_job = job.ok();
+    }
+
+    /// Waits for the routes' airspace being computed, and keeps it (tests and benchmarks).
+    pub fn wait_for_airspace(&mut self) {
+        if let Some(rows) = self.airspace_job.take().and_then(|job| job.wait()) {
+            self.loaded.dataset.set_airspace(rows);
+        }
     }
 
     /// Whether route airspace is still being computed.

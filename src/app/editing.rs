@@ -248,11 +248,15 @@ impl SortieApp {
         let label = format!("move {}", feature.name);
         let mut edits = vec![Edit::Replace(index, feature)];
         let ends: Vec<(usize, bool, bool)> = dataset
-            .iter()
-            .filter_map(|f| {
-                let r = f.route?;
-                let (from, to) = (r.from_index == Some(index), r.to_index == Some(index));
-                (from || to).then_some((f.index, from, to))
+            .routes_at(index)
+            .into_iter()
+            .filter_map(|r| {
+                let info = dataset.route(r)?;
+                Some((
+                    r,
+                    info.from_index == Some(index),
+                    info.to_index == Some(index),
+                ))
             })
             .collect();
         for (r, from, to) in ends {
@@ -333,15 +337,7 @@ impl SortieApp {
         let Some(index) = self.selection else {
             return;
         };
-        let dataset = &self.loaded.dataset;
-        let routes: Vec<usize> = dataset
-            .iter()
-            .filter(|f| {
-                f.route
-                    .is_some_and(|r| r.from_index == Some(index) || r.to_index == Some(index))
-            })
-            .map(|f| f.index)
-            .collect();
+        let routes = self.loaded.dataset.routes_at(index);
         if routes.is_empty() {
             self.delete(&[index]);
         } else {
@@ -396,10 +392,13 @@ impl SortieApp {
         self.discarded = false;
         // The form is filled again from the feature as it now is.
         self.form = None;
-        self.loaded.refresh();
-        // The range is applied again to the new views.
+        self.loaded.update(&changed.indices);
+        self.start_views_job();
+        // The range is applied again to the features as they now are (the map and the
+        // list show the one before until it is).
         self.range_job = None;
-        self.show_range(None);
+        self.applied_range = None;
+        self.repaint_for_range = true;
         if self
             .selection
             .is_some_and(|i| self.loaded.dataset.get(i).is_none())
@@ -412,7 +411,7 @@ impl SortieApp {
             .iter()
             .any(|&i| self.loaded.dataset.route(i).is_some())
         {
-            self.start_airspace_job();
+            self.start_airspace_job_for(Some(&changed.indices));
         }
     }
 

@@ -1,12 +1,15 @@
-//! The recovery journal: every edit step of a file's dataset appended (and synced to disk)
-//! before the frame showing it is drawn, so that after a crash the edits not saved can be
-//! restored exactly. One journal per file, in a `journal` folder of the data folder (the
+//! The recovery journal: every edit step of a file's dataset written to it before the frame
+//! showing it is drawn (and synced to disk by a thread of its own moments later), so that
+//! after a crash the edits not saved can be restored exactly. One journal per file, in a `journal` folder of the data folder (the
 //! platform's, or `SORTIE_DATA_DIR`), named by a hash of the file's path; its first line names the file,
 //! its length and its modification time, so a journal is offered only for the file as it
 //! was when the edits began. Removed when the edits are saved or discarded.
 
 use std::io::{BufRead as _, Write as _};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Sender, channel};
 
 use serde_json::{Value, json};
 
@@ -28,6 +31,10 @@ pub enum Entry {
 pub struct Journal {
     path: PathBuf,
     file: std::fs::File,
+    /// Asks the journal's thread to put what was written on disk.
+    sync: Sender<()>,
+    /// Set when that thread could not.
+    sync_failed: Arc<AtomicBool>,
 }
 
 /// The data folder: `SORTIE_DATA_DIR`, else the platform's.
@@ -73,15 +80,37 @@ impl Journal {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)?;
         }
-        let mut journal = Self {
-            file: std::fs::File::create(&path)?,
+        let file = std::fs::File::create(&path)?;
+        let mut line = header.to_string();
+        line.push('\n');
+        (&file).write_all(line.as_bytes())?;
+        file.sync_all()?;
+        // Syncing takes milliseconds on a real disk: done on a thread of the journal's own,
+        // several writes at a time when they come faster.
+        let (sync, asked) = channel::<()>();
+        let sync_failed = Arc::new(AtomicBool::new(false));
+        let (handle, failed) = (file.try_clone()?, Arc::clone(&sync_failed));
+        std::thread::Builder::new()
+            .name("sortie-journal".to_owned())
+            .spawn(move || {
+                while asked.recv().is_ok() {
+                    while asked.try_recv().is_ok() {}
+                    if handle.sync_data().is_err() {
+                        failed.store(true, Ordering::Relaxed);
+                    }
+                }
+            })?;
+        Ok(Self {
             path,
-        };
-        journal.line(&header.to_string())?;
-        Ok(journal)
+            file,
+            sync,
+            sync_failed,
+        })
     }
 
-    /// Appends an entry, on disk before this returns.
+    /// Appends an entry: written to the file before this returns, so a crash of Sortie
+    /// loses none; put on the disk by the journal's thread moments later, so a power cut
+    /// may lose the last steps.
     ///
     /// # Errors
     /// When it cannot be written.
@@ -102,9 +131,18 @@ impl Journal {
     }
 
     fn line(&mut self, line: &str) -> std::io::Result<()> {
-        self.file.write_all(line.as_bytes())?;
-        self.file.write_all(b"\n")?;
-        self.file.sync_data()
+        if self.sync_failed.load(Ordering::Relaxed) {
+            return Err(std::io::Error::other(
+                "the journal could not be put on disk",
+            ));
+        }
+        // One write per line: a crash leaves whole lines and at most one cut short.
+        let mut bytes = Vec::with_capacity(line.len() + 1);
+        bytes.extend_from_slice(line.as_bytes());
+        bytes.push(b'\n');
+        self.file.write_all(&bytes)?;
+        self.sync.send(()).ok();
+        Ok(())
     }
 
     /// Removes the journal (the edits were saved or discarded).

@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use super::job::{Job, Polled};
 use super::{JOB_POLL, SortieApp};
-use crate::dataset::{Dataset, LoadError, LoadProgress, TimeIndex, load_path_with};
-use crate::map::MapLayers;
+use crate::dataset::{Dataset, LoadError, LoadProgress, TimeChanges, TimeIndex, load_path_with};
+use crate::map::{AggregateWork, Aggregates, MapLayers};
 use crate::ui;
 
 /// A file being loaded in the background.
@@ -32,6 +32,10 @@ pub struct Loaded {
     pub list: ui::list::FeatureList,
     /// The timeline, when the dataset has dates.
     pub timeline: Option<ui::timeline::Timeline>,
+    /// The time index, with or without a timeline.
+    time: Arc<TimeIndex>,
+    /// Edits not yet in the time index, oldest first.
+    time_pending: Vec<Arc<TimeChanges>>,
 }
 
 impl Loaded {
@@ -42,25 +46,91 @@ impl Loaded {
             dataset,
             layers,
             list,
-            timeline: ui::timeline::Timeline::new(time),
+            timeline: ui::timeline::Timeline::new(Arc::clone(&time)),
+            time,
+            time_pending: Vec::new(),
+        }
+    }
+}
+
+/// What an edit leaves to build off the UI thread, as its time grows with the dataset:
+/// the map's clusters and density, and the time index (with the timeline's histogram).
+pub struct ViewsWork {
+    aggregates: Option<AggregateWork>,
+    time: Arc<TimeIndex>,
+    time_changes: Vec<Arc<TimeChanges>>,
+}
+
+/// What [`ViewsWork::run`] built, for [`Loaded::set_views`].
+pub struct ViewsBuilt {
+    aggregates: Option<Aggregates>,
+    time: Option<(Arc<TimeIndex>, usize)>,
+}
+
+impl ViewsWork {
+    /// Builds the aggregates and the time index with the pending edits folded in.
+    pub fn run(self) -> ViewsBuilt {
+        let time = (!self.time_changes.is_empty()).then(|| {
+            let mut index: Option<TimeIndex> = None;
+            for changes in &self.time_changes {
+                let from = index.as_ref().unwrap_or(&self.time);
+                index = Some(from.with(changes));
+            }
+            let index = index.map_or_else(|| Arc::clone(&self.time), Arc::new);
+            (index, self.time_changes.len())
+        });
+        ViewsBuilt {
+            aggregates: self.aggregates.map(AggregateWork::run),
+            time,
         }
     }
 }
 
 impl Loaded {
-    /// Builds the views again after an edit, keeping the list's query and the timeline's
-    /// range.
-    pub fn refresh(&mut self) {
-        let (layers, list, time) = views_of(&self.dataset);
-        self.layers = layers;
-        self.list.replace_index(list.index());
-        self.timeline = match self.timeline.take() {
-            Some(mut timeline) if time.extent().is_some() => {
-                timeline.replace_index(time);
-                Some(timeline)
-            }
-            _ => ui::timeline::Timeline::new(time),
-        };
+    /// Brings the views up to date with features `indices` changed, added or deleted by
+    /// an edit, keeping the list's query and the timeline's range. The map's features and
+    /// indexes and the list follow at once, in time that grows with the features touched;
+    /// what grows with the dataset (clusters, density, the time index) is left to
+    /// [`Self::views_work`].
+    pub fn update(&mut self, indices: &[usize]) {
+        self.layers.update(&self.dataset, indices);
+        self.list.update_index(&self.dataset, indices);
+        self.time_pending
+            .push(Arc::new(TimeIndex::changes(&self.dataset, indices)));
+    }
+
+    /// The work left by the edits since the views were last brought up to date, if any.
+    pub fn views_work(&self) -> Option<ViewsWork> {
+        let aggregates = self.layers.aggregate_work();
+        (aggregates.is_some() || !self.time_pending.is_empty()).then(|| ViewsWork {
+            aggregates,
+            time: Arc::clone(&self.time),
+            time_changes: self.time_pending.clone(),
+        })
+    }
+
+    /// Puts in what [`ViewsWork::run`] built.
+    pub fn set_views(&mut self, built: ViewsBuilt) {
+        if let Some(aggregates) = built.aggregates {
+            self.layers.set_aggregates(aggregates);
+        }
+        if let Some((time, folded)) = built.time {
+            self.time_pending
+                .drain(..folded.min(self.time_pending.len()));
+            self.time = Arc::clone(&time);
+            self.timeline = match self.timeline.take() {
+                Some(mut timeline) if time.extent().is_some() => {
+                    timeline.replace_index(time);
+                    Some(timeline)
+                }
+                _ => ui::timeline::Timeline::new(time),
+            };
+        }
+    }
+
+    /// Whether edits are not yet in every view.
+    pub fn views_pending(&self) -> bool {
+        self.layers.aggregates_pending() || !self.time_pending.is_empty()
     }
 }
 
@@ -149,6 +219,7 @@ impl SortieApp {
         self.offer_journal();
         self.applied_range = None;
         self.range_job = None;
+        self.views_job = None;
         self.selection = None;
         self.source_selection = None;
         self.highlighted.clear();

@@ -29,7 +29,7 @@ use dialog::DialogPurpose;
 use job::{Job, Polled};
 use load::Loading;
 
-pub use load::{Loaded, views_of};
+pub use load::{Loaded, ViewsBuilt, ViewsWork, views_of};
 use range::RangeJob;
 
 /// The bundled dataset, built into the binary so the app opens anywhere.
@@ -88,6 +88,8 @@ pub struct SortieApp {
     applied_range: Option<(TimeFilter, Arc<InRange>)>,
     /// A time range being applied in the background.
     range_job: Option<RangeJob>,
+    /// What an edit left to build (aggregates, time index), being built in the background.
+    views_job: Option<Job<ViewsBuilt>>,
     /// A range was applied after the map was drawn: draw again.
     repaint_for_range: bool,
     /// A dataset just replaced the one on screen: when its file was chosen and the slowest
@@ -138,6 +140,7 @@ impl SortieApp {
             loaded: Loaded::of(dataset),
             applied_range: None,
             range_job: None,
+            views_job: None,
             repaint_for_range: false,
             just_loaded: None,
             wake: None,
@@ -588,6 +591,7 @@ impl SortieApp {
         for action in actions {
             self.apply(action);
         }
+        self.sync_views();
         self.sync_range(&ctx);
         if std::mem::take(&mut self.repaint_for_range) {
             ctx.request_repaint();

@@ -103,8 +103,64 @@ impl SortieApp {
         }
     }
 
-    /// Waits for the time range being applied (tests and benchmarks).
+    /// Starts building what edits left to build (see [`super::Loaded::views_work`]):
+    /// within the frame for a small dataset, else on another thread. While a build runs,
+    /// later edits wait for it; the next build folds them all in.
+    pub(super) fn start_views_job(&mut self) {
+        if self.views_job.is_some() {
+            return;
+        }
+        let Some(work) = self.loaded.views_work() else {
+            return;
+        };
+        if self.loaded.dataset.len() <= RANGE_AT_ONCE {
+            let built = work.run();
+            self.views_built(built);
+            return;
+        }
+        let spawned = Job::spawn(
+            "sortie-views",
+            self.wake.clone(),
+            Count::default(),
+            move |_: &Count| work.run(),
+        );
+        self.views_job = spawned.ok();
+    }
+
+    /// Puts in the views built after edits; the time range is applied again to them.
+    fn views_built(&mut self, built: super::load::ViewsBuilt) {
+        self.loaded.set_views(built);
+        self.range_job = None;
+        self.applied_range = None;
+        self.repaint_for_range = true;
+    }
+
+    /// Collects the views built in the background, and starts the next build if edits
+    /// came meanwhile.
+    pub(super) fn sync_views(&mut self) {
+        let Some(job) = &self.views_job else {
+            return;
+        };
+        match job.poll() {
+            Polled::Done(built) => {
+                self.views_job = None;
+                self.views_built(built);
+                self.start_views_job();
+            }
+            Polled::Running => {}
+            Polled::Lost => self.views_job = None,
+        }
+    }
+
+    /// Waits for the time range being applied (tests and benchmarks), and before it for
+    /// the views edits left to build.
     pub fn wait_for_range(&mut self) {
+        while let Some(job) = self.views_job.take() {
+            if let Some(built) = job.wait() {
+                self.views_built(built);
+                self.start_views_job();
+            }
+        }
         let ctx = egui::Context::default();
         while let Some(job) = &self.range_job {
             if let Some((layers, in_range)) = job.job.wait() {

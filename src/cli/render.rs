@@ -157,9 +157,9 @@ fn countries_crossed(dataset: &crate::dataset::Dataset, index: usize) -> Vec<Str
         return Vec::new();
     }
     let Some((_, vertices)) = dataset
-        .route_vertices()
+        .route_vertices(Some(&[index]), |_, _| true)
         .into_iter()
-        .find(|(j, _)| *j == index)
+        .next()
     else {
         return Vec::new();
     };

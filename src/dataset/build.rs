@@ -47,6 +47,7 @@ impl Built {
             ids: store::IdTable::default(),
             kind_counts,
             source_uses: std::sync::OnceLock::new(),
+            route_links: std::sync::OnceLock::new(),
             registry_locations: std::sync::OnceLock::new(),
             summary: std::sync::OnceLock::new(),
             lines: self.lines.map_or_else(std::sync::OnceLock::new, |lines| {

@@ -333,7 +333,15 @@ impl Dataset {
             });
             self.ids = ids;
         }
-        self.relink_routes(index, [old_id, new_id]);
+        if self.relink_routes(index, [old_id, new_id]) {
+            // Other routes may have been linked to it or from it: found again when asked.
+            self.route_links = std::sync::OnceLock::new();
+        } else if is_live(&core)
+            && let Some(route) = self.part.routes.get(core.route as usize)
+            && let Some(links) = self.route_links.get_mut()
+        {
+            links.add(index_u32(index), [route.from_index, route.to_index]);
+        }
     }
 
     /// Counts a record in (or out of) the counts by kind and of routes.
@@ -355,8 +363,9 @@ impl Dataset {
     }
 
     /// Links again the routes that name `ids` (the ids feature `index` had and has) as an
-    /// end, and feature `index`'s own route.
-    fn relink_routes(&mut self, index: usize, ids: [Option<String>; 2]) {
+    /// end, and feature `index`'s own route. Returns whether other routes than its own
+    /// were linked again.
+    fn relink_routes(&mut self, index: usize, ids: [Option<String>; 2]) -> bool {
         let ids: Vec<String> = if ids[0] == ids[1] {
             Vec::new()
         } else {
@@ -376,12 +385,14 @@ impl Dataset {
                 }
             }
         }
+        let others = links.iter().any(|&(r, ..)| r != own as usize);
         for (r, from, to) in links {
             if let Some(route) = self.part.routes.get_mut(r) {
                 route.from_index = from;
                 route.to_index = to;
             }
         }
+        others
     }
 
     /// Drops what was computed from the features on first use.

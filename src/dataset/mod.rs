@@ -63,7 +63,7 @@ pub use style::{
     MarkerSize, Rgb, SPEC_FILL, SPEC_MARKER_COLOR, SPEC_STROKE, SimpleStyle, kind_rgb,
 };
 pub use time::{Certainty, DAY_S, DateExpr, When};
-pub use timeline::{BinUnit, Bits, InRange, RangeMode, TimeFilter, TimeIndex};
+pub use timeline::{BinUnit, Bits, InRange, RangeMode, TimeChanges, TimeFilter, TimeIndex};
 
 /// Reads one Feature object's text (as [`feature_geojson`] writes it) as feature `index`;
 /// `None` when it is no Feature.
@@ -119,6 +119,38 @@ pub struct Dataset {
     history: history::History,
     /// How many features are routes.
     routes: usize,
+    /// The routes and the features they link, found on first use and kept up to date by
+    /// edits (see [`Self::routes_at`]).
+    route_links: std::sync::OnceLock<RouteLinks>,
+}
+
+/// The routes of a dataset and where they start and end, for finding the routes at a
+/// feature without looking at every route. Edits only add to it (a feature that stopped
+/// being a route, or a link that changed, is checked against the dataset when read).
+#[derive(Clone, Debug, Default)]
+struct RouteLinks {
+    /// Features that are or were routes, sorted.
+    routes: Vec<u32>,
+    /// For each feature, the routes that start or end (or started or ended) at it.
+    ends: std::collections::HashMap<u32, Vec<u32>>,
+}
+
+impl RouteLinks {
+    /// Notes that route `route` links `ends`.
+    fn add(&mut self, route: u32, ends: [Option<usize>; 2]) {
+        if let Err(at) = self.routes.binary_search(&route) {
+            self.routes.insert(at, route);
+        }
+        for end in ends.into_iter().flatten() {
+            let at = self
+                .ends
+                .entry(u32::try_from(end).unwrap_or(u32::MAX))
+                .or_default();
+            if !at.contains(&route) {
+                at.push(route);
+            }
+        }
+    }
 }
 
 impl Dataset {
@@ -378,11 +410,84 @@ impl Dataset {
         self.part.routes.get(core.route as usize)
     }
 
-    /// Every route: (feature index, its vertices).
-    pub fn route_vertices(&self) -> Vec<(usize, Vec<geo_types::Point<f64>>)> {
-        self.iter()
-            .filter(|f| f.route.is_some())
-            .map(|f| (f.index, route_vertices(f.geometry().as_deref())))
+    /// The routes that start or end at feature `index`, in index order. The first call
+    /// looks at every feature once; later ones only at the routes linked to it.
+    pub fn routes_at(&self, index: usize) -> Vec<usize> {
+        let at = u32::try_from(index).unwrap_or(u32::MAX);
+        let mut found: Vec<usize> = self
+            .route_links()
+            .ends
+            .get(&at)
+            .map(|routes| routes.iter().map(|&r| r as usize).collect())
+            .unwrap_or_default();
+        found.retain(|&r| {
+            self.is_live_route(r)
+                && self.route(r).is_some_and(|info| {
+                    info.from_index == Some(index) || info.to_index == Some(index)
+                })
+        });
+        found.sort_unstable();
+        found.dedup();
+        found
+    }
+
+    /// The indices of the routes, in order. The first call looks at every feature once;
+    /// later ones only at the routes.
+    pub fn route_indices(&self) -> Vec<usize> {
+        self.route_links()
+            .routes
+            .iter()
+            .map(|&r| r as usize)
+            .filter(|&r| self.is_live_route(r))
+            .collect()
+    }
+
+    fn is_live_route(&self, index: usize) -> bool {
+        self.part
+            .cores
+            .get(index)
+            .is_some_and(|c| history::is_live(c) && c.route != store::NONE)
+    }
+
+    fn route_links(&self) -> &RouteLinks {
+        self.route_links.get_or_init(|| {
+            let mut links = RouteLinks::default();
+            for (i, core) in self.part.cores.iter().enumerate() {
+                if let Some(route) = self.part.routes.get(core.route as usize) {
+                    links.add(
+                        u32::try_from(i).unwrap_or(u32::MAX),
+                        [route.from_index, route.to_index],
+                    );
+                }
+            }
+            links
+        })
+    }
+
+    /// Every route (or those of `only`) that `keep` keeps (given its index and details):
+    /// (feature index, its vertices).
+    pub fn route_vertices(
+        &self,
+        only: Option<&[usize]>,
+        keep: impl Fn(usize, &RouteInfo) -> bool,
+    ) -> Vec<(usize, Vec<geo_types::Point<f64>>)> {
+        let indices = match only {
+            Some(only) => {
+                let mut only = only.to_vec();
+                only.sort_unstable();
+                only.dedup();
+                only.retain(|&i| self.is_live_route(i));
+                only
+            }
+            None => self.route_indices(),
+        };
+        indices
+            .into_iter()
+            .filter(|&i| self.route(i).is_some_and(|r| keep(i, r)))
+            .filter_map(|i| {
+                let f = self.get(i)?;
+                Some((i, route_vertices(f.geometry().as_deref())))
+            })
             .collect()
     }
 

@@ -1,7 +1,10 @@
 //! Text search over a dataset: every feature's name, id and description, lower-cased once
 //! into one buffer, so a query is a single substring scan (memchr's `memmem`) however many
-//! features there are.
+//! features there are. Features edited afterwards are kept beside the buffer, each with its
+//! own text, so an edit costs what the edited features cost.
 
+use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::{Dataset, FeatureKind};
@@ -9,9 +12,20 @@ use super::{Dataset, FeatureKind};
 /// Matches found between two looks at the cancel flag.
 const CANCEL_CHECK_EVERY: usize = 4_096;
 
-/// The searchable text of a dataset, built once at load.
+/// The searchable text of a dataset, built once at load and kept up to date by edits.
 #[derive(Clone, Debug, Default)]
 pub struct SearchIndex {
+    /// The text of every feature as loaded (shared by the copies edits make).
+    base: Arc<BaseText>,
+    /// Features edited since: their text and kind, or `None` for one deleted.
+    edited: BTreeMap<usize, Option<(String, FeatureKind)>>,
+    /// How many features there are (those of the base, then those added).
+    len: usize,
+}
+
+/// Every feature's searchable text in one buffer.
+#[derive(Debug, Default)]
+struct BaseText {
     /// `name id description` of each feature, lower-cased, each followed by a newline.
     text: String,
     /// Where each feature's text starts in `text`.
@@ -22,9 +36,48 @@ pub struct SearchIndex {
     gone: Vec<usize>,
 }
 
+/// A feature's searchable text: `name id description`, lower-cased, newlines made spaces.
+fn push_text(text: &mut String, parts: [&str; 3]) {
+    for (k, part) in parts.into_iter().enumerate() {
+        if k > 0 {
+            text.push(' ');
+        }
+        // Newlines separate features: a single-line query never spans two.
+        text.extend(
+            part.chars()
+                .flat_map(char::to_lowercase)
+                .map(|c| if c == '\n' { ' ' } else { c }),
+        );
+    }
+}
+
 impl SearchIndex {
     /// Lower-cases every feature's name, id and description into one buffer.
     pub fn new(dataset: &Dataset) -> Self {
+        Self {
+            base: Arc::new(BaseText::new(dataset)),
+            edited: BTreeMap::new(),
+            len: dataset.len(),
+        }
+    }
+
+    /// Takes in features `indices` of `dataset` as they now are (changed, added or
+    /// deleted).
+    pub fn update(&mut self, dataset: &Dataset, indices: &[usize]) {
+        self.len = self.len.max(dataset.len());
+        for &index in indices {
+            let entry = dataset.get(index).map(|f| {
+                let mut text = String::new();
+                push_text(&mut text, [f.name, f.id, f.description]);
+                (text, f.kind)
+            });
+            self.edited.insert(index, entry);
+        }
+    }
+}
+
+impl BaseText {
+    fn new(dataset: &Dataset) -> Self {
         let mut text = String::new();
         let mut starts = Vec::with_capacity(dataset.len());
         let mut kinds = Vec::with_capacity(dataset.len());
@@ -39,17 +92,7 @@ impl SearchIndex {
                 continue;
             };
             kinds.push(f.kind);
-            for (k, part) in [f.name, f.id, f.description].into_iter().enumerate() {
-                if k > 0 {
-                    text.push(' ');
-                }
-                // Newlines separate features: a single-line query never spans two.
-                text.extend(
-                    part.chars()
-                        .flat_map(char::to_lowercase)
-                        .map(|c| if c == '\n' { ' ' } else { c }),
-                );
-            }
+            push_text(&mut text, [f.name, f.id, f.description]);
             text.push('\n');
         }
         Self {
@@ -59,20 +102,31 @@ impl SearchIndex {
             gone,
         }
     }
+}
 
+impl SearchIndex {
     /// How many features the index covers.
     pub fn len(&self) -> usize {
-        self.starts.len()
+        self.len
     }
 
     /// Whether it covers none.
     pub fn is_empty(&self) -> bool {
-        self.starts.is_empty()
+        self.len == 0
     }
 
     /// The kind of feature `index`.
     pub fn kind(&self, index: usize) -> FeatureKind {
-        self.kinds.get(index).copied().unwrap_or(FeatureKind::Other)
+        match self.edited.get(&index) {
+            Some(Some((_, kind))) => *kind,
+            Some(None) => FeatureKind::Other,
+            None => self
+                .base
+                .kinds
+                .get(index)
+                .copied()
+                .unwrap_or(FeatureKind::Other),
+        }
     }
 
     /// Indices of the features whose text contains `query` (case-insensitive; an empty
@@ -84,13 +138,35 @@ impl SearchIndex {
             .flat_map(char::to_lowercase)
             .filter(|&c| c != '\n')
             .collect();
+        let base = &self.base;
         if needle.is_empty() {
             return Some(
                 (0..self.len())
-                    .filter(|i| self.gone.binary_search(i).is_err())
+                    .filter(|i| match self.edited.get(i) {
+                        Some(entry) => entry.is_some(),
+                        None => *i < base.starts.len() && base.gone.binary_search(i).is_err(),
+                    })
                     .collect(),
             );
         }
+        let mut found = base.matches(&needle, cancelled)?;
+        if self.edited.is_empty() {
+            return Some(found);
+        }
+        // Edited features answer from their own text, not the base's.
+        found.retain(|i| !self.edited.contains_key(i));
+        found.extend(self.edited.iter().filter_map(|(&i, entry)| {
+            let (text, _) = entry.as_ref()?;
+            text.contains(needle.as_str()).then_some(i)
+        }));
+        found.sort_unstable();
+        Some(found)
+    }
+}
+
+impl BaseText {
+    /// The features whose text holds `needle` (lower-cased, not empty), in order.
+    fn matches(&self, needle: &str, cancelled: &AtomicBool) -> Option<Vec<usize>> {
         let mut found = Vec::new();
         let mut from_feature = 0;
         for (n, at) in
@@ -137,6 +213,49 @@ mod tests {
         // "base\n" ends feature 0's text: a query cannot run on into the next feature.
         assert_eq!(index.matches("base aleppo", &go), Some(vec![]));
         assert_eq!(index.matches("c", &go), Some(vec![2]), "by id");
+    }
+
+    #[test]
+    fn edited_features_are_found_as_they_now_are() {
+        use crate::dataset::{Edit, Feature};
+        let text = r#"{"type":"FeatureCollection","features":[
+          {"type":"Feature","id":"a","properties":{"name":"Hamedan"},"geometry":null},
+          {"type":"Feature","id":"b","properties":{"name":"Aleppo"},"geometry":null},
+          {"type":"Feature","id":"c","properties":{"name":"Idlib"},"geometry":null}]}"#;
+        let mut dataset = crate::dataset::parse_str(text, None).expect("loads");
+        let mut index = SearchIndex::new(&dataset);
+        let mut renamed = dataset.feature(1).expect("b");
+        renamed.name = "Kuweires".to_owned();
+        let added = Feature {
+            id: "d".to_owned(),
+            name: "Al-Bab".to_owned(),
+            kind: FeatureKind::Target,
+            ..Feature::default()
+        };
+        let changed = dataset
+            .apply(
+                "edit",
+                vec![Edit::Replace(1, renamed), Edit::Delete(2), Edit::Add(added)],
+            )
+            .expect("applies");
+        index.update(&dataset, &changed.indices);
+        let go = AtomicBool::new(false);
+        assert_eq!(index.len(), 4);
+        assert_eq!(index.matches("aleppo", &go), Some(vec![]), "the old name");
+        assert_eq!(index.matches("kuweires", &go), Some(vec![1]));
+        assert_eq!(index.matches("idlib", &go), Some(vec![]), "deleted");
+        assert_eq!(index.matches("a", &go), Some(vec![0, 3]));
+        assert_eq!(index.matches("", &go), Some(vec![0, 1, 3]));
+        assert_eq!(index.kind(3), FeatureKind::Target);
+        // The same as an index built afresh.
+        let fresh = SearchIndex::new(&dataset);
+        for query in ["", "a", "b", "kuw", "idlib", "d"] {
+            assert_eq!(
+                index.matches(query, &go),
+                fresh.matches(query, &go),
+                "{query}"
+            );
+        }
     }
 
     #[test]

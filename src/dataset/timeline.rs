@@ -108,6 +108,51 @@ pub struct TimeIndex {
     extent: Option<(i64, i64)>,
 }
 
+/// Where one feature goes in a [`TimeIndex`].
+enum Entry {
+    /// Dated: its span.
+    Span(i64, i64),
+    /// An undated route between two features (their indices).
+    Route(u32, u32),
+    /// Undated.
+    Undated,
+    /// Deleted: in no range.
+    Gone,
+}
+
+fn entry_of(dataset: &Dataset, index: usize) -> Entry {
+    let Some(feature) = dataset.get(index) else {
+        return Entry::Gone;
+    };
+    if let Some(w) = dataset.when(index) {
+        return Entry::Span(w.start, w.end);
+    }
+    let ends = (feature.kind == FeatureKind::Route)
+        .then_some(feature.route)
+        .flatten()
+        .and_then(|r| {
+            let a = dataset.index_of(r.from.as_deref()?)?;
+            let b = dataset.index_of(r.to.as_deref()?)?;
+            Some((u32::try_from(a).ok()?, u32::try_from(b).ok()?))
+        });
+    match ends {
+        Some((a, b)) => Entry::Route(a, b),
+        None => Entry::Undated,
+    }
+}
+
+/// The features an edit touched, as a [`TimeIndex`] now takes them: see
+/// [`TimeIndex::changes`].
+#[derive(Clone, Debug, Default)]
+pub struct TimeChanges {
+    /// Sorted.
+    touched: Vec<u32>,
+    spans: Vec<(i64, i64, u32)>,
+    undated: Vec<u32>,
+    routes: Vec<(u32, u32, u32)>,
+    len: usize,
+}
+
 impl TimeIndex {
     /// Indexes `dataset`'s dates.
     pub fn new(dataset: &Dataset) -> Self {
@@ -116,29 +161,78 @@ impl TimeIndex {
         let mut routes = Vec::new();
         for index in 0..dataset.len() {
             let i = u32::try_from(index).unwrap_or(u32::MAX);
-            if dataset.get(index).is_none() {
-                // Deleted: in no range.
-                continue;
-            }
-            if let Some(w) = dataset.when(index) {
-                spans.push((w.start, w.end, i));
-                continue;
-            }
-            let ends = dataset
-                .get(index)
-                .filter(|f| f.kind == FeatureKind::Route)
-                .and_then(|f| {
-                    let r = f.route?;
-                    let a = dataset.index_of(r.from.as_deref()?)?;
-                    let b = dataset.index_of(r.to.as_deref()?)?;
-                    Some((u32::try_from(a).ok()?, u32::try_from(b).ok()?))
-                });
-            match ends {
-                Some((a, b)) => routes.push((i, a, b)),
-                None => undated.push(i),
+            match entry_of(dataset, index) {
+                Entry::Span(start, end) => spans.push((start, end, i)),
+                Entry::Route(a, b) => routes.push((i, a, b)),
+                Entry::Undated => undated.push(i),
+                Entry::Gone => {}
             }
         }
         spans.sort_unstable_by_key(|s| s.0);
+        Self::of(spans, undated, routes, dataset.len())
+    }
+
+    /// Features `indices` of `dataset` as this index takes them, to fold in with
+    /// [`Self::with`] (on any thread: that is the part whose time grows with the dataset).
+    pub fn changes(dataset: &Dataset, indices: &[usize]) -> TimeChanges {
+        let mut changes = TimeChanges {
+            len: dataset.len(),
+            ..TimeChanges::default()
+        };
+        for &index in indices {
+            let i = u32::try_from(index).unwrap_or(u32::MAX);
+            changes.touched.push(i);
+            match entry_of(dataset, index) {
+                Entry::Span(start, end) => changes.spans.push((start, end, i)),
+                Entry::Route(a, b) => changes.routes.push((i, a, b)),
+                Entry::Undated => changes.undated.push(i),
+                Entry::Gone => {}
+            }
+        }
+        changes.touched.sort_unstable();
+        changes.touched.dedup();
+        changes
+    }
+
+    /// This index with `changes` folded in: one pass over it.
+    #[must_use]
+    pub fn with(&self, changes: &TimeChanges) -> Self {
+        let kept = |i: u32| changes.touched.binary_search(&i).is_err();
+        let mut spans: Vec<(i64, i64, u32)> = self
+            .spans
+            .iter()
+            .filter(|s| kept(s.2))
+            .chain(&changes.spans)
+            .copied()
+            .collect();
+        // Sorted but for the few added at the end: a stable sort merges them in one pass.
+        spans.sort_by_key(|s| s.0);
+        let undated = self
+            .undated
+            .iter()
+            .copied()
+            .filter(|&i| kept(i))
+            .chain(changes.undated.iter().copied())
+            .collect();
+        let routes = self
+            .routes
+            .iter()
+            .filter(|r| kept(r.0))
+            .chain(&changes.routes)
+            .copied()
+            .collect();
+        Self::of(spans, undated, routes, self.len.max(changes.len))
+    }
+
+    /// The index of spans sorted by start, undated features and undated routes.
+    fn of(
+        spans: Vec<(i64, i64, u32)>,
+        mut undated: Vec<u32>,
+        mut routes: Vec<(u32, u32, u32)>,
+        len: usize,
+    ) -> Self {
+        undated.sort_unstable();
+        routes.sort_unstable();
         // The extent of the spans with two ends; an open span (a base in use "from 2015 on")
         // would otherwise stretch the axis far from the events. Only when every span is
         // open do their finite ends make the extent.
@@ -168,7 +262,7 @@ impl TimeIndex {
             spans,
             undated,
             routes,
-            len: dataset.len(),
+            len,
             unbounded,
             extent,
         }
@@ -501,6 +595,50 @@ mod tests {
         assert_eq!(definite.count, 1);
         assert!(definite.shown.get(0));
         assert_eq!(index.extent(), Some((day(2016, 8, 1), day(2016, 9, 2))));
+    }
+
+    #[test]
+    fn edits_folded_in_give_the_index_built_afresh() {
+        let mut ds = dataset(&[
+            Some("2016-08-16"),
+            Some("2016-08"),
+            None,
+            Some("2016-09-01"),
+        ]);
+        let index = TimeIndex::new(&ds);
+        let mut redated = ds.feature(0).unwrap_or_else(|| panic!("feature 0"));
+        redated.date = crate::dataset::DateExpr::parse("2016-07-02").ok();
+        let mut dated = ds.feature(2).unwrap_or_else(|| panic!("feature 2"));
+        dated.date = crate::dataset::DateExpr::parse("2016-10-05").ok();
+        let changed = ds
+            .apply(
+                "dates",
+                vec![
+                    crate::dataset::Edit::Replace(0, redated),
+                    crate::dataset::Edit::Replace(2, dated),
+                    crate::dataset::Edit::Delete(3),
+                ],
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
+        let folded = index.with(&TimeIndex::changes(&ds, &changed.indices));
+        let fresh = TimeIndex::new(&ds);
+        assert_eq!(folded.extent(), fresh.extent());
+        assert_eq!(folded.extent(), Some((day(2016, 7, 2), day(2016, 10, 6))));
+        assert_eq!((folded.dated(), folded.undated()), (3, 0));
+        for show_undated in [false, true] {
+            let filter = TimeFilter {
+                from: day(2016, 7, 1),
+                to: day(2016, 8, 20),
+                mode: RangeMode::Possible,
+                show_undated,
+            };
+            let (a, b) = (folded.filter(filter), fresh.filter(filter));
+            assert_eq!(a.count, b.count);
+            assert_eq!(a.count, 2, "July 2 and August");
+            assert!((0..4).all(|i| a.shown.get(i) == b.shown.get(i)));
+        }
+        let edges = BinUnit::Month.edges(day(2016, 1, 1), day(2017, 1, 1));
+        assert_eq!(folded.histogram(&edges), fresh.histogram(&edges));
     }
 
     #[test]

@@ -179,6 +179,30 @@ impl AggregateInputs {
         }
     }
 
+    /// These inputs with the entries of the features `touched` (sorted) replaced by
+    /// `points` and `lines` (sorted as [`ClusterPyramid::keyed`] and
+    /// [`DensityPyramid::keyed`] sort them): one pass over each.
+    pub(super) fn replaced(
+        &self,
+        touched: &[u32],
+        points: &[KeyedPoint],
+        lines: &[(u32, u32)],
+    ) -> Self {
+        let kept = |f: u32| touched.binary_search(&f).is_err();
+        Self {
+            points: merged(
+                self.points.iter().filter(|p| kept(p.1)).copied(),
+                points.iter().copied(),
+                |p| (p.0, p.1),
+            ),
+            lines: merged(
+                self.lines.iter().filter(|l| kept(l.1)).copied(),
+                lines.iter().copied(),
+                |l| *l,
+            ),
+        }
+    }
+
     /// Both pyramids, of every feature.
     pub fn pyramids(&self) -> (ClusterPyramid, DensityPyramid) {
         (
@@ -199,6 +223,26 @@ impl AggregateInputs {
             ),
         )
     }
+}
+
+/// Two sequences sorted by `key`, merged into one sorted vector.
+fn merged<T, K: Ord>(
+    a: impl Iterator<Item = T>,
+    b: impl Iterator<Item = T>,
+    key: impl Fn(&T) -> K,
+) -> Vec<T> {
+    let mut out = Vec::with_capacity(a.size_hint().0 + b.size_hint().0);
+    let (mut a, mut b) = (a.peekable(), b.peekable());
+    loop {
+        let from_a = match (a.peek(), b.peek()) {
+            (Some(x), Some(y)) => key(x) <= key(y),
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => break,
+        };
+        out.extend(if from_a { a.next() } else { b.next() });
+    }
+    out
 }
 
 impl ClusterPyramid {

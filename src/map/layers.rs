@@ -9,7 +9,7 @@ use rstar::{AABB, Envelope as _, RTree};
 
 use super::aggregate::{
     AggregateInputs, CLUSTER_MAX_LEVEL, Cluster, ClusterPyramid, DENSITY_MAX_LEVEL, DensityCell,
-    DensityPyramid, cell_bounds, level_for_zoom,
+    DensityPyramid, KeyedPoint, cell_bounds, level_for_zoom,
 };
 use std::sync::Arc;
 
@@ -118,6 +118,135 @@ pub struct MapLayers {
     bounds: Option<AABB<Unit>>,
     /// The time range shown, when the timeline filters the map.
     range: Option<Arc<RangeLayers>>,
+    /// Edits not yet in the aggregates, oldest first.
+    pending: Vec<Arc<AggregateDelta>>,
+}
+
+/// One edit step's change to the aggregates' inputs: the features it touched, and their
+/// keyed points and line cells now.
+#[derive(Debug)]
+struct AggregateDelta {
+    /// Sorted.
+    touched: Vec<u32>,
+    points: Vec<KeyedPoint>,
+    lines: Vec<(u32, u32)>,
+}
+
+/// The aggregates' inputs and the edits to fold into them, to run on any thread.
+#[derive(Debug)]
+pub struct AggregateWork {
+    inputs: Arc<AggregateInputs>,
+    deltas: Vec<Arc<AggregateDelta>>,
+}
+
+/// Aggregates built again after edits, for [`MapLayers::set_aggregates`].
+#[derive(Debug)]
+pub struct Aggregates {
+    inputs: Arc<AggregateInputs>,
+    clusters: ClusterPyramid,
+    density: DensityPyramid,
+    /// How many pending edits they include.
+    folded: usize,
+}
+
+impl AggregateWork {
+    /// Folds the edits into the inputs and builds both pyramids (at a million points,
+    /// tens of milliseconds: see the `edit` benchmarks).
+    pub fn run(self) -> Aggregates {
+        let mut folded: Option<AggregateInputs> = None;
+        for delta in &self.deltas {
+            let from = folded.as_ref().unwrap_or(&self.inputs);
+            folded = Some(from.replaced(&delta.touched, &delta.points, &delta.lines));
+        }
+        let inputs = folded.unwrap_or_else(|| (*self.inputs).clone());
+        let (clusters, density) = inputs.pyramids();
+        Aggregates {
+            inputs: Arc::new(inputs),
+            clusters,
+            density,
+            folded: self.deltas.len(),
+        }
+    }
+}
+
+/// The index entries of features: their points, line runs, whole lines and polygons.
+#[derive(Default)]
+struct Entries {
+    points: Vec<GeomWithData<Unit, (u32, u32)>>,
+    runs: Vec<Boxed<(u32, Run)>>,
+    lines: Vec<Boxed<u32>>,
+    polygons: Vec<Boxed<(u32, u32)>>,
+}
+
+impl Entries {
+    /// Adds the entries of feature `i`, drawn as `shape`.
+    fn add(&mut self, i: u32, shape: ShapeRef<'_>) {
+        for (k, p) in shape.points.iter().enumerate() {
+            self.points.push(GeomWithData::new(*p, (i, as_u32(k))));
+        }
+        for (l, line) in shape.lines.iter().enumerate() {
+            let mut start = 0;
+            while start + 1 < line.len() {
+                let end = (start + LINE_CHUNK).min(line.len() - 1);
+                let run = line.get(start..=end).unwrap_or(&[]);
+                if let Some(b) = envelope(run, shape.geodesic) {
+                    let run = Run {
+                        line: as_u32(l),
+                        start: as_u32(start),
+                        end: as_u32(end),
+                    };
+                    self.runs.push(GeomWithData::new(
+                        Rectangle::from_corners(b.lower(), b.upper()),
+                        (i, run),
+                    ));
+                }
+                start = end;
+            }
+        }
+        let track = shape
+            .lines
+            .iter()
+            .filter_map(|l| envelope(l, shape.geodesic));
+        if let Some(b) = track.reduce(|a, b| a.merged(&b)) {
+            self.lines.push(GeomWithData::new(
+                Rectangle::from_corners(b.lower(), b.upper()),
+                i,
+            ));
+        }
+        for (k, rings) in shape.polygons.iter().enumerate() {
+            if let Some(b) = envelope_of(rings.iter().flatten()) {
+                self.polygons.push(GeomWithData::new(
+                    Rectangle::from_corners(b.lower(), b.upper()),
+                    (i, as_u32(k)),
+                ));
+            }
+        }
+    }
+}
+
+fn as_u32(i: usize) -> u32 {
+    u32::try_from(i).unwrap_or(u32::MAX)
+}
+
+/// Feature `i`'s geometry, projected (a route densified along its geodesic); nothing for
+/// a deleted feature, which keeps its index.
+fn drawn_of(dataset: &Dataset, i: usize) -> Drawn {
+    let Some(f) = dataset.get(i) else {
+        return Drawn::None;
+    };
+    if let Some(p) = f.point().filter(|_| f.is_point()) {
+        return Drawn::Point(mercator::project(p.x(), p.y()));
+    }
+    let Some(geometry) = f.geometry() else {
+        return Drawn::None;
+    };
+    let route = f.kind == FeatureKind::Route;
+    let mut shape = Shape {
+        geodesic: route,
+        ..Shape::default()
+    };
+    add_geometry(&mut shape, &geometry, route);
+    Drawn::Shape(Box::new(shape))
 }
 
 /// The map for a time range: the features shown, those only possibly in it, and the
@@ -136,78 +265,19 @@ impl MapLayers {
         let started = std::time::Instant::now();
         // Projecting and densifying routes along geodesics is the costly part: on all cores.
         let drawn: Vec<Drawn> = crate::parallel::map_ranges(dataset.len(), 8_192, |range| {
-            range
-                .map(|i| {
-                    // A deleted feature keeps its index, drawn as nothing.
-                    let Some(f) = dataset.get(i) else {
-                        return Drawn::None;
-                    };
-                    if let Some(p) = f.point().filter(|_| f.is_point()) {
-                        return Drawn::Point(mercator::project(p.x(), p.y()));
-                    }
-                    let Some(geometry) = f.geometry() else {
-                        return Drawn::None;
-                    };
-                    let route = f.kind == FeatureKind::Route;
-                    let mut shape = Shape {
-                        geodesic: route,
-                        ..Shape::default()
-                    };
-                    add_geometry(&mut shape, &geometry, route);
-                    Drawn::Shape(Box::new(shape))
-                })
-                .collect()
+            range.map(|i| drawn_of(dataset, i)).collect()
         });
         log::debug!("layers: geometry projected in {:.2?}", started.elapsed());
-        let as_u32 = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
-        let mut points = Vec::new();
-        let mut runs = Vec::new();
-        let mut lines = Vec::new();
-        let mut polygons = Vec::new();
+        let mut entries = Entries::default();
         for (i, drawn) in drawn.iter().enumerate() {
-            let i = as_u32(i);
-            let shape = drawn.view();
-            for (k, p) in shape.points.iter().enumerate() {
-                points.push(GeomWithData::new(*p, (i, as_u32(k))));
-            }
-            for (l, line) in shape.lines.iter().enumerate() {
-                let mut start = 0;
-                while start + 1 < line.len() {
-                    let end = (start + LINE_CHUNK).min(line.len() - 1);
-                    let run = line.get(start..=end).unwrap_or(&[]);
-                    if let Some(b) = envelope(run, shape.geodesic) {
-                        let run = Run {
-                            line: as_u32(l),
-                            start: as_u32(start),
-                            end: as_u32(end),
-                        };
-                        runs.push(GeomWithData::new(
-                            Rectangle::from_corners(b.lower(), b.upper()),
-                            (i, run),
-                        ));
-                    }
-                    start = end;
-                }
-            }
-            let track = shape
-                .lines
-                .iter()
-                .filter_map(|l| envelope(l, shape.geodesic));
-            if let Some(b) = track.reduce(|a, b| a.merged(&b)) {
-                lines.push(GeomWithData::new(
-                    Rectangle::from_corners(b.lower(), b.upper()),
-                    i,
-                ));
-            }
-            for (k, rings) in shape.polygons.iter().enumerate() {
-                if let Some(b) = envelope_of(rings.iter().flatten()) {
-                    polygons.push(GeomWithData::new(
-                        Rectangle::from_corners(b.lower(), b.upper()),
-                        (i, as_u32(k)),
-                    ));
-                }
-            }
+            entries.add(as_u32(i), drawn.view());
         }
+        let Entries {
+            points,
+            runs,
+            lines,
+            polygons,
+        } = entries;
         log::debug!(
             "layers: {} points, {} runs, {} lines listed in {:.2?}",
             points.len(),
@@ -271,7 +341,100 @@ impl MapLayers {
             }),
             bounds,
             range: None,
+            pending: Vec::new(),
         }
+    }
+
+    /// Brings the layers up to date with features `indices` of `dataset` changed, added or
+    /// deleted: their geometry projected again and their entries in the indexes replaced,
+    /// in time that grows with the features touched, not with the dataset. The aggregates
+    /// (clusters, density) fall behind until [`Self::aggregate_work`]'s result is handed
+    /// to [`Self::set_aggregates`]; until then they are those of the features before the
+    /// edit.
+    pub fn update(&mut self, dataset: &Dataset, indices: &[usize]) {
+        let mut touched: Vec<usize> = indices.to_vec();
+        touched.sort_unstable();
+        touched.dedup();
+        if self.drawn.len() < dataset.len() {
+            self.drawn.resize(dataset.len(), Drawn::None);
+        }
+        let mut old = Entries::default();
+        let mut new = Entries::default();
+        let mut grown: Option<AABB<Unit>> = None;
+        for &i in &touched {
+            let Some(slot) = self.drawn.get_mut(i) else {
+                continue;
+            };
+            old.add(as_u32(i), slot.view());
+            *slot = drawn_of(dataset, i);
+            let view = slot.view();
+            new.add(as_u32(i), view);
+            if let Some(b) = view.bounds() {
+                grown = Some(grown.map_or(b, |g| g.merged(&b)));
+            }
+        }
+        for p in &old.points {
+            self.points.remove(p);
+        }
+        for r in &old.runs {
+            self.runs.remove(r);
+        }
+        for l in &old.lines {
+            self.lines.remove(l);
+        }
+        for p in &old.polygons {
+            self.polygons.remove(p);
+        }
+        // The keyed inputs of the touched features, for the aggregates to come.
+        let keyed_points = ClusterPyramid::keyed(new.points.iter().map(|p| (*p.geom(), p.data.0)));
+        let keyed_lines = DensityPyramid::keyed(touched.iter().filter_map(|&i| {
+            let lines = self.drawn.get(i)?.view().lines;
+            (!lines.is_empty()).then_some((as_u32(i), lines))
+        }));
+        let Entries {
+            points,
+            runs,
+            lines,
+            polygons,
+        } = new;
+        points.into_iter().for_each(|p| self.points.insert(p));
+        runs.into_iter().for_each(|r| self.runs.insert(r));
+        lines.into_iter().for_each(|l| self.lines.insert(l));
+        polygons.into_iter().for_each(|p| self.polygons.insert(p));
+        // The extent grows with what was added or moved out; it shrinks on the next load.
+        if let Some(g) = grown {
+            self.bounds = Some(self.bounds.map_or(g, |b| b.merged(&g)));
+        }
+        self.pending.push(Arc::new(AggregateDelta {
+            touched: touched.iter().map(|&i| as_u32(i)).collect(),
+            points: keyed_points,
+            lines: keyed_lines,
+        }));
+    }
+
+    /// The work that brings the aggregates up to date with the edits since they were last
+    /// built (`None` when they are): run it on any thread, then hand its result to
+    /// [`Self::set_aggregates`].
+    pub fn aggregate_work(&self) -> Option<AggregateWork> {
+        (!self.pending.is_empty()).then(|| AggregateWork {
+            inputs: Arc::clone(&self.inputs),
+            deltas: self.pending.clone(),
+        })
+    }
+
+    /// Puts in the aggregates [`AggregateWork::run`] built; the edits they include are no
+    /// longer pending (those made meanwhile still are).
+    pub fn set_aggregates(&mut self, built: Aggregates) {
+        let folded = built.folded.min(self.pending.len());
+        self.pending.drain(..folded);
+        self.inputs = built.inputs;
+        self.clusters = built.clusters;
+        self.density = built.density;
+    }
+
+    /// Whether edits are not yet in the aggregates.
+    pub fn aggregates_pending(&self) -> bool {
+        !self.pending.is_empty()
     }
 
     /// Builds the layers of a time range, on whichever thread calls it.
@@ -615,6 +778,67 @@ mod tests {
         // The plan finds it in view although the chord's own box would not reach.
         let (min, max) = view.visible_unit_rect();
         assert_eq!(layers.in_rect(min, max), vec![0]);
+    }
+
+    #[test]
+    fn layers_updated_after_edits_are_the_layers_built_afresh() {
+        use crate::dataset::{Edit, Feature};
+        use geo_types::{Geometry, LineString, Point};
+        let (mut d, mut layers) = sample();
+        let mut moved = d.feature(0).expect("a");
+        moved.geometry = Some(Geometry::Point(Point::new(36.0, 36.0)));
+        let mut route = d.feature(2).expect("r");
+        route.geometry = Some(Geometry::LineString(LineString::from(vec![
+            (36.0, 36.0),
+            (40.0, 35.0),
+        ])));
+        let added = Feature {
+            id: "c".to_owned(),
+            geometry: Some(Geometry::Point(Point::new(45.0, 30.0))),
+            ..Feature::default()
+        };
+        let steps = [
+            vec![Edit::Replace(0, moved), Edit::Replace(2, route)],
+            vec![Edit::Delete(1), Edit::Add(added)],
+        ];
+        for edits in steps {
+            let changed = d.apply("edit", edits).expect("applies");
+            layers.update(&d, &changed.indices);
+        }
+        let fresh = MapLayers::new(&d);
+        assert_eq!(layers.len(), 5);
+        let world = ([0.0, 0.0], [1.0, 1.0]);
+        assert_eq!(layers.in_rect(world.0, world.1), vec![0, 2, 3, 4]);
+        assert_eq!(
+            layers.in_rect(world.0, world.1),
+            fresh.in_rect(world.0, world.1)
+        );
+        for i in 0..5 {
+            assert_eq!(layers.shape(i), fresh.shape(i), "feature {i}");
+        }
+        let view = view();
+        let at = |lon, lat| view.to_screen(crate::geometry::mercator::project(lon, lat));
+        assert_eq!(layers.pick(&view, at(36.0, 36.0), |_| 6.5), Some(0));
+        assert_eq!(layers.pick(&view, at(44.0, 33.0), |_| 6.5), None, "moved");
+        assert_eq!(layers.pick(&view, at(45.0, 30.0), |_| 6.5), Some(4));
+        // The aggregates follow once their work is run.
+        assert!(layers.aggregates_pending());
+        assert_eq!(layers.clusters().total(), 3, "as before the edits");
+        let work = layers.aggregate_work().expect("edits pending");
+        layers.set_aggregates(work.run());
+        assert!(!layers.aggregates_pending());
+        for level in 0..=CLUSTER_MAX_LEVEL {
+            assert_eq!(
+                layers.clusters().level(level),
+                fresh.clusters().level(level)
+            );
+        }
+        for level in 0..=DENSITY_MAX_LEVEL {
+            assert_eq!(
+                layers.density_pyramid().level(level),
+                fresh.density_pyramid().level(level)
+            );
+        }
     }
 
     #[test]

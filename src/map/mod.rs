@@ -18,7 +18,7 @@ use crate::basemap::tiles::OfflineTiles;
 use crate::basemap::{Reachability, ReachabilityProbe};
 
 pub use edit::{RouteClick, Tool};
-pub use layers::{FramePlan, Hit, MapLayers, RangeLayers};
+pub use layers::{AggregateWork, Aggregates, FramePlan, Hit, MapLayers, RangeLayers};
 
 use crate::dataset::Dataset;
 use crate::geometry::mercator;

@@ -168,7 +168,7 @@ impl AirspaceIndex {
     /// Computes the airspace of every route of `dataset` and stores it there.
     pub fn fill(&self, dataset: &mut Dataset) {
         let (indices, routes): (Vec<usize>, Vec<Vec<Point<f64>>>) = dataset
-            .route_vertices()
+            .route_vertices(None, |_, _| true)
             .into_iter()
             .filter(|(_, v)| v.len() >= 2)
             .unzip();

@@ -96,6 +96,14 @@ impl FeatureList {
         self.rebuild(None);
     }
 
+    /// The same list over the index with features `indices` of `dataset` taken in as they
+    /// now are (an edit): the index is copied only while a search still reads it.
+    pub fn update_index(&mut self, dataset: &Dataset, indices: &[usize]) {
+        Arc::make_mut(&mut self.index).update(dataset, indices);
+        self.range_generation += 1;
+        self.rebuild(None);
+    }
+
     /// Lists only the features of a time range (or, with `None`, every feature).
     pub fn set_range(&mut self, range: Option<Arc<InRange>>) {
         self.range = range;
