@@ -430,3 +430,67 @@ fn the_routes_at_a_feature_follow_edits() {
     assert_eq!(dataset.routes_at(nojeh), before);
     assert!(!dataset.route_indices().contains(&new));
 }
+
+#[test]
+fn warnings_follow_edits() {
+    let (_, mut dataset) = bundled();
+    assert_eq!(dataset.warning_count(), 0);
+    // A base added on no source is warned about; undone, the warning goes.
+    let added = dataset
+        .apply("add base", vec![Edit::Add(new_base("Kirkuk Air Base"))])
+        .unwrap();
+    let new = added.indices[0];
+    let warnings: Vec<_> = dataset.all_warnings().cloned().collect();
+    assert_eq!(dataset.warning_count(), warnings.len());
+    assert!(!warnings.is_empty());
+    assert!(
+        warnings
+            .iter()
+            .all(|w| w.feature_index == Some(new) && w.line.is_none()),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings.iter().any(|w| w.message.contains("source")),
+        "{warnings:?}"
+    );
+    dataset.undo();
+    assert_eq!(dataset.warning_count(), 0);
+    // Deleting the base the routes start from leaves each route's start naming nothing.
+    let nojeh = dataset.index_of("nojeh").unwrap();
+    let routes = dataset.routes_at(nojeh);
+    dataset
+        .apply("delete Nojeh", vec![Edit::Delete(nojeh)])
+        .unwrap();
+    let gone: Vec<_> = dataset
+        .all_warnings()
+        .filter(|w| w.message.contains("\"nojeh\""))
+        .map(|w| w.feature_index.unwrap())
+        .collect();
+    assert_eq!(gone, routes, "one warning a route");
+    assert_eq!(dataset.warning_count(), routes.len());
+    dataset.undo();
+    assert_eq!(dataset.warning_count(), 0, "undone, the routes are whole");
+    // A date Sortie cannot read is named by its property.
+    let index = dataset.index_of("deir-ez-zor").unwrap();
+    let mut feature = dataset.feature(index).unwrap();
+    feature.other_properties.push((
+        "date".to_owned(),
+        serde_json::json!("the 32nd of Augtember"),
+    ));
+    feature.date = None;
+    feature.when = None;
+    dataset
+        .apply("date", vec![Edit::Replace(index, feature)])
+        .unwrap();
+    let dated: Vec<_> = dataset.all_warnings().collect();
+    assert!(
+        dated.iter().any(|w| w
+            .property
+            .as_deref()
+            .is_some_and(|p| p.ends_with("properties.date"))),
+        "{dated:?}"
+    );
+    dataset.redo();
+    dataset.undo();
+    assert_eq!(dataset.warning_count(), 0);
+}

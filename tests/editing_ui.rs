@@ -141,6 +141,11 @@ fn add_move_delete_undo_redo_and_save() {
         h.state().loaded.dataset.is_modified(),
         "the title marks unsaved edits"
     );
+    // It rests on no source yet: the status bar says so at once.
+    assert!(
+        h.query_by_label("⚠ 1 warning").is_some(),
+        "the status bar counts the new feature's warning"
+    );
 
     // Drag it with the select tool.
     h.key_press(Key::Num1);

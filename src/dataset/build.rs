@@ -129,6 +129,41 @@ fn index_ids(dataset: &mut Dataset) {
     dataset.warnings.extend(warnings);
 }
 
+/// The features a route's ends name (their indices), and what is wrong with it as
+/// (member, message): an end that names no feature or none, a track of fewer than two
+/// positions (`vertices`).
+pub(super) fn route_problems(
+    dataset: &Dataset,
+    route: &super::RouteInfo,
+    vertices: usize,
+) -> ([Option<usize>; 2], Vec<(String, String)>) {
+    let mut warnings = Vec::new();
+    let mut ends = [None, None];
+    for (slot, (name, id)) in ends
+        .iter_mut()
+        .zip([("from", &route.from), ("to", &route.to)])
+    {
+        let message = match id {
+            Some(id) => match dataset.index_of(id) {
+                Some(index) => {
+                    *slot = Some(index);
+                    continue;
+                }
+                None => format!("no feature has the id {id:?}"),
+            },
+            None => format!("a route should name the id of the feature it goes {name}"),
+        };
+        warnings.push((format!("properties.{name}"), message));
+    }
+    if vertices < 2 {
+        warnings.push((
+            "geometry".to_owned(),
+            "a route needs a LineString of at least two positions; it cannot be measured or drawn as a route".to_owned(),
+        ));
+    }
+    (ends, warnings)
+}
+
 /// Resolves routes' `from`/`to` ids.
 fn resolve_routes(dataset: &mut Dataset) {
     let collection = dataset.origin.collection();
@@ -151,30 +186,8 @@ fn resolve_routes(dataset: &mut Dataset) {
             let Some(route) = feature.route else {
                 continue;
             };
-            let mut warnings = Vec::new();
-            let mut ends = [None, None];
-            for (slot, (name, id)) in ends
-                .iter_mut()
-                .zip([("from", &route.from), ("to", &route.to)])
-            {
-                let message = match id {
-                    Some(id) => match dataset_ref.index_of(id) {
-                        Some(index) => {
-                            *slot = Some(index);
-                            continue;
-                        }
-                        None => format!("no feature has the id {id:?}"),
-                    },
-                    None => format!("a route should name the id of the feature it goes {name}"),
-                };
-                warnings.push((format!("properties.{name}"), message));
-            }
-            if route_vertices(feature.geometry().as_deref()).len() < 2 {
-                warnings.push((
-                    "geometry".to_owned(),
-                    "a route needs a LineString of at least two positions; it cannot be measured or drawn as a route".to_owned(),
-                ));
-            }
+            let vertices = route_vertices(feature.geometry().as_deref()).len();
+            let (ends, warnings) = route_problems(dataset_ref, route, vertices);
             out.push((i, ends, warnings));
         }
         out
@@ -250,27 +263,39 @@ fn check_claim_sources(dataset: &mut Dataset) {
         let Some(feature) = dataset.feature(index as usize) else {
             continue;
         };
-        let claim_at =
-            super::path::file_indices(&feature.other_properties, "claims", feature.claims.len());
-        for (c, claim) in claim_at.iter().copied().zip(&feature.claims) {
-            for id in claim.source_ids() {
-                if feature.source(id).is_none() && dataset.source_by_id(id).is_none() {
-                    warnings.push(Diagnostic {
-                        feature_index: Some(feature.index),
-                        feature_id: Some(feature.id.clone()),
-                        property: Some(member_path(
-                            &path_of(feature.index, collection),
-                            &format!("properties.claims[{c}].sources"),
-                        )),
-                        kind: Some(super::DiagnosticKind::Evidence),
-                        ..Diagnostic::new(format!("no source has the id {id:?}"))
-                            .with_location(feature.location)
-                    });
-                }
+        warnings.extend(unresolved_citations(dataset, &feature, collection));
+    }
+    dataset.warnings.extend(warnings);
+}
+
+/// A warning for each source id `feature`'s claims cite that neither it nor the dataset
+/// defines.
+pub(super) fn unresolved_citations(
+    dataset: &Dataset,
+    feature: &super::Feature,
+    collection: bool,
+) -> Vec<Diagnostic> {
+    let mut warnings = Vec::new();
+    let claim_at =
+        super::path::file_indices(&feature.other_properties, "claims", feature.claims.len());
+    for (c, claim) in claim_at.iter().copied().zip(&feature.claims) {
+        for id in claim.source_ids() {
+            if feature.source(id).is_none() && dataset.source_by_id(id).is_none() {
+                warnings.push(Diagnostic {
+                    feature_index: Some(feature.index),
+                    feature_id: Some(feature.id.clone()),
+                    property: Some(member_path(
+                        &path_of(feature.index, collection),
+                        &format!("properties.claims[{c}].sources"),
+                    )),
+                    kind: Some(super::DiagnosticKind::Evidence),
+                    ..Diagnostic::new(format!("no source has the id {id:?}"))
+                        .with_location(feature.location)
+                });
             }
         }
     }
-    dataset.warnings.extend(warnings);
+    warnings
 }
 
 impl Diagnostic {

@@ -62,6 +62,14 @@ impl Dataset {
         edits: Vec<Edit>,
     ) -> Result<Changed, EditError> {
         let edits = self.checked(edits)?;
+        let linked: Vec<usize> = edits
+            .iter()
+            .filter_map(|e| match e {
+                Edit::Replace(i, _) | Edit::Delete(i) => Some(*i),
+                Edit::Add(_) => None,
+            })
+            .flat_map(|i| self.routes_at(i))
+            .collect();
         let mut changes: Vec<Change> = Vec::with_capacity(edits.len());
         for edit in edits {
             let change = match self.change_of(edit) {
@@ -83,30 +91,35 @@ impl Dataset {
         let changed = changed_by(&step);
         self.history.push(step);
         self.forget_derived();
+        self.recheck(&changed.indices, linked);
         Ok(changed)
     }
 
     /// Undoes the latest step; `None` when there is none.
     pub fn undo(&mut self) -> Option<Changed> {
         let step = self.history.done.pop()?;
+        let linked = self.linked(&step);
         for change in step.changes.iter().rev() {
             self.set_core(change.index as usize, change.before);
         }
         let changed = changed_by(&step);
         self.history.undone.push(step);
         self.forget_derived();
+        self.recheck(&changed.indices, linked);
         Some(changed)
     }
 
     /// Redoes the latest step undone; `None` when there is none.
     pub fn redo(&mut self) -> Option<Changed> {
         let step = self.history.undone.pop()?;
+        let linked = self.linked(&step);
         for change in &step.changes {
             self.set_core(change.index as usize, change.after);
         }
         let changed = changed_by(&step);
         self.history.done.push(step);
         self.forget_derived();
+        self.recheck(&changed.indices, linked);
         Some(changed)
     }
 
@@ -393,6 +406,120 @@ impl Dataset {
             }
         }
         others
+    }
+
+    /// The routes at the features `step` changes, before it is applied.
+    fn linked(&self, step: &Step) -> Vec<usize> {
+        step.changes
+            .iter()
+            .flat_map(|c| self.routes_at(c.index as usize))
+            .collect()
+    }
+
+    /// Checks again the features `indices` and the routes at them, now and before
+    /// (`linked`): their warnings replace those they had.
+    fn recheck(&mut self, indices: &[usize], linked: Vec<usize>) {
+        let mut all: Vec<usize> = indices.to_vec();
+        all.extend(linked);
+        for &i in indices {
+            all.extend(self.routes_at(i));
+        }
+        all.sort_unstable();
+        all.dedup();
+        for i in all {
+            let warnings = self.warnings_of(i);
+            self.history.warnings.insert(index_u32(i), warnings);
+        }
+    }
+
+    /// The warnings of feature `index` as it now is (none when deleted): the load's rules
+    /// (its members, its route's ends and track, the source ids its claims cite) and the
+    /// evidence rules of `sortie check`.
+    pub fn warnings_of(&self, index: usize) -> Vec<Diagnostic> {
+        let Some(feature) = self.feature(index) else {
+            return Vec::new();
+        };
+        let text = super::feature_geojson(&feature);
+        let mut warnings = match geojson::edited_record(&text, index) {
+            Ok((_, warnings)) => warnings,
+            Err(e) => vec![*e],
+        };
+        let collection = self.origin.collection();
+        let at = |property: &str| {
+            super::path::member_path(&super::path::path_of(index, collection), property)
+        };
+        for warning in &mut warnings {
+            // Positions in the feature's own text, not the file's.
+            warning.line = None;
+            warning.column = None;
+            warning.feature_index = Some(index);
+            warning.feature_id = Some(feature.id.clone());
+        }
+        if let Some(route) = &feature.route {
+            let vertices = super::route_vertices(feature.geometry.as_ref()).len();
+            let (_, problems) = super::build::route_problems(self, route, vertices);
+            warnings.extend(problems.into_iter().map(|(member, message)| Diagnostic {
+                feature_index: Some(index),
+                feature_id: Some(feature.id.clone()),
+                property: Some(at(&member)),
+                ..Diagnostic::new(message)
+            }));
+        }
+        warnings.extend(super::build::unresolved_citations(
+            self, &feature, collection,
+        ));
+        warnings.extend(super::evidence::feature_evidence(self, &feature));
+        if self.is_edited(index) {
+            // An edited feature is not in the file: no line of it to name.
+            for warning in &mut warnings {
+                warning.line = None;
+                warning.column = None;
+            }
+        }
+        warnings
+    }
+
+    /// How many warnings there are: the load's, those of features edited since as they
+    /// now are in place of theirs.
+    pub fn warning_count(&self) -> usize {
+        if self.history.warnings.is_empty() {
+            return self.warnings.len();
+        }
+        let warned = self.load_warned();
+        let replaced: usize = self
+            .history
+            .warnings
+            .keys()
+            .map(|i| warned.partition_point(|w| w <= i) - warned.partition_point(|w| w < i))
+            .sum();
+        let edited: usize = self.history.warnings.values().map(Vec::len).sum();
+        self.warnings.len() - replaced + edited
+    }
+
+    /// Every warning: the load's (but those of features edited since), then those of the
+    /// features edited, in index order.
+    pub fn all_warnings(&self) -> impl Iterator<Item = &Diagnostic> {
+        let edited = &self.history.warnings;
+        self.warnings
+            .iter()
+            .filter(|w| {
+                w.feature_index
+                    .is_none_or(|i| !edited.contains_key(&index_u32(i)))
+            })
+            .chain(edited.values().flatten())
+    }
+
+    fn load_warned(&self) -> &[u32] {
+        self.history.load_warned.get_or_init(|| {
+            let mut warned: Vec<u32> = self
+                .warnings
+                .iter()
+                .filter_map(|w| w.feature_index)
+                .map(index_u32)
+                .collect();
+            warned.sort_unstable();
+            warned
+        })
     }
 
     /// Drops what was computed from the features on first use.

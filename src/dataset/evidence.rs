@@ -233,6 +233,13 @@ impl EvidenceFindings {
     }
 }
 
+/// The evidence warnings of one feature, as it now is.
+pub(super) fn feature_evidence(dataset: &Dataset, feature: &Feature) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    feature_findings(dataset, feature, &mut found);
+    found.iter().map(|f| f.word(dataset)).collect()
+}
+
 /// Every evidence warning of `dataset`, in file order (the registry's after the features').
 pub fn evidence_warnings(dataset: &Dataset) -> Vec<Diagnostic> {
     let findings = evidence_findings(dataset);

@@ -5,8 +5,9 @@
 //! flagged [`DELETED`], so that no other feature's index moves. Knows the store; nothing of
 //! the formats.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
+use super::diagnostic::Diagnostic;
 use super::store::Core;
 
 /// In [`Core::start`]: the span is in [`History::edited`], not in the file's text.
@@ -54,6 +55,11 @@ pub(crate) struct History {
     pub originals: HashMap<u32, Core>,
     /// (hash of a source id, feature index) for sources that changed features define.
     pub sources: Vec<(u64, u32)>,
+    /// The warnings of each feature an edit touched (or whose route ends it moved), as it
+    /// now is: they replace the load's warnings naming it.
+    pub warnings: BTreeMap<u32, Vec<Diagnostic>>,
+    /// The features the load's warnings name, sorted (found on first use).
+    pub load_warned: std::sync::OnceLock<Vec<u32>>,
 }
 
 impl Default for History {
@@ -66,6 +72,8 @@ impl Default for History {
             file_features: 0,
             originals: HashMap::new(),
             sources: Vec::new(),
+            warnings: BTreeMap::new(),
+            load_warned: std::sync::OnceLock::new(),
         }
     }
 }

@@ -540,7 +540,7 @@ impl Dataset {
             })
             .collect();
         let routes = self.route_count();
-        let warnings = self.warnings.len() + more;
+        let warnings = self.warning_count() + more;
         format!(
             "{} feature{} ({}), {routes} route{}, {warnings} warning{}",
             self.feature_count(),

@@ -45,7 +45,7 @@ pub fn status_bar_ui(ui: &mut Ui, dataset: &Dataset, info: &StatusInfo, actions:
             )),
         };
         ui.separator();
-        let warnings = dataset.warnings.len();
+        let warnings = dataset.warning_count();
         let text = format!(
             "⚠ {warnings} warning{}",
             if warnings == 1 { "" } else { "s" }
@@ -103,7 +103,7 @@ pub fn warnings_ui(ui: &mut Ui, dataset: &Dataset, actions: &mut Vec<Action>) {
     egui::ScrollArea::vertical()
         .max_height(400.0)
         .show(ui, |ui| {
-            for warning in &dataset.warnings {
+            for warning in dataset.all_warnings() {
                 match warning.feature_index {
                     Some(index) => {
                         if ui.link(warning.to_string()).clicked() {
