@@ -85,6 +85,8 @@ pub enum Action {
     AddPoint(FeatureKind, f64, f64),
     /// Move point feature `index` to (longitude, latitude).
     MoveFeature(usize, f64, f64),
+    /// Move waypoint (vertex) `1` of route `0` to longitude `2`, latitude `3` (one step).
+    MoveWaypoint(usize, usize, f64, f64),
     /// The route tool clicked: starts a route at a feature, adds a waypoint, or ends the
     /// route at a feature.
     RouteClick(RouteClick),

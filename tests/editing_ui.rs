@@ -367,6 +367,49 @@ fn a_route_is_drawn_from_a_base_through_a_waypoint_to_a_target() {
         Some("add route Shahid Nojeh Air Base (Hamadan) → Aleppo")
     );
 
+    // Its waypoint is dragged with the select tool while the route is selected: one step,
+    // the route measured again.
+    h.key_press(Key::Num1);
+    frames(&mut h);
+    let view = h.state().map.last_transform.unwrap();
+    let handle = view.to_screen(sortie::geometry::mercator::project(
+        line.0[1].x,
+        line.0[1].y,
+    ));
+    drag(&mut h, handle, handle + vec2(40.0, 0.0));
+    let dataset = &h.state().loaded.dataset;
+    assert_eq!(
+        dataset.undo_label(),
+        Some("move a waypoint of Shahid Nojeh Air Base (Hamadan) → Aleppo")
+    );
+    let Some(geo_types::Geometry::LineString(dragged)) = dataset.feature(added).unwrap().geometry
+    else {
+        panic!("a route is a line");
+    };
+    assert_eq!(dragged.0.len(), 3);
+    assert!(dragged.0[1].x > line.0[1].x + 0.1, "{dragged:?}");
+    assert_eq!(
+        (dragged.0[0], dragged.0[2]),
+        (line.0[0], line.0[2]),
+        "the ends stay"
+    );
+    let measured = dataset
+        .route(added)
+        .unwrap()
+        .metrics
+        .as_ref()
+        .unwrap()
+        .length_km();
+    assert!((measured - km).abs() > 1.0, "{km} km, then {measured} km");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    frames(&mut h);
+    let Some(geo_types::Geometry::LineString(undone)) =
+        h.state().loaded.dataset.feature(added).unwrap().geometry
+    else {
+        panic!("a route is a line");
+    };
+    assert_eq!(undone, line);
+
     // Moving the target moves the routes' ends with it, in one step.
     h.key_press(Key::Num1);
     frames(&mut h);

@@ -35,6 +35,9 @@ impl SortieApp {
             }
             Action::AddPoint(kind, lon, lat) => self.add_point(kind, lon, lat),
             Action::MoveFeature(index, lon, lat) => self.move_feature(index, lon, lat),
+            Action::MoveWaypoint(route, vertex, lon, lat) => {
+                self.move_waypoint(route, vertex, lon, lat);
+            }
             Action::ReplaceFeature {
                 index,
                 label,
@@ -276,6 +279,28 @@ impl SortieApp {
             }
         }
         self.edit(&label, edits);
+    }
+
+    /// Moves waypoint `vertex` of route `index` (one step; the route is measured again).
+    fn move_waypoint(&mut self, index: usize, vertex: usize, lon: f64, lat: f64) {
+        let Some(mut route) = self.loaded.dataset.feature(index) else {
+            return;
+        };
+        let Some(geo_types::Geometry::LineString(line)) = &mut route.geometry else {
+            return;
+        };
+        let vertices = line.0.len();
+        let Some(c) = line.0.get_mut(vertex) else {
+            return;
+        };
+        *c = geo_types::coord! { x: lon, y: lat };
+        // A waypoint moved keeps its altitude where every vertex has one; else which
+        // altitude was whose cannot be told, and they go.
+        if route.altitudes_m.len() != vertices {
+            route.altitudes_m.clear();
+        }
+        let label = format!("move a waypoint of {}", route.name);
+        self.edit(&label, vec![Edit::Replace(index, route)]);
     }
 
     /// A click of the route tool: the start, a waypoint, or the end.

@@ -565,6 +565,9 @@ impl SortieApp {
                 if let Some((index, lon, lat)) = response.moved {
                     actions.push(Action::MoveFeature(index, lon, lat));
                 }
+                if let Some((route, vertex, lon, lat)) = response.moved_waypoint {
+                    actions.push(Action::MoveWaypoint(route, vertex, lon, lat));
+                }
                 if let Some(click) = response.route_click {
                     actions.push(Action::RouteClick(click));
                 }

@@ -1,5 +1,5 @@
-//! Editing on the map: the tools (select and move, add a point), a marker dragged to a new
-//! place, a click that places a point. The map reports what was done ([`super::MapResponse`]);
+//! Editing on the map: the tools (select and move, add a point, draw a route), a marker or
+//! a selected route's waypoint dragged to a new place, a click that places a point. The map reports what was done ([`super::MapResponse`]);
 //! the app makes it an edit.
 
 use egui::{Pos2, Response, Ui};
@@ -94,17 +94,59 @@ pub(super) fn draw_draft(
     }
 }
 
-/// A marker being dragged.
+/// A marker, or a route's waypoint, being dragged.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(super) struct Drag {
     /// The feature.
     pub index: usize,
+    /// The waypoint of the route (its vertex), when one is dragged.
+    pub vertex: Option<usize>,
     /// Where the press was.
     pub from: Pos2,
 }
 
 /// A marker dragged less than this (points) was clicked, not moved.
 const DRAG_THRESHOLD: f32 = 3.0;
+
+/// A press this near a waypoint's handle (points) takes it.
+const HANDLE_REACH_PX: f32 = 7.0;
+
+/// The waypoints of route `index` that can be dragged: the vertices of its line between
+/// its ends (the ends follow the features they name), as (vertex, longitude, latitude).
+pub(super) fn waypoints(dataset: &Dataset, index: Option<usize>) -> Vec<(usize, f64, f64)> {
+    let Some(feature) = index.and_then(|i| dataset.get(i)) else {
+        return Vec::new();
+    };
+    if feature.route.is_none() {
+        return Vec::new();
+    }
+    let Some(geometry) = feature.geometry() else {
+        return Vec::new();
+    };
+    let geo_types::Geometry::LineString(line) = &*geometry else {
+        return Vec::new();
+    };
+    let n = line.0.len();
+    line.0
+        .iter()
+        .enumerate()
+        .filter(|&(k, _)| k > 0 && k + 1 < n)
+        .map(|(k, c)| (k, c.x, c.y))
+        .collect()
+}
+
+/// Draws the handles of the selected route's waypoints.
+pub(super) fn draw_handles(
+    painter: &egui::Painter,
+    view: &ScreenTransform,
+    handles: &[(usize, f64, f64)],
+    color: egui::Color32,
+) {
+    for &(_, lon, lat) in handles {
+        let at = view.to_screen(mercator::project(lon, lat));
+        painter.circle(at, 4.5, egui::Color32::WHITE, egui::Stroke::new(2.0, color));
+    }
+}
 
 /// The drag a press starts, on the last frame's view: a press on a point feature with the
 /// select tool.
@@ -115,6 +157,7 @@ pub(super) fn drag_started(
     zoom: f64,
     layers: &MapLayers,
     dataset: &Dataset,
+    selected: Option<usize>,
 ) -> Option<Drag> {
     if tool != Some(Tool::Select) {
         return None;
@@ -124,21 +167,43 @@ pub(super) fn drag_started(
     if !pressed || !view.rect.contains(at) {
         return None;
     }
+    // A waypoint of the selected route first: its handle lies on the line.
+    let nearest = waypoints(dataset, selected)
+        .into_iter()
+        .map(|(k, lon, lat)| {
+            let d = view.to_screen(mercator::project(lon, lat)).distance(at);
+            (d, k)
+        })
+        .filter(|&(d, _)| d <= HANDLE_REACH_PX)
+        .min_by(|a, b| a.0.total_cmp(&b.0));
+    if let (Some(index), Some((_, k))) = (selected, nearest) {
+        return Some(Drag {
+            index,
+            vertex: Some(k),
+            from: at,
+        });
+    }
     let plan = layers.plan(view, zoom);
     let radius = |i: usize| super::pick_radius(dataset, i);
     match layers.hit(view, &plan, at, radius) {
         Some(Hit::Feature(index)) if dataset.get(index).is_some_and(|f| f.is_point()) => {
-            Some(Drag { index, from: at })
+            Some(Drag {
+                index,
+                vertex: None,
+                from: at,
+            })
         }
         _ => None,
     }
 }
 
-/// What the editing tools did this frame: a point placed, a marker moved (index, lon, lat).
+/// What the editing tools did this frame: a point placed, a marker moved (index, lon, lat),
+/// a waypoint moved (route, vertex, lon, lat).
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub(super) struct Gesture {
     pub placed: Option<(f64, f64)>,
     pub moved: Option<(usize, f64, f64)>,
+    pub moved_waypoint: Option<(usize, usize, f64, f64)>,
     /// The press and release were a click (select as usual).
     pub click: bool,
 }
@@ -176,7 +241,16 @@ pub(super) fn gesture(
     let (down, pointer) = ui.input(|i| (i.pointer.primary_down(), i.pointer.latest_pos()));
     let moved_far = pointer.is_some_and(|p| p.distance(held.from) >= DRAG_THRESHOLD);
     if down {
-        if moved_far && let (Some(p), Some(f)) = (pointer, dataset.get(held.index)) {
+        if moved_far && let (Some(p), Some(_)) = (pointer, held.vertex) {
+            ui.ctx().set_cursor_icon(egui::CursorIcon::Grabbing);
+            let color = crate::theme::kind_color(FeatureKind::Route);
+            ui.painter().with_clip_rect(view.rect).circle(
+                p,
+                5.5,
+                egui::Color32::WHITE,
+                egui::Stroke::new(2.0, color),
+            );
+        } else if moved_far && let (Some(p), Some(f)) = (pointer, dataset.get(held.index)) {
             ui.ctx().set_cursor_icon(egui::CursorIcon::Grabbing);
             let r = super::draw::marker_radius_px(&f);
             let color = crate::theme::kind_color(f.kind);
@@ -192,7 +266,11 @@ pub(super) fn gesture(
     *drag = None;
     if moved_far && let Some(p) = pointer {
         let (lon, lat) = lon_lat(p);
-        out.moved = Some((held.index, lon, lat.clamp(-85.0, 85.0)));
+        let lat = lat.clamp(-85.0, 85.0);
+        match held.vertex {
+            Some(k) => out.moved_waypoint = Some((held.index, k, lon, lat)),
+            None => out.moved = Some((held.index, lon, lat)),
+        }
         out.click = false;
     }
     out

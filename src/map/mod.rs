@@ -90,6 +90,9 @@ pub struct MapResponse {
     pub placed: Option<(f64, f64)>,
     /// A marker was dragged to a new place: the feature, longitude, latitude.
     pub moved: Option<(usize, f64, f64)>,
+    /// A route's waypoint was dragged to a new place: the route, the vertex, longitude,
+    /// latitude.
+    pub moved_waypoint: Option<(usize, usize, f64, f64)>,
     /// The route tool clicked.
     pub route_click: Option<RouteClick>,
 }
@@ -364,7 +367,8 @@ impl MapView {
         } else if self.drag.is_none() {
             let zoom = self.memory.zoom();
             let last = self.last_transform.as_ref();
-            self.drag = edit::drag_started(ui, tool, last, zoom, layers, dataset);
+            let selected = emphasis.selected;
+            self.drag = edit::drag_started(ui, tool, last, zoom, layers, dataset, selected);
         }
         let mut attributions: Vec<(String, &'static str)> = Vec::new();
         let Self {
@@ -463,6 +467,10 @@ impl MapView {
             let pointer_lon_lat = pointer.map(|p| mercator::unproject(view.to_unit(p)));
             let route_click = edit::route_click(tool, click, pointer_lon_lat, dataset);
             edit::draw_draft(&painter, &view, draft, pointer_lon_lat, palette.selection);
+            if tool == Some(Tool::Select) {
+                let handles = edit::waypoints(dataset, emphasis.selected);
+                edit::draw_handles(&painter, &view, &handles, palette.selection);
+            }
             let click = if tool == Some(Tool::Route) {
                 None
             } else {
@@ -486,6 +494,7 @@ impl MapView {
                     pointer_lon_lat,
                     placed: gesture.placed,
                     moved: gesture.moved,
+                    moved_waypoint: gesture.moved_waypoint,
                     route_click,
                 },
                 stats,
