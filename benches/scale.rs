@@ -12,7 +12,9 @@ use std::time::Duration;
 use criterion::{Criterion, criterion_group, criterion_main};
 use egui::{Pos2, Rect, pos2, vec2};
 use sortie::app::{Settings, SortieApp};
-use sortie::dataset::{BinUnit, Dataset, Edit, RangeMode, TimeFilter, TimeIndex, load_path};
+use sortie::dataset::{
+    BinUnit, Dataset, Edit, FeatureKind, RangeMode, TimeFilter, TimeIndex, load_path,
+};
 use sortie::geometry::mercator;
 use sortie::geometry::screen::ScreenTransform;
 use sortie::map::{Basemap, MapLayers};
@@ -573,18 +575,20 @@ fn edit(c: &mut Criterion) {
         });
     });
     drop(dataset);
-    group.bench_function("window_move_1000000", |b| {
+    // The UI thread's part of a step as the window applies it, in a window at rest (its
+    // routes' airspace computed, the last step's background work done) as between a user's
+    // steps: the dataset, the map's features and indexes, the list and the warnings follow
+    // within it.
+    let on_ui_thread = |b: &mut criterion::Bencher<'_>, step: &dyn Fn(&mut SortieApp, usize)| {
         with_app(BIG, |app, _| {
-            // The UI thread's part, in a window at rest (its routes' airspace computed, the
-            // last edit's background work done) as between a user's edits.
             app.wait_for_airspace();
-            let mut x = 0.0;
+            let mut n = 0;
             b.iter_custom(|iters| {
                 let mut spent = std::time::Duration::ZERO;
                 for _ in 0..iters {
-                    x += 0.001;
+                    n += 1;
                     let started = std::time::Instant::now();
-                    app.act(sortie::app::Action::MoveFeature(point, 12.5 + x, 41.9));
+                    step(app, n);
                     spent += started.elapsed();
                     app.wait_for_range();
                     app.wait_for_airspace();
@@ -592,9 +596,25 @@ fn edit(c: &mut Criterion) {
                 spent
             });
         });
+    };
+    group.bench_function("window_move_1000000", |b| {
+        on_ui_thread(b, &|app, n| {
+            let x = 0.001 * n as f64;
+            app.act(sortie::app::Action::MoveFeature(point, 12.5 + x, 41.9));
+        });
     });
-    // The same, until every view has it: the clusters, density and time index built
-    // again off the UI thread.
+    group.bench_function("window_add_1000000", |b| {
+        on_ui_thread(b, &|app, n| {
+            let x = 0.001 * n as f64;
+            app.act(sortie::app::Action::AddPoint(
+                FeatureKind::Target,
+                12.5 + x,
+                41.9,
+            ));
+        });
+    });
+    // A move until every view has it: the clusters, density and time index built again
+    // off the UI thread.
     group.bench_function("window_move_all_views_1000000", |b| {
         with_app(BIG, |app, _| {
             let mut x = 0.0;
@@ -603,6 +623,16 @@ fn edit(c: &mut Criterion) {
                 app.act(sortie::app::Action::MoveFeature(point, 12.5 + x, 41.9));
                 app.wait_for_range();
             });
+        });
+    });
+    // Each a step undone then done again (a feature deleted, then not).
+    group.bench_function("window_delete_then_undo_1000000", |b| {
+        on_ui_thread(b, &|app, n| {
+            if n % 2 == 1 {
+                app.act(sortie::app::Action::DeleteFeatures(vec![point]));
+            } else {
+                app.act(sortie::app::Action::Undo);
+            }
         });
     });
     group.finish();

@@ -346,14 +346,27 @@ impl Dataset {
             });
             self.ids = ids;
         }
-        if self.relink_routes(index, [old_id, new_id]) {
-            // Other routes may have been linked to it or from it: found again when asked.
-            self.route_links = std::sync::OnceLock::new();
-        } else if is_live(&core)
+        let relinked = self.relink_routes(index, [old_id, new_id]);
+        let Some(links) = self.route_links.get_mut() else {
+            return;
+        };
+        if is_live(&core)
             && let Some(route) = self.part.routes.get(core.route as usize)
-            && let Some(links) = self.route_links.get_mut()
         {
-            links.add(index_u32(index), [route.from_index, route.to_index]);
+            links.add(
+                index_u32(index),
+                core.route,
+                [route.from_index, route.to_index],
+            );
+        }
+        // Routes linked again to it or from it by its id.
+        for slot in relinked {
+            if let (Some(&owner), Some(route)) = (
+                links.owners.get(&index_u32(slot)),
+                self.part.routes.get(slot),
+            ) {
+                links.add(owner, index_u32(slot), [route.from_index, route.to_index]);
+            }
         }
     }
 
@@ -376,9 +389,9 @@ impl Dataset {
     }
 
     /// Links again the routes that name `ids` (the ids feature `index` had and has) as an
-    /// end, and feature `index`'s own route. Returns whether other routes than its own
-    /// were linked again.
-    fn relink_routes(&mut self, index: usize, ids: [Option<String>; 2]) -> bool {
+    /// end, and feature `index`'s own route. Returns the records of the routes other than
+    /// its own linked again.
+    fn relink_routes(&mut self, index: usize, ids: [Option<String>; 2]) -> Vec<usize> {
         let ids: Vec<String> = if ids[0] == ids[1] {
             Vec::new()
         } else {
@@ -398,7 +411,11 @@ impl Dataset {
                 }
             }
         }
-        let others = links.iter().any(|&(r, ..)| r != own as usize);
+        let others: Vec<usize> = links
+            .iter()
+            .map(|&(r, ..)| r)
+            .filter(|&r| r != own as usize)
+            .collect();
         for (r, from, to) in links {
             if let Some(route) = self.part.routes.get_mut(r) {
                 route.from_index = from;

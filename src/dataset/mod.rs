@@ -133,11 +133,14 @@ struct RouteLinks {
     routes: Vec<u32>,
     /// For each feature, the routes that start or end (or started or ended) at it.
     ends: std::collections::HashMap<u32, Vec<u32>>,
+    /// The feature each route record (`Core::route`) is of.
+    owners: std::collections::HashMap<u32, u32>,
 }
 
 impl RouteLinks {
-    /// Notes that route `route` links `ends`.
-    fn add(&mut self, route: u32, ends: [Option<usize>; 2]) {
+    /// Notes that route `route`, whose record is `slot`, links `ends`.
+    fn add(&mut self, route: u32, slot: u32, ends: [Option<usize>; 2]) {
+        self.owners.insert(slot, route);
         if let Err(at) = self.routes.binary_search(&route) {
             self.routes.insert(at, route);
         }
@@ -456,6 +459,7 @@ impl Dataset {
                 if let Some(route) = self.part.routes.get(core.route as usize) {
                     links.add(
                         u32::try_from(i).unwrap_or(u32::MAX),
+                        core.route,
                         [route.from_index, route.to_index],
                     );
                 }
