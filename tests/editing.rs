@@ -494,3 +494,23 @@ fn warnings_follow_edits() {
     dataset.undo();
     assert_eq!(dataset.warning_count(), 0);
 }
+
+#[test]
+fn a_file_with_crlf_line_ends_gets_new_features_with_crlf() {
+    let (text, _) = bundled();
+    let crlf = text.replace('\n', "\r\n");
+    let mut dataset = parse_str(&crlf, Some(&bundled_path())).unwrap();
+    assert_eq!(dataset.geojson_text(), crlf, "no edit: the same bytes");
+    dataset
+        .apply("add base", vec![Edit::Add(new_base("Kirkuk Air Base"))])
+        .unwrap();
+    let saved = dataset.geojson_text();
+    assert!(saved.contains("Kirkuk Air Base"));
+    let bare = saved
+        .match_indices('\n')
+        .filter(|&(at, _)| !saved[..at].ends_with('\r'))
+        .count();
+    assert_eq!(bare, 0, "every line ends as the file's do");
+    let reopened = parse_str(&saved, None).unwrap();
+    assert_eq!(reopened.feature_count(), dataset.feature_count());
+}

@@ -191,6 +191,8 @@ struct Layout {
     indent: String,
     /// One level of indent inside a feature, when features are spread over lines.
     unit: Option<String>,
+    /// How the file ends a line: `\r\n` or `\n`.
+    newline: &'static str,
 }
 
 impl Layout {
@@ -206,11 +208,18 @@ impl Layout {
             .filter(|s| s.chars().all(|c| c == ' ' || c == '\t'))
             .unwrap_or("")
             .to_owned();
+        // The file's line ending, as far as its first feature shows it.
+        let newline = if body.get(..end).is_some_and(|b| b.contains("\r\n")) {
+            "\r\n"
+        } else {
+            "\n"
+        };
         let separator = if file >= 2 {
             let (gap_from, gap_to) = (dataset.file_span(file - 2).1, dataset.file_span(file - 1).0);
-            body.get(gap_from..gap_to).unwrap_or(",\n").to_owned()
+            body.get(gap_from..gap_to)
+                .map_or_else(|| format!(",{newline}"), str::to_owned)
         } else {
-            format!(",\n{indent}")
+            format!(",{newline}{indent}")
         };
         // Spread over lines: the unit is what the feature's second line adds to the indent.
         let unit = body.get(start..end).and_then(|text| {
@@ -226,6 +235,7 @@ impl Layout {
             separator,
             indent,
             unit,
+            newline,
         }
     }
 
@@ -233,16 +243,17 @@ impl Layout {
     fn write(&self, out: &mut String, json: &str) {
         match &self.unit {
             None => out.push_str(json),
-            Some(unit) => indented(out, json, &self.indent, unit),
+            Some(unit) => indented(out, json, self.newline, &self.indent, unit),
         }
     }
 }
 
-/// Writes compact JSON spread over lines: a member or element a line, indented by `unit`
-/// a level after `base`; empty objects and arrays stay `{}` and `[]`.
-fn indented(out: &mut String, json: &str, base: &str, unit: &str) {
+/// Writes compact JSON spread over lines (each ended by `line_end`): a member or element
+/// a line, indented by `unit` a level after `base`; empty objects and arrays stay `{}` and
+/// `[]`.
+fn indented(out: &mut String, json: &str, line_end: &str, base: &str, unit: &str) {
     let newline = |out: &mut String, depth: usize| {
-        out.push('\n');
+        out.push_str(line_end);
         out.push_str(base);
         for _ in 0..depth {
             out.push_str(unit);
@@ -304,6 +315,7 @@ mod tests {
         indented(
             &mut out,
             r#"{"a":[1,2],"b":{},"c":"x, {y}: \"z\"","d":[]}"#,
+            "\n",
             "  ",
             "  ",
         );
