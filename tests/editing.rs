@@ -514,3 +514,68 @@ fn a_file_with_crlf_line_ends_gets_new_features_with_crlf() {
     let reopened = parse_str(&saved, None).unwrap();
     assert_eq!(reopened.feature_count(), dataset.feature_count());
 }
+
+/// Every file the importers read: a point moved, a base added, a feature deleted, then
+/// every step undone.
+#[test]
+fn imported_files_edit_and_undo_with_their_warnings_back() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import");
+    let mut edited = 0;
+    for name in [
+        "acled_2019.csv",
+        "acled_current.csv",
+        "acled_pre2019.csv",
+        "ucdp_ged.csv",
+        "wkt.csv",
+        "spreadsheet_semicolon.csv",
+        "no_coordinates.csv",
+        "strikes.kml",
+        "strikes.kmz",
+    ] {
+        let path = dir.join(name);
+        let Ok(mut dataset) = sortie::dataset::load_path(&path) else {
+            continue;
+        };
+        let warnings = dataset.warning_count();
+        let features = dataset.feature_count();
+        let mut steps = 0;
+        let point = dataset.iter().find(|f| f.is_point()).map(|f| f.index);
+        if let Some(point) = point {
+            let mut moved = dataset.feature(point).unwrap();
+            moved.geometry = Some(Geometry::Point(Point::new(36.2, 37.1)));
+            dataset
+                .apply("move", vec![Edit::Replace(point, moved)])
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
+            steps += 1;
+        }
+        let added = dataset
+            .apply("add", vec![Edit::Add(new_base("Kirkuk Air Base"))])
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        steps += 1;
+        assert!(
+            dataset.warning_count() > warnings,
+            "{name}: the base added rests on no source"
+        );
+        if features > 0 {
+            dataset.apply("delete", vec![Edit::Delete(0)]).unwrap();
+            steps += 1;
+        }
+        assert_eq!(
+            dataset.feature_count(),
+            features + 1 - usize::from(features > 0)
+        );
+        for _ in 0..steps {
+            assert!(dataset.undo().is_some(), "{name}");
+        }
+        assert!(dataset.get(added.indices[0]).is_none(), "{name}");
+        assert_eq!(dataset.feature_count(), features, "{name}");
+        assert_eq!(
+            dataset.warning_count(),
+            warnings,
+            "{name}: the load's warnings back"
+        );
+        assert!(!dataset.is_modified(), "{name}");
+        edited += 1;
+    }
+    assert!(edited >= 8, "only {edited} files loaded");
+}

@@ -450,8 +450,8 @@ impl Dataset {
     }
 
     /// The warnings of feature `index` as it now is (none when deleted): the load's rules
-    /// (its members, its route's ends and track, the source ids its claims cite) and the
-    /// evidence rules of `sortie check`.
+    /// (its members, its route's ends and track, the source ids its claims cite) and, once
+    /// it is edited, the evidence rules of `sortie check`.
     pub fn warnings_of(&self, index: usize) -> Vec<Diagnostic> {
         let Some(feature) = self.feature(index) else {
             return Vec::new();
@@ -485,9 +485,10 @@ impl Dataset {
         warnings.extend(super::build::unresolved_citations(
             self, &feature, collection,
         ));
-        warnings.extend(super::evidence::feature_evidence(self, &feature));
         if self.is_edited(index) {
-            // An edited feature is not in the file: no line of it to name.
+            // The evidence rules the load leaves to `check`, for what was edited; and no
+            // line of the file to name.
+            warnings.extend(super::evidence::feature_evidence(self, &feature));
             for warning in &mut warnings {
                 warning.line = None;
                 warning.column = None;

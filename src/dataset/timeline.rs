@@ -153,23 +153,28 @@ pub struct TimeChanges {
     len: usize,
 }
 
+impl TimeChanges {
+    /// Takes in feature `index` of `dataset` as it now is.
+    fn add(&mut self, dataset: &Dataset, index: usize) {
+        let i = u32::try_from(index).unwrap_or(u32::MAX);
+        match entry_of(dataset, index) {
+            Entry::Span(start, end) => self.spans.push((start, end, i)),
+            Entry::Route(a, b) => self.routes.push((i, a, b)),
+            Entry::Undated => self.undated.push(i),
+            Entry::Gone => {}
+        }
+    }
+}
+
 impl TimeIndex {
     /// Indexes `dataset`'s dates.
     pub fn new(dataset: &Dataset) -> Self {
-        let mut spans = Vec::new();
-        let mut undated = Vec::new();
-        let mut routes = Vec::new();
+        let mut all = TimeChanges::default();
         for index in 0..dataset.len() {
-            let i = u32::try_from(index).unwrap_or(u32::MAX);
-            match entry_of(dataset, index) {
-                Entry::Span(start, end) => spans.push((start, end, i)),
-                Entry::Route(a, b) => routes.push((i, a, b)),
-                Entry::Undated => undated.push(i),
-                Entry::Gone => {}
-            }
+            all.add(dataset, index);
         }
-        spans.sort_unstable_by_key(|s| s.0);
-        Self::of(spans, undated, routes, dataset.len())
+        all.spans.sort_unstable_by_key(|s| s.0);
+        Self::of(all.spans, all.undated, all.routes, dataset.len())
     }
 
     /// Features `indices` of `dataset` as this index takes them, to fold in with
@@ -180,14 +185,10 @@ impl TimeIndex {
             ..TimeChanges::default()
         };
         for &index in indices {
-            let i = u32::try_from(index).unwrap_or(u32::MAX);
-            changes.touched.push(i);
-            match entry_of(dataset, index) {
-                Entry::Span(start, end) => changes.spans.push((start, end, i)),
-                Entry::Route(a, b) => changes.routes.push((i, a, b)),
-                Entry::Undated => changes.undated.push(i),
-                Entry::Gone => {}
-            }
+            changes
+                .touched
+                .push(u32::try_from(index).unwrap_or(u32::MAX));
+            changes.add(dataset, index);
         }
         changes.touched.sort_unstable();
         changes.touched.dedup();
