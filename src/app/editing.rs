@@ -419,11 +419,7 @@ impl SortieApp {
         self.form = None;
         self.loaded.update(&changed.indices);
         self.start_views_job();
-        // The range is applied again to the features as they now are (the map and the
-        // list show the one before until it is).
-        self.range_job = None;
-        self.applied_range = None;
-        self.repaint_for_range = true;
+        self.reapply_range();
         if self
             .selection
             .is_some_and(|i| self.loaded.dataset.get(i).is_none())

@@ -130,6 +130,12 @@ impl SortieApp {
     /// Puts in the views built after edits; the time range is applied again to them.
     fn views_built(&mut self, built: super::load::ViewsBuilt) {
         self.loaded.set_views(built);
+        self.reapply_range();
+    }
+
+    /// Applies the time range again to the features as they now are (the map and the list
+    /// show the range applied before until it is).
+    pub(super) fn reapply_range(&mut self) {
         self.range_job = None;
         self.applied_range = None;
         self.repaint_for_range = true;
