@@ -11,6 +11,7 @@
 
 use std::collections::HashMap;
 
+use super::custody::{CaptureUse, CustodyAt, QuoteUse, custody_findings, source_name};
 use super::path::Step::{self, Index, Key};
 use super::path::{file_indices, member_path, path_of};
 use super::{ClaimStatus, Dataset, DateExpr, Diagnostic, DiagnosticKind, Feature, Source};
@@ -261,8 +262,10 @@ pub fn evidence_findings(dataset: &Dataset) -> EvidenceFindings {
         let mut found = Vec::new();
         let mut defined = Vec::new();
         let mut cited = Vec::new();
+        let mut custody = (Vec::new(), Vec::new());
         for f in range.filter_map(|i| dataset.feature(i)) {
             feature_findings(dataset, &f, &mut found);
+            custody_uses(dataset, &f, &mut custody.0, &mut custody.1);
             let source_at = file_indices(&f.other_properties, "sources", f.sources.len());
             defined.extend(
                 source_at
@@ -278,7 +281,7 @@ pub fn evidence_findings(dataset: &Dataset) -> EvidenceFindings {
                     .filter_map(|id| registry_ids.get(id).copied()),
             );
         }
-        vec![(found, defined, cited)]
+        vec![(found, defined, cited, custody)]
     });
     let mut out = Vec::new();
     let registry_place = |i: usize| registry_place(dataset, i);
@@ -289,8 +292,11 @@ pub fn evidence_findings(dataset: &Dataset) -> EvidenceFindings {
         .filter_map(|(i, s)| Defined::of(s, None, i))
         .collect();
     let mut cited = vec![false; dataset.registry.len()];
-    for (found, sources, ids) in per_range {
+    let (mut captures, mut quotes) = (Vec::new(), Vec::new());
+    for (found, sources, ids, custody) in per_range {
         out.extend(found);
+        captures.extend(custody.0);
+        quotes.extend(custody.1);
         defined.extend(sources);
         for i in ids {
             if let Some(c) = cited.get_mut(i) {
@@ -316,7 +322,136 @@ pub fn evidence_findings(dataset: &Dataset) -> EvidenceFindings {
         }
     }
     out.extend(redefinitions(dataset, &defined));
+    for (i, source) in dataset.registry.iter().enumerate() {
+        captures.extend(source.captures.iter().enumerate().map(|(k, c)| CaptureUse {
+            at: CustodyAt::Capture {
+                feature: None,
+                j: i,
+                k,
+            },
+            source: source_name(source),
+            capture: c.clone(),
+        }));
+    }
+    if !captures.is_empty() || !quotes.is_empty() {
+        let dir = dataset_dir(dataset);
+        for (at, message) in custody_findings(&dir, &captures, &quotes) {
+            out.push(Found::Worded(Box::new(evidence(
+                message,
+                custody_place(dataset, at),
+            ))));
+        }
+    }
     EvidenceFindings { found: out }
+}
+
+/// The folder a dataset's relative paths (its captures) are read from: its file's, else
+/// the working folder.
+pub fn dataset_dir(dataset: &Dataset) -> std::path::PathBuf {
+    dataset
+        .path
+        .as_deref()
+        .and_then(std::path::Path::parent)
+        .filter(|p| !p.as_os_str().is_empty())
+        .map_or_else(|| std::path::PathBuf::from("."), std::path::Path::to_owned)
+}
+
+/// The capture records of `f`'s own sources, and its quoted citations whose source has
+/// captures, pushed for the custody checks.
+fn custody_uses(
+    dataset: &Dataset,
+    f: &Feature,
+    captures: &mut Vec<CaptureUse>,
+    quotes: &mut Vec<QuoteUse>,
+) {
+    let source_at = file_indices(&f.other_properties, "sources", f.sources.len());
+    for (j, source) in source_at.iter().copied().zip(&f.sources) {
+        captures.extend(source.captures.iter().enumerate().map(|(k, c)| CaptureUse {
+            at: CustodyAt::Capture {
+                feature: Some(f.index),
+                j,
+                k,
+            },
+            source: source_name(source),
+            capture: c.clone(),
+        }));
+    }
+    let claim_at = file_indices(&f.other_properties, "claims", f.claims.len());
+    for (c, claim) in claim_at.iter().copied().zip(&f.claims) {
+        let citation_at = file_indices(&claim.other, "sources", claim.citations.len());
+        for (k, citation) in citation_at.iter().copied().zip(&claim.citations) {
+            let Some(quote) = citation.quote.as_deref().filter(|q| !q.trim().is_empty()) else {
+                continue;
+            };
+            let source = match f.source(&citation.id) {
+                Some(s) if !s.captures.is_empty() => s.clone(),
+                Some(_) => continue,
+                None => match dataset.source_by_id(&citation.id) {
+                    Some(s) if !s.captures.is_empty() => s,
+                    _ => continue,
+                },
+            };
+            quotes.push(QuoteUse {
+                at: CustodyAt::Quote {
+                    feature: f.index,
+                    claim: c,
+                    citation: k,
+                },
+                source: source_name(&source),
+                quote: quote.to_owned(),
+                captures: source.captures,
+            });
+        }
+    }
+}
+
+/// Where a custody finding is.
+fn custody_place(dataset: &Dataset, at: CustodyAt) -> Place {
+    match at {
+        CustodyAt::Capture {
+            feature: None,
+            j,
+            k,
+        } => {
+            // `j` is the registry's own index here; the place names the file's.
+            let mut place = registry_place(dataset, j);
+            place.path = format!("{}.captures[{k}]", place.path);
+            place
+        }
+        CustodyAt::Capture {
+            feature: Some(i),
+            j,
+            k,
+        } => feature_place(
+            dataset,
+            i,
+            format!("properties.sources[{j}].captures[{k}]"),
+            &[
+                Key("properties"),
+                Key("sources"),
+                Index(j),
+                Key("captures"),
+                Index(k),
+            ],
+        ),
+        CustodyAt::Quote {
+            feature,
+            claim,
+            citation,
+        } => feature_place(
+            dataset,
+            feature,
+            format!("properties.claims[{claim}].sources[{citation}].quote"),
+            &[
+                Key("properties"),
+                Key("claims"),
+                Index(claim),
+                Key("sources"),
+                Index(citation),
+                Key("quote"),
+            ],
+        ),
+    }
 }
 
 /// Where registry source `i` is: `sources[i]` at the top level.

@@ -17,6 +17,8 @@
 //!   (`formats/write.rs`, `formats/kml/write.rs`).
 
 mod build;
+pub mod capture;
+mod custody;
 mod diagnostic;
 mod edit;
 mod evidence;
@@ -29,6 +31,7 @@ mod limits;
 mod model;
 mod open;
 mod origin;
+pub mod page_text;
 mod path;
 mod record;
 mod registry;
@@ -46,12 +49,12 @@ use origin::Origin;
 
 pub use diagnostic::{Diagnostic, DiagnosticKind, LoadError, LoadProgress, TextLocation};
 pub use edit::{Changed, Edit, EditError};
-pub use evidence::{EvidenceFindings, evidence_findings, evidence_warnings};
+pub use evidence::{EvidenceFindings, dataset_dir, evidence_findings, evidence_warnings};
 pub use geojson::write::{feature_geojson, source_geojson};
 pub use kind::FeatureKind;
 pub use limits::MAX_GEOMETRY_NESTING;
 pub use model::{
-    AirspaceRow, Citation, Claim, ClaimStatus, Feature, FeatureRef, LocationPrecision,
+    AirspaceRow, Capture, Citation, Claim, ClaimStatus, Feature, FeatureRef, LocationPrecision,
     PrecisionLevel, RouteInfo, Source, SourceUse, is_typed_property, is_web_url, route_vertices,
 };
 pub use open::{load_path, load_path_with, parse_bytes, parse_bytes_with, parse_str};

@@ -122,7 +122,32 @@ pub struct Source {
     pub accessed: Option<String>,
     /// An archived copy of the page (the Wayback Machine, archive.today).
     pub archived: Option<String>,
+    /// Copies of the source kept beside the dataset, each known by its SHA-256.
+    pub captures: Vec<Capture>,
     /// Members the format does not define, kept as found.
+    pub other: Vec<(String, serde_json::Value)>,
+}
+
+/// A saved copy of a source (a PDF, a screenshot, a web page, a web archive) kept in a file
+/// beside the dataset and never changed: the record says which file and the SHA-256 it had
+/// when it was captured, so that anyone can check the copy is the one first kept. In the
+/// file, `{"sha256", "file", "media_type", "bytes", "captured_at", "captured_by"}`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Capture {
+    /// The SHA-256 of the file's bytes as recorded (64 hexadecimal digits; checked by
+    /// `sortie check`, kept as written whatever it holds).
+    pub sha256: Option<String>,
+    /// Where the file is, relative to the dataset's folder (`captures/3f9a….html`).
+    pub file: Option<String>,
+    /// What the file holds (`text/html`, `application/pdf`, `image/png`).
+    pub media_type: Option<String>,
+    /// The file's size in bytes.
+    pub bytes: Option<u64>,
+    /// When the copy was made (ISO 8601, UTC).
+    pub captured_at: Option<String>,
+    /// Who made the copy.
+    pub captured_by: Option<String>,
+    /// Members the format does not define, or values of the wrong type, kept as found.
     pub other: Vec<(String, serde_json::Value)>,
 }
 

@@ -10,10 +10,11 @@ use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor
 use serde_json::Value;
 use serde_json::value::RawValue;
 
+use super::capture::captures;
 use super::citation::{AppendIds, CitationParts, citations};
 use super::raw::{Found, Got, JsonKind, Member, next_element, next_got, next_member, next_str};
 use super::reader::{Reader, keep, to_value};
-use crate::dataset::{Claim, ClaimStatus, DateExpr, Source};
+use crate::dataset::{Capture, Claim, ClaimStatus, DateExpr, Source};
 
 /// One claim as read.
 #[derive(Debug)]
@@ -58,6 +59,7 @@ pub(super) struct SourceParts<'t> {
     quote: Option<Cow<'t, str>>,
     accessed: Option<Cow<'t, str>>,
     archived: Option<Cow<'t, str>>,
+    captures: Vec<Capture>,
     other: Vec<(String, Value)>,
 }
 
@@ -75,6 +77,7 @@ impl SourceParts<'_> {
             quote: own(self.quote),
             accessed: own(self.accessed),
             archived: own(self.archived),
+            captures: self.captures,
             other: self.other,
         }
     }
@@ -222,6 +225,8 @@ const SOURCE_FIELDS: [&str; 9] = [
 enum SourceMember<'t> {
     /// One of [`SOURCE_FIELDS`].
     Field(usize),
+    /// `captures`, the saved copies.
+    Captures,
     Other(Cow<'t, str>),
 }
 
@@ -237,6 +242,7 @@ impl<'t> Member<'t> for SourceMember<'t> {
             "quote" => 6,
             "accessed" => 7,
             "archived" => 8,
+            "captures" => return Some(Self::Captures),
             _ => return None,
         }))
     }
@@ -601,6 +607,15 @@ impl<'t> Visitor<'t> for SourceSeed<'_, 't> {
         while let Some(member) = next_member(&mut map)? {
             let field = match member {
                 SourceMember::Field(field) => field,
+                SourceMember::Captures => {
+                    // Rare: read located only.
+                    r.located_only()?;
+                    let raw: &'t RawValue = map.next_value()?;
+                    let (captures, kept) = captures(r, raw, &format!("{path}[{i}].captures"))?;
+                    source.captures = captures;
+                    source.other.extend(kept);
+                    continue;
+                }
                 SourceMember::Other(other) => {
                     if located {
                         let raw: &'t RawValue = map.next_value()?;

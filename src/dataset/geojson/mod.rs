@@ -13,6 +13,7 @@
 //!
 //! Knows GeoJSON's syntax and the model; not how files are opened, nor any screen.
 
+mod capture;
 mod citation;
 mod collection;
 mod evidence;

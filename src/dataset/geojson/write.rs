@@ -10,7 +10,9 @@ use std::fmt::Write as _;
 use geo_types::{Coord, Geometry, LineString, Polygon};
 use serde_json::Value;
 
-use crate::dataset::{Citation, Claim, Feature, FeatureKind, MarkerSize, SimpleStyle, Source};
+use crate::dataset::{
+    Capture, Citation, Claim, Feature, FeatureKind, MarkerSize, SimpleStyle, Source,
+};
 
 /// `feature` as a GeoJSON Feature object, on one line.
 pub fn feature_geojson(feature: &Feature) -> String {
@@ -299,6 +301,26 @@ fn write_source(out: &mut String, s: &Source) {
     ] {
         m.str(key, value.as_deref());
     }
+    if !s.captures.is_empty()
+        && let Some(out) = m.key("captures")
+    {
+        list(out, &s.captures, write_capture);
+    }
+    m.close();
+}
+
+fn write_capture(out: &mut String, c: &Capture) {
+    let mut m = Members::open(out, &c.other);
+    m.str("sha256", c.sha256.as_deref());
+    m.str("file", c.file.as_deref());
+    m.str("media_type", c.media_type.as_deref());
+    if let Some(bytes) = c.bytes
+        && let Some(out) = m.key("bytes")
+    {
+        let _ = write!(out, "{bytes}");
+    }
+    m.str("captured_at", c.captured_at.as_deref());
+    m.str("captured_by", c.captured_by.as_deref());
     m.close();
 }
 
@@ -537,13 +559,34 @@ mod properties {
             proptest::option::of(text()),
             proptest::option::of(text()),
             proptest::option::of(text()),
+            proptest::collection::vec(capture(), 0..3),
         )
-            .prop_map(|(id, publisher, title, url)| Source {
+            .prop_map(|(id, publisher, title, url, captures)| Source {
                 id: Some(id),
                 publisher,
                 title,
                 url,
+                captures,
                 ..Source::default()
+            })
+    }
+
+    fn capture() -> impl Strategy<Value = Capture> {
+        (
+            proptest::option::of("[0-9a-f]{64}|[0-9A-Fa-f]{0,70}"),
+            proptest::option::of(text()),
+            proptest::option::of(text()),
+            proptest::option::of(0u64..(1 << 53)),
+            proptest::option::of(text()),
+        )
+            .prop_map(|(sha256, file, media_type, bytes, captured_by)| Capture {
+                sha256,
+                file,
+                media_type,
+                bytes,
+                captured_at: Some("2016-08-16T09:30:00Z".to_owned()),
+                captured_by,
+                other: Vec::new(),
             })
     }
 
