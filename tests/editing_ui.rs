@@ -607,3 +607,140 @@ fn a_crash_leaves_edits_that_restore_exactly() {
     wait_for_load(&mut h);
     assert!(h.state().question.is_none());
 }
+
+/// The text field whose placeholder is `hint` (the last one, when claims repeat it).
+fn field_with_hint<'h>(h: &'h Harness<'_, SortieApp>, hint: &'h str) -> egui_kittest::Node<'h> {
+    h.get_all_by(|n| {
+        matches!(
+            n.role(),
+            egui::accesskit::Role::TextInput | egui::accesskit::Role::MultilineTextInput
+        ) && n.placeholder() == Some(hint)
+    })
+    .last()
+    .unwrap_or_else(|| panic!("a field hinting {hint:?}"))
+}
+
+/// Clicks the (last) widget labelled `label`, scrolled into view first.
+fn press_labelled(h: &mut Harness<'_, SortieApp>, label: &str) {
+    h.get_all_by_label(label).last().unwrap().scroll_to_me();
+    frames(h);
+    h.get_all_by_label(label).last().unwrap().click();
+    frames(h);
+}
+
+/// Types `text` into the (empty) field whose placeholder is `hint`, then leaves it with
+/// `leave` (Enter for one line, Escape for several).
+fn type_into(h: &mut Harness<'_, SortieApp>, hint: &str, text: &str, leave: Key) {
+    field_with_hint(h, hint).scroll_to_me();
+    frames(h);
+    field_with_hint(h, hint).focus();
+    frames(h);
+    h.event(Event::Text(text.to_owned()));
+    frames(h);
+    h.key_press(leave);
+    frames(h);
+}
+
+#[test]
+fn a_claim_is_added_citing_a_new_source_with_a_quote_and_saved() {
+    let (_dir, path, mut h) = on_a_copy();
+    let target = index_of(h.state(), "deir-ez-zor");
+    let before = h.state().loaded.dataset.feature(target).unwrap();
+    h.key_press(Key::E);
+    h.state_mut().selection = Some(target);
+    frames(&mut h);
+    let count = before.claims.len();
+    assert!(
+        h.query_by_label(&format!("Claims and citations ({count})"))
+            .is_some()
+    );
+
+    // A claim, typed and added.
+    let text = "Test claim: struck from Hamedan";
+    type_into(&mut h, "A new claim: what is claimed", text, Key::Enter);
+    press_labelled(&mut h, "Add claim");
+    frames(&mut h);
+    let dataset = &h.state().loaded.dataset;
+    assert_eq!(dataset.undo_label(), Some("add a claim to Deir ez-Zor"));
+    let claims = dataset.feature(target).unwrap().claims;
+    assert_eq!(claims.len(), count + 1);
+    assert_eq!(claims[count].text, text);
+
+    // Its status, from the menu that explains each.
+    let menu = |h: &Harness<'_, SortieApp>| {
+        h.get_all_by_role(egui::accesskit::Role::ComboBox)
+            .last()
+            .unwrap()
+            .scroll_to_me();
+    };
+    menu(&h);
+    frames(&mut h);
+    h.get_all_by_role(egui::accesskit::Role::ComboBox)
+        .last()
+        .unwrap()
+        .click();
+    frames(&mut h);
+    press_labelled(&mut h, "claimed");
+    assert_eq!(
+        h.state().loaded.dataset.feature(target).unwrap().claims[count].status,
+        sortie::dataset::ClaimStatus::parse("claimed")
+    );
+
+    // A new source made on the spot: the publisher guessed from the address.
+    press_labelled(&mut h, "New source…");
+    type_into(
+        &mut h,
+        "https://…",
+        "https://www.example.org/report-16-aug",
+        Key::Enter,
+    );
+    let guessed = h.get_by_role_and_label(egui::accesskit::Role::TextInput, "Publisher");
+    assert_eq!(
+        guessed.accesskit_node().value().as_deref(),
+        Some("example.org")
+    );
+    press_labelled(&mut h, "Add and cite");
+    let f = h.state().loaded.dataset.feature(target).unwrap();
+    let source = f.sources.last().unwrap().clone();
+    let id = source.id.clone().unwrap();
+    assert_eq!(source.publisher.as_deref(), Some("example.org"));
+    assert_eq!(
+        source.accessed.as_deref().map(str::len),
+        Some(10),
+        "accessed today"
+    );
+    assert_eq!(f.claims[count].citations.len(), 1);
+    assert_eq!(f.claims[count].citations[0].id, id);
+
+    // The words it quotes.
+    let quote = "bombers took off from Hamedan";
+    type_into(
+        &mut h,
+        "the words quoted from the source",
+        quote,
+        Key::Escape,
+    );
+    let f = h.state().loaded.dataset.feature(target).unwrap();
+    assert_eq!(f.claims[count].citations[0].quote.as_deref(), Some(quote));
+    assert_eq!(
+        h.state().loaded.dataset.undo_label(),
+        Some(format!("quote {id} in a claim of Deir ez-Zor").as_str())
+    );
+
+    // Saved, it reads back; undone, the feature is as it was.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    frames(&mut h);
+    let saved = sortie::dataset::load_path(&path).unwrap();
+    let back = saved
+        .feature(saved.index_of("deir-ez-zor").unwrap())
+        .unwrap();
+    assert_eq!(back.claims, f.claims);
+    assert_eq!(back.sources, f.sources);
+    for _ in 0..4 {
+        h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+        frames(&mut h);
+    }
+    let undone = h.state().loaded.dataset.feature(target).unwrap();
+    assert_eq!(undone.claims, before.claims);
+    assert_eq!(undone.sources, before.sources);
+}

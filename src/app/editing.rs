@@ -12,6 +12,7 @@ use crate::action::{Pending, Question};
 use crate::dataset::formats::{Format, write_atomically};
 use crate::dataset::{Changed, Edit, Feature, FeatureKind};
 use crate::map::{RouteClick, Tool};
+use crate::ui::claims::{ClaimsForm, claims_ui};
 use crate::ui::properties::{PropertyForm, properties_ui};
 
 impl SortieApp {
@@ -109,12 +110,18 @@ impl SortieApp {
             .and_then(|i| self.loaded.dataset.feature(i));
         let Some(feature) = feature else {
             self.form = None;
+            self.claims_form = None;
             return;
         };
         let form = match &mut self.form {
             Some(form) if form.index == feature.index => form,
             slot => slot.insert(PropertyForm::of(&feature)),
         };
+        let claims_form = match &mut self.claims_form {
+            Some(form) if form.is_for(&feature) => form,
+            slot => slot.insert(ClaimsForm::of(&feature)),
+        };
+        let dataset = &self.loaded.dataset;
         // At most a little over half the panel: the details stay in view below.
         egui::ScrollArea::vertical()
             .id_salt("properties")
@@ -123,6 +130,15 @@ impl SortieApp {
                 egui::CollapsingHeader::new("Properties")
                     .default_open(true)
                     .show(ui, |ui| properties_ui(ui, form, &feature, actions));
+                egui::CollapsingHeader::new(format!(
+                    "Claims and citations ({})",
+                    feature.claims.len()
+                ))
+                .id_salt("edit claims")
+                .default_open(true)
+                .show(ui, |ui| {
+                    claims_ui(ui, claims_form, dataset, &feature, actions)
+                });
             });
         ui.separator();
     }

@@ -108,6 +108,8 @@ pub struct SortieApp {
     data_dir: Option<PathBuf>,
     /// The selected feature's property fields while editing.
     form: Option<ui::properties::PropertyForm>,
+    /// The selected feature's claim fields while editing.
+    claims_form: Option<ui::claims::ClaimsForm>,
     /// The route being drawn: the feature it starts at, and its vertices so far.
     pub route_draft: Option<(usize, Vec<(f64, f64)>)>,
     /// The file Save writes: the GeoJSON file opened or last saved as (`None`: Save asks).
@@ -168,6 +170,7 @@ impl SortieApp {
             question: None,
             route_draft: None,
             form: None,
+            claims_form: None,
             journal: None,
             data_dir: journal::data_dir(),
             file: None,

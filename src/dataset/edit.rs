@@ -7,7 +7,7 @@
 use super::history::{Change, DELETED, EDITED, Step, is_live};
 use super::record::index_u32;
 use super::store::{self, Core};
-use super::{Dataset, Diagnostic, Feature, FeatureKind, geojson};
+use super::{Dataset, Diagnostic, Feature, FeatureKind, Source, geojson};
 
 /// One change a step makes.
 #[derive(Clone, Debug, PartialEq)]
@@ -155,22 +155,31 @@ impl Dataset {
     /// An id no feature has, made from `name` (`shahid-nojeh-air-base`, then `-2`, `-3`…);
     /// `feature` when the name has no letter or digit.
     pub fn fresh_id(&self, name: &str) -> String {
-        let mut base = String::new();
-        for c in name.chars().flat_map(char::to_lowercase) {
-            if c.is_alphanumeric() {
-                base.push(c);
-            } else if !base.is_empty() && !base.ends_with('-') {
-                base.push('-');
-            }
-        }
-        let base = base.trim_end_matches('-');
-        let base = if base.is_empty() { "feature" } else { base };
+        let base = slug(name);
+        let base = if base.is_empty() { "feature" } else { &base };
         if self.index_of(base).is_none() {
             return base.to_owned();
         }
         (2..)
             .map(|n| format!("{base}-{n}"))
             .find(|id| self.index_of(id).is_none())
+            .unwrap_or_default()
+    }
+
+    /// A source id no source of the dataset (nor `also`) has, made from `name`
+    /// (`reuters-2016`, then `-2`, `-3`…); `source` when the name has no letter or digit.
+    pub fn fresh_source_id(&self, name: &str, also: &[Source]) -> String {
+        let base = slug(name);
+        let base = if base.is_empty() { "source" } else { &base };
+        let taken = |id: &str| {
+            self.source_by_id(id).is_some() || also.iter().any(|s| s.id.as_deref() == Some(id))
+        };
+        if !taken(base) {
+            return base.to_owned();
+        }
+        (2..)
+            .map(|n| format!("{base}-{n}"))
+            .find(|id| !taken(id))
             .unwrap_or_default()
     }
 
@@ -559,4 +568,17 @@ fn changed_by(step: &Step) -> Changed {
         indices,
         label: step.label.clone(),
     }
+}
+
+/// `name` as an id: its letters and digits lowercased, other runs of characters one `-`.
+fn slug(name: &str) -> String {
+    let mut base = String::new();
+    for c in name.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            base.push(c);
+        } else if !base.is_empty() && !base.ends_with('-') {
+            base.push('-');
+        }
+    }
+    base.trim_end_matches('-').to_owned()
 }

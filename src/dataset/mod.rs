@@ -55,7 +55,8 @@ pub use kind::FeatureKind;
 pub use limits::MAX_GEOMETRY_NESTING;
 pub use model::{
     AirspaceRow, Capture, Citation, Claim, ClaimStatus, Feature, FeatureRef, LocationPrecision,
-    PrecisionLevel, RouteInfo, Source, SourceUse, is_typed_property, is_web_url, route_vertices,
+    PrecisionLevel, RouteInfo, Source, SourceUse, host_of, is_typed_property, is_web_url,
+    route_vertices,
 };
 pub use open::{load_path, load_path_with, parse_bytes, parse_bytes_with, parse_str};
 pub use path::Step;

@@ -151,6 +151,22 @@ pub struct Capture {
     pub other: Vec<(String, serde_json::Value)>,
 }
 
+/// The host of a web address, without `www.` or a port (`https://www.reuters.com/a` →
+/// `reuters.com`): a guess at its publisher for the user to confirm. `None` for an address
+/// that is not `http://` or `https://`.
+pub fn host_of(url: &str) -> Option<&str> {
+    if !is_web_url(url) {
+        return None;
+    }
+    let rest = url.trim_start();
+    let rest = &rest[rest.find("://")? + 3..];
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let host = authority.rsplit('@').next()?;
+    let host = host.split(':').next()?;
+    let host = host.strip_prefix("www.").unwrap_or(host);
+    (!host.is_empty()).then_some(host)
+}
+
 /// True for `http://` and `https://` addresses (scheme matched case-insensitively): the
 /// only addresses the panels open and figures link.
 pub fn is_web_url(url: &str) -> bool {

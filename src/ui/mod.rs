@@ -2,6 +2,7 @@
 //! [`Action`](crate::action::Action)s; none changes the app's state directly. Panels read the
 //! model and the map's state; they know nothing of the command line or how files are read.
 
+pub mod claims;
 pub mod details;
 pub mod edit;
 pub mod export_map;

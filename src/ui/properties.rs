@@ -86,6 +86,16 @@ pub fn properties_ui(
         });
     ui.add_space(4.0);
     others_ui(ui, form, feature, &mut changed);
+    push_change(changed, feature, actions);
+}
+
+/// Pushes the step `changed` (a label and the feature as the step leaves it) unless it
+/// leaves `feature` as it is.
+pub(super) fn push_change(
+    changed: Option<(String, Feature)>,
+    feature: &Feature,
+    actions: &mut Vec<Action>,
+) {
     if let Some((label, new)) = changed
         && new != *feature
     {
@@ -153,7 +163,7 @@ fn main_fields_ui(
 }
 
 /// How a date field reads: the date written for people, or why it does not read.
-fn reading_ui(ui: &mut Ui, text: &str) -> Option<Result<Option<DateExpr>, String>> {
+pub(super) fn reading_ui(ui: &mut Ui, text: &str) -> Option<Result<Option<DateExpr>, String>> {
     let text = text.trim();
     if text.is_empty() {
         ui.weak("");
