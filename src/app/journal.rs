@@ -13,7 +13,9 @@ use std::sync::mpsc::{Sender, channel};
 
 use serde_json::{Value, json};
 
-use crate::dataset::{Dataset, Edit, feature_from_geojson, feature_geojson};
+use crate::dataset::{
+    Dataset, Edit, feature_from_geojson, feature_geojson, sources_from_geojson, sources_geojson,
+};
 
 /// One line of the journal after its header.
 #[derive(Clone, Debug, PartialEq)]
@@ -178,6 +180,7 @@ fn edit_json(edit: &Edit) -> String {
         Edit::Add(f) => format!("{{\"add\":{}}}", feature_geojson(f)),
         Edit::Replace(i, f) => format!("{{\"replace\":{i},\"feature\":{}}}", feature_geojson(f)),
         Edit::Delete(i) => format!("{{\"delete\":{i}}}"),
+        Edit::Registry(sources) => format!("{{\"registry\":{}}}", sources_geojson(sources, None)),
     }
 }
 
@@ -203,6 +206,9 @@ fn entry_of(line: &str) -> Option<Entry> {
                 let f = feature_from_geojson(&e.get("feature")?.to_string(), i)?;
                 return Some(Edit::Replace(i, f));
             }
+            if let Some(sources) = e.get("registry") {
+                return Some(Edit::Registry(sources_from_geojson(&sources.to_string())?));
+            }
             index("delete").map(Edit::Delete)
         })
         .collect::<Option<Vec<Edit>>>()?;
@@ -221,4 +227,37 @@ pub fn replay(dataset: &mut Dataset, entries: Vec<Entry>) -> usize {
         took += usize::from(ok);
     }
     took
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dataset::{Capture, Source};
+
+    #[test]
+    fn a_registry_step_reads_back() {
+        let sources = vec![Source {
+            id: Some("s".into()),
+            publisher: Some("P".into()),
+            captures: vec![Capture {
+                sha256: Some("ab".into()),
+                file: Some("captures/ab.html".into()),
+                bytes: Some(12),
+                ..Capture::default()
+            }],
+            ..Source::default()
+        }];
+        let line = format!(
+            "{{\"step\":\"edit the registry\",\"edits\":[{}]}}",
+            edit_json(&Edit::Registry(sources.clone()))
+        );
+        let Some(Entry::Step(label, edits)) = entry_of(&line) else {
+            panic!("no step in {line}");
+        };
+        assert_eq!(label, "edit the registry");
+        assert!(
+            matches!(&edits[..], [Edit::Registry(read)] if *read == sources),
+            "{line}"
+        );
+    }
 }

@@ -214,7 +214,7 @@ fn resolve_routes(dataset: &mut Dataset) {
 }
 
 /// A registry's ids, hashed and sorted, for lookups by id.
-fn registry_ids(registry: &[super::Source]) -> Vec<(u64, u32)> {
+pub(super) fn registry_ids(registry: &[super::Source]) -> Vec<(u64, u32)> {
     let mut ids: Vec<(u64, u32)> = registry
         .iter()
         .enumerate()

@@ -19,6 +19,8 @@ pub enum Edit {
     Replace(usize, Feature),
     /// Deletes feature `index`.
     Delete(usize),
+    /// Puts `sources` in place of the file's source registry (the top-level `sources`).
+    Registry(Vec<Source>),
 }
 
 /// Why a step was refused; the dataset is then as it was.
@@ -38,6 +40,20 @@ pub enum EditError {
     /// The feature written out did not read back (a bug in the writer or the reader).
     #[error("the edited feature does not read back: {0}")]
     Unreadable(String),
+    /// Two sources of the registry would have the id.
+    #[error("two sources of the registry would have the id {0:?}")]
+    DuplicateSourceId(String),
+    /// A source to delete is cited by claims (named: feature name and claim number).
+    #[error("{id} is cited by {}", .claims.join(", "))]
+    SourceCited {
+        /// The source's id.
+        id: String,
+        /// The claims citing it, as "Deir ez-Zor, claim 2".
+        claims: Vec<String>,
+    },
+    /// No source has the id.
+    #[error("no source has the id {0:?}")]
+    NoSuchSource(String),
 }
 
 /// What a step, an undo or a redo changed: the features whose index is listed were
@@ -61,12 +77,20 @@ impl Dataset {
         label: impl Into<String>,
         edits: Vec<Edit>,
     ) -> Result<Changed, EditError> {
-        let edits = self.checked(edits)?;
+        let mut edits = self.checked(edits)?;
+        let mut registry = None;
+        edits.retain_mut(|e| match e {
+            Edit::Registry(sources) => {
+                registry = Some(std::mem::take(sources));
+                false
+            }
+            _ => true,
+        });
         let linked: Vec<usize> = edits
             .iter()
             .filter_map(|e| match e {
                 Edit::Replace(i, _) | Edit::Delete(i) => Some(*i),
-                Edit::Add(_) => None,
+                Edit::Add(_) | Edit::Registry(_) => None,
             })
             .flat_map(|i| self.routes_at(i))
             .collect();
@@ -84,9 +108,18 @@ impl Dataset {
             self.set_core(change.index as usize, change.after);
             changes.push(change);
         }
+        let registry = registry.map(|after| {
+            let before = std::mem::take(&mut self.registry);
+            self.history
+                .file_registry
+                .get_or_insert_with(|| before.clone());
+            self.set_registry(after.clone());
+            Box::new([before, after])
+        });
         let step = Step {
             label: label.into(),
             changes,
+            registry,
         };
         let changed = changed_by(&step);
         self.history.push(step);
@@ -102,6 +135,9 @@ impl Dataset {
         for change in step.changes.iter().rev() {
             self.set_core(change.index as usize, change.before);
         }
+        if let Some(registry) = &step.registry {
+            self.set_registry(registry[0].clone());
+        }
         let changed = changed_by(&step);
         self.history.undone.push(step);
         self.forget_derived();
@@ -115,6 +151,9 @@ impl Dataset {
         let linked = self.linked(&step);
         for change in &step.changes {
             self.set_core(change.index as usize, change.after);
+        }
+        if let Some(registry) = &step.registry {
+            self.set_registry(registry[1].clone());
         }
         let changed = changed_by(&step);
         self.history.done.push(step);
@@ -214,6 +253,15 @@ impl Dataset {
                     taking.push(*index);
                     continue;
                 }
+                Edit::Registry(sources) => {
+                    let mut ids: Vec<&str> =
+                        sources.iter().filter_map(|s| s.id.as_deref()).collect();
+                    ids.sort_unstable();
+                    if let Some(w) = ids.windows(2).find(|w| w[0] == w[1]) {
+                        return Err(EditError::DuplicateSourceId(w[0].to_owned()));
+                    }
+                    continue;
+                }
             };
             if let Some((_, by)) = giving.iter().find(|(id, _)| *id == feature.id) {
                 return Err(EditError::DuplicateId {
@@ -258,6 +306,8 @@ impl Dataset {
                 (index, feature)
             }
             Edit::Replace(index, feature) => (index, feature),
+            // Taken out of the step before its features' changes are made.
+            Edit::Registry(_) => return Err(EditError::Unreadable("a registry edit".to_owned())),
         };
         let before = self.core(index).or_else(|_| {
             self.part
@@ -547,6 +597,20 @@ impl Dataset {
             warned.sort_unstable();
             warned
         })
+    }
+
+    /// Puts `registry` in place of the source registry, its id index with it.
+    fn set_registry(&mut self, registry: Vec<Source>) {
+        self.registry_ids = super::build::registry_ids(&registry);
+        self.registry = registry;
+    }
+
+    /// Whether the source registry is as the file has it.
+    pub(crate) fn registry_as_opened(&self) -> bool {
+        self.history
+            .file_registry
+            .as_ref()
+            .is_none_or(|file| *file == self.registry)
     }
 
     /// Drops what was computed from the features on first use.

@@ -8,6 +8,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use super::diagnostic::Diagnostic;
+use super::model::Source;
 use super::store::Core;
 
 /// In [`Core::start`]: the span is in [`History::edited`], not in the file's text.
@@ -34,6 +35,8 @@ pub(crate) struct Step {
     pub label: String,
     /// The records replaced, in the order they were.
     pub changes: Vec<Change>,
+    /// The source registry before and after, when the step changed it.
+    pub registry: Option<Box<[Vec<Source>; 2]>>,
 }
 
 /// The steps done and undone, and the texts of features changed in Sortie.
@@ -60,6 +63,8 @@ pub(crate) struct History {
     pub warnings: BTreeMap<u32, Vec<Diagnostic>>,
     /// The features the load's warnings name, sorted (found on first use).
     pub load_warned: std::sync::OnceLock<Vec<u32>>,
+    /// The file's source registry, kept when a step first changes it.
+    pub file_registry: Option<Vec<Source>>,
 }
 
 impl Default for History {
@@ -74,6 +79,7 @@ impl Default for History {
             sources: Vec::new(),
             warnings: BTreeMap::new(),
             load_warned: std::sync::OnceLock::new(),
+            file_registry: None,
         }
     }
 }
@@ -81,7 +87,10 @@ impl Default for History {
 impl History {
     /// Whether any step was ever done.
     pub fn has_edits(&self) -> bool {
-        !self.done.is_empty() || !self.undone.is_empty() || !self.originals.is_empty()
+        !self.done.is_empty()
+            || !self.undone.is_empty()
+            || !self.originals.is_empty()
+            || self.file_registry.is_some()
     }
 
     /// Records a step done (forgetting what was undone, and the oldest step past

@@ -37,6 +37,7 @@ mod record;
 mod registry;
 mod save;
 mod search;
+mod source_edit;
 mod store;
 mod style;
 pub mod time;
@@ -50,7 +51,7 @@ use origin::Origin;
 pub use diagnostic::{Diagnostic, DiagnosticKind, LoadError, LoadProgress, TextLocation};
 pub use edit::{Changed, Edit, EditError};
 pub use evidence::{EvidenceFindings, dataset_dir, evidence_findings, evidence_warnings};
-pub use geojson::write::{feature_geojson, source_geojson};
+pub use geojson::write::{feature_geojson, source_geojson, sources_geojson};
 pub use kind::FeatureKind;
 pub use limits::MAX_GEOMETRY_NESTING;
 pub use model::{
@@ -73,6 +74,12 @@ pub use timeline::{BinUnit, Bits, InRange, RangeMode, TimeChanges, TimeFilter, T
 /// `None` when it is no Feature.
 pub fn feature_from_geojson(json: &str, index: usize) -> Option<Feature> {
     geojson::read_feature_json(json, index)
+}
+
+/// Reads a JSON array of sources, as [`sources_geojson`] writes it; `None` when it is not
+/// JSON (what cannot be read is dropped).
+pub fn sources_from_geojson(json: &str) -> Option<Vec<Source>> {
+    geojson::read_sources_json(json)
 }
 
 /// A hash of a text, the same on every machine and run.
@@ -305,7 +312,7 @@ impl Dataset {
     /// that are no source object are not in the registry) and its line and column. The file
     /// is read for them once.
     pub fn registry_location(&self, i: usize) -> Option<(usize, TextLocation)> {
-        if !self.origin.is_geojson() {
+        if !self.origin.is_geojson() || !self.registry_as_opened() {
             return None;
         }
         self.registry_locations

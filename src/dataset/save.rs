@@ -17,10 +17,12 @@ impl Dataset {
     /// Whether every feature is as the file has it (no edit, or every edit undone).
     pub(crate) fn as_opened(&self) -> bool {
         let file = self.history.file_features;
-        self.history
-            .originals
-            .iter()
-            .all(|(&i, original)| self.part.cores.get(i as usize) == Some(original))
+        self.registry_as_opened()
+            && self
+                .history
+                .originals
+                .iter()
+                .all(|(&i, original)| self.part.cores.get(i as usize) == Some(original))
             && self
                 .part
                 .cores
@@ -30,7 +32,7 @@ impl Dataset {
 
     /// The GeoJSON document of the dataset with its edits.
     pub(crate) fn edited_document(&self) -> String {
-        match &self.origin {
+        let document = match &self.origin {
             Origin::Table { rows, .. } => rows.document((0..self.len()).filter_map(|i| {
                 let core = self.part.cores.get(i).filter(|c| is_live(c))?;
                 Some(if core.start & EDITED == 0 {
@@ -40,8 +42,52 @@ impl Dataset {
                 })
             })),
             Origin::GeoJson { collection: false } => self.new_collection(),
-            Origin::GeoJson { collection: true } | Origin::Converted { .. } => self.spliced(),
+            Origin::GeoJson { collection: true } | Origin::Converted { .. } => {
+                return self.spliced();
+            }
+        };
+        // A table or a single Feature has no registry of its own: one made in Sortie goes
+        // first in the new collection.
+        match document.find('{') {
+            Some(at) if !self.registry.is_empty() => {
+                let registry = super::sources_geojson(&self.registry, Some(("\n", "  ")));
+                format!(
+                    "{}\"sources\":{registry},\n{}",
+                    &document[..=at],
+                    &document[at + 1..]
+                )
+            }
+            _ => document,
         }
+    }
+
+    /// The registry's text in place of the file's, once a step changed it: the span of
+    /// the body it replaces and the text; an insertion (an empty span, after the top-level
+    /// `{`) when the file has none.
+    fn registry_splice(&self, body: &str, newline: &str) -> Option<(usize, usize, String)> {
+        if self.registry_as_opened() {
+            return None;
+        }
+        let array = |indent: &str| super::sources_geojson(&self.registry, Some((newline, indent)));
+        if let Some(start) = geojson::offset_of(body, &[Step::Key("sources")]) {
+            let rest = body.get(start..)?;
+            let mut de = serde_json::Deserializer::from_str(rest);
+            let raw: &serde_json::value::RawValue =
+                serde::Deserialize::deserialize(&mut de).ok()?;
+            let line_start = body[..start].rfind('\n').map_or(0, |n| n + 1);
+            let member_indent: String = body[line_start..start]
+                .chars()
+                .take_while(|c| *c == ' ' || *c == '\t')
+                .collect();
+            let text = array(&format!("{member_indent}  "));
+            return Some((start, start + raw.get().len(), text));
+        }
+        let at = body.find('{')? + 1;
+        Some((
+            at,
+            at,
+            format!("{newline}  \"sources\": {},", array("    ")),
+        ))
     }
 
     /// The record feature `i` had in the file.
@@ -82,7 +128,19 @@ impl Dataset {
             (array, array)
         };
         let slice = |from: usize, to: usize| body.get(from..to).unwrap_or("").as_bytes();
-        out.write_all(slice(0, first))?;
+        let registry = self.registry_splice(body, layout.newline);
+        // Writes body[from..to], the registry's new text in place of its old one there.
+        let outside = |out: &mut dyn Write, from: usize, to: usize| -> io::Result<()> {
+            match &registry {
+                Some((start, end, text)) if from <= *start && *end <= to => {
+                    out.write_all(slice(from, *start))?;
+                    out.write_all(text.as_bytes())?;
+                    out.write_all(slice(*end, to))
+                }
+                _ => out.write_all(slice(from, to)),
+            }
+        };
+        outside(out, 0, first)?;
         // A slice of the text not yet written: features as the file has them.
         let mut pending: Option<(usize, usize)> = None;
         let mut any = false;
@@ -127,7 +185,7 @@ impl Dataset {
         if file == 0 && any {
             out.write_all(b"\n")?;
         }
-        out.write_all(slice(last, body.len()))
+        outside(out, last, body.len())
     }
 
     /// Writes the dataset as GeoJSON (what [`Self::geojson_text`] gives, after the file's

@@ -349,6 +349,15 @@ pub(crate) fn push_row(
 }
 
 /// Reads one Feature's whole text (a table row's draft, read again in full).
+/// Reads a JSON array of sources (a registry, as [`write::sources_geojson`] writes it);
+/// `None` when it is not JSON.
+pub(crate) fn read_sources_json(json: &str) -> Option<Vec<Source>> {
+    let raw: &RawValue = serde_json::from_str(json).ok()?;
+    let mut reader = Reader::located(json);
+    reader.quiet = true;
+    Some(source_registry(&mut reader, raw))
+}
+
 pub(crate) fn read_feature_json(json: &str, index: usize) -> Option<Feature> {
     let mut reader = Reader::located(json);
     reader.quiet = true;

@@ -28,6 +28,28 @@ pub fn source_geojson(source: &Source) -> String {
     out
 }
 
+/// Sources as a JSON array (a registry), each on one line after `indent` when given, else
+/// all on one line.
+pub fn sources_geojson(sources: &[Source], indent: Option<(&str, &str)>) -> String {
+    let mut out = String::with_capacity(128 * sources.len() + 2);
+    let Some((newline, indent)) = indent.filter(|_| !sources.is_empty()) else {
+        list(&mut out, sources, write_source);
+        return out;
+    };
+    out.push('[');
+    for (i, source) in sources.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(newline);
+        out.push_str(indent);
+        write_source(&mut out, source);
+    }
+    out.push_str(newline);
+    out.push(']');
+    out
+}
+
 /// Writes `text` as a JSON string.
 pub(crate) fn json_str(out: &mut String, text: &str) {
     out.push('"');
