@@ -103,6 +103,25 @@ pub enum Action {
         /// The feature as edited.
         feature: Box<crate::dataset::Feature>,
     },
+    /// Put `source` in place of source `id` wherever it is defined (its citations follow a
+    /// new id).
+    EditSource {
+        /// The source's id now.
+        id: String,
+        /// The record as edited.
+        source: Box<crate::dataset::Source>,
+    },
+    /// Add a new source to the registry (accessed today) and show it.
+    AddSource,
+    /// Delete the source with this id (refused while claims cite it).
+    DeleteSource(String),
+    /// Merge source `merged` into source `keep` (two records of one report).
+    MergeSources {
+        /// The id kept.
+        keep: String,
+        /// The id merged into it.
+        merged: String,
+    },
     /// Delete the selected feature, asking first when routes start or end at it.
     DeleteSelected,
     /// Delete these features, as one step (the first is the one named in the step).

@@ -744,3 +744,78 @@ fn a_claim_is_added_citing_a_new_source_with_a_quote_and_saved() {
     assert_eq!(undone.claims, before.claims);
     assert_eq!(undone.sources, before.sources);
 }
+
+#[test]
+fn sources_are_added_merged_and_refused_deletion_in_the_window() {
+    let (_dir, _path, mut h) = on_a_copy();
+    h.key_press(Key::E);
+    frames(&mut h);
+    let registry = h.state().loaded.dataset.registry.clone();
+    // Two registry sources that claims cite.
+    let cited: Vec<String> = registry
+        .iter()
+        .filter_map(|s| s.id.clone())
+        .filter(|id| !h.state().loaded.dataset.citing(id).is_empty())
+        .take(2)
+        .collect();
+    let [keep, merged] = [cited[0].clone(), cited[1].clone()];
+    let keep_publisher = registry
+        .iter()
+        .find(|s| s.id.as_deref() == Some(keep.as_str()))
+        .and_then(|s| s.publisher.clone())
+        .unwrap();
+
+    // Deleting a cited source is refused, naming the claims.
+    h.state_mut()
+        .act(sortie::app::Action::ShowSource(merged.clone()));
+    frames(&mut h);
+    press_labelled(&mut h, "Delete source");
+    let message = h.state().message.clone().unwrap_or_default();
+    assert!(message.contains("is cited by"), "{message}");
+    assert!(message.contains(", claim "), "{message}");
+    assert_eq!(h.state().loaded.dataset.registry, registry);
+
+    // Merged into another found by its publisher; undone.
+    type_into(
+        &mut h,
+        "Merge into: find a source",
+        &keep_publisher,
+        Key::Enter,
+    );
+    h.get_all_by_label_contains("Merge into ")
+        .find(|n| {
+            n.accesskit_node()
+                .label()
+                .is_some_and(|l| l.contains(&format!("[{keep}]")))
+        })
+        .unwrap()
+        .click();
+    frames(&mut h);
+    let dataset = &h.state().loaded.dataset;
+    assert_eq!(
+        dataset.undo_label(),
+        Some(format!("merge {merged} into {keep}").as_str())
+    );
+    assert!(dataset.citing(&merged).is_empty());
+    assert!(dataset.source_by_id(&merged).is_none());
+    assert_eq!(dataset.registry.len(), registry.len() - 1);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    frames(&mut h);
+    assert_eq!(h.state().loaded.dataset.registry, registry);
+    assert!(!h.state().loaded.dataset.citing(&merged).is_empty());
+
+    // A new source, then its publisher typed.
+    press_labelled(&mut h, "Add source");
+    let added = h.state().loaded.dataset.registry.last().unwrap().clone();
+    assert_eq!(h.state().loaded.dataset.registry.len(), registry.len() + 1);
+    assert!(added.accessed.is_some());
+    type_into(
+        &mut h,
+        "newspaper, agency, ministry",
+        "Test Agency",
+        Key::Enter,
+    );
+    let edited = h.state().loaded.dataset.registry.last().unwrap().clone();
+    assert_eq!(edited.publisher.as_deref(), Some("Test Agency"));
+    assert_eq!(edited.id, added.id);
+}

@@ -192,3 +192,42 @@ fn a_file_without_a_registry_gains_one() {
     assert_eq!(back.len(), 1);
     assert_eq!(back.warnings, [], "{text}");
 }
+
+#[test]
+fn a_source_is_changed_wherever_it_is_defined_and_renamed_with_its_citations() {
+    let mut d = dataset();
+    let mut changed = d.source_by_id("mod-b").unwrap();
+    changed.id = Some("mod-statement".into());
+    changed.publisher = Some("Russian Ministry of Defence".into());
+    let edits = d.source_edits("mod-b", &changed).unwrap();
+    d.apply("edit source mod-b", edits).unwrap();
+    assert_eq!(ids(&d), ["mod-a", "mod-statement", "spare"]);
+    assert_eq!(d.source_by_id("mod-statement"), Some(changed));
+    assert_eq!(
+        d.feature(0).unwrap().claims[0].citations[0].id,
+        "mod-statement"
+    );
+    let aleppo: Vec<String> = d.feature(1).unwrap().claims[0]
+        .source_ids()
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(aleppo, ["mod-a", "mod-statement"]);
+    assert_eq!(d.warning_count(), 0);
+    // A feature's own source changes in the feature.
+    let mut own = d.feature(2).unwrap().sources[0].clone();
+    own.url = Some("https://example.org/local".into());
+    let edits = d.source_edits("own", &own).unwrap();
+    d.apply("edit source own", edits).unwrap();
+    assert_eq!(d.feature(2).unwrap().sources, [own]);
+    // Another source's id is refused.
+    let mut clash = d.source_by_id("spare").unwrap();
+    clash.id = Some("mod-a".into());
+    assert_eq!(
+        d.source_edits("spare", &clash),
+        Err(EditError::DuplicateSourceId("mod-a".into()))
+    );
+    d.undo();
+    d.undo();
+    assert_eq!(d.registry, dataset().registry);
+    assert_eq!(d.feature(1).unwrap(), dataset().feature(1).unwrap());
+}

@@ -46,6 +46,29 @@ impl SortieApp {
             } => {
                 self.edit(&label, vec![Edit::Replace(index, *feature)]);
             }
+            Action::EditSource { id, source } => {
+                let edits = self.loaded.dataset.source_edits(&id, &source);
+                self.source_step(&format!("edit source {id}"), edits, source.id.clone());
+            }
+            Action::AddSource => {
+                let dataset = &self.loaded.dataset;
+                let id = dataset.fresh_source_id("source", &[]);
+                let source = crate::dataset::Source {
+                    id: Some(id.clone()),
+                    accessed: Some(crate::dataset::capture::utc_now()[..10].to_owned()),
+                    ..crate::dataset::Source::default()
+                };
+                let edits = dataset.registry_edit(None, source).map(|e| vec![e]);
+                self.source_step(&format!("add source {id}"), edits, Some(id));
+            }
+            Action::DeleteSource(id) => {
+                let edits = self.loaded.dataset.delete_source_edits(&id);
+                self.source_step(&format!("delete source {id}"), edits, None);
+            }
+            Action::MergeSources { keep, merged } => {
+                let edits = self.loaded.dataset.merge_source_edits(&keep, &merged);
+                self.source_step(&format!("merge {merged} into {keep}"), edits, Some(keep));
+            }
             Action::DeleteSelected => self.delete_selected(),
             Action::DeleteFeatures(indices) => self.delete(&indices),
             Action::Undo => {
@@ -425,6 +448,28 @@ impl SortieApp {
                 self.message = Some(format!("Could not {label}: {e}"));
                 None
             }
+        }
+    }
+
+    /// Applies a step over the sources, then shows source `show` (by id, once the sources
+    /// are read again); a step refused is said in the message bar, naming why.
+    fn source_step(
+        &mut self,
+        label: &str,
+        edits: Result<Vec<Edit>, crate::dataset::EditError>,
+        show: Option<String>,
+    ) {
+        match edits {
+            Ok(edits) => {
+                if self.edit(label, edits).is_some() {
+                    self.source_selection = None;
+                    self.source_form = None;
+                    if let Some(id) = show {
+                        self.apply(Action::ShowSource(id));
+                    }
+                }
+            }
+            Err(e) => self.message = Some(format!("Cannot {label}: {e}")),
         }
     }
 

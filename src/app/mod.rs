@@ -110,6 +110,8 @@ pub struct SortieApp {
     form: Option<ui::properties::PropertyForm>,
     /// The selected feature's claim fields while editing.
     claims_form: Option<ui::claims::ClaimsForm>,
+    /// The selected source's fields while editing.
+    source_form: Option<ui::sources::SourceForm>,
     /// The route being drawn: the feature it starts at, and its vertices so far.
     pub route_draft: Option<(usize, Vec<(f64, f64)>)>,
     /// The file Save writes: the GeoJSON file opened or last saved as (`None`: Save asks).
@@ -171,6 +173,7 @@ impl SortieApp {
             route_draft: None,
             form: None,
             claims_form: None,
+            source_form: None,
             journal: None,
             data_dir: journal::data_dir(),
             file: None,
@@ -446,6 +449,7 @@ impl SortieApp {
                         &self.loaded.dataset,
                         self.source_selection,
                         self.source_job.as_ref().and_then(Job::fraction),
+                        self.editing.on,
                         actions,
                     ),
                 }
@@ -517,7 +521,15 @@ impl SortieApp {
                     .and_then(|i| self.loaded.dataset.source_uses_ready()?.get(i))
                 {
                     Some(u) => {
-                        ui::sources::source_details_ui(ui, &self.loaded.dataset, u, &mut actions)
+                        if self.editing.on {
+                            let form = match &mut self.source_form {
+                                Some(form) if form.is_for(&u.source) => form,
+                                slot => slot.insert(ui::sources::SourceForm::of(&u.source)),
+                            };
+                            let dataset = &self.loaded.dataset;
+                            ui::sources::source_form_ui(ui, form, dataset, u, &mut actions);
+                        }
+                        ui::sources::source_details_ui(ui, &self.loaded.dataset, u, &mut actions);
                     }
                     None => {
                         self.properties_ui(ui, &mut actions);

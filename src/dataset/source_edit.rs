@@ -36,6 +36,63 @@ impl Dataset {
         Ok(Edit::Registry(registry))
     }
 
+    /// The edits that put `source` in place of source `id` wherever it is defined (the
+    /// registry, features' own sources); when its id is another, every citation of `id`
+    /// follows it.
+    ///
+    /// # Errors
+    /// [`EditError::NoSuchSource`] when no source has `id`;
+    /// [`EditError::DuplicateSourceId`] when the new id is another source's.
+    pub fn source_edits(&self, id: &str, source: &Source) -> Result<Vec<Edit>, EditError> {
+        let new_id = source.id.as_deref().unwrap_or(id);
+        if new_id != id
+            && (self.source_by_id(new_id).is_some() || self.used_source(new_id).is_some())
+        {
+            return Err(EditError::DuplicateSourceId(new_id.to_owned()));
+        }
+        let mut touched: Vec<usize> = self
+            .source_uses()
+            .iter()
+            .filter(|u| u.source.id.as_deref() == Some(id))
+            .flat_map(|u| u.features.iter().copied())
+            .collect();
+        touched.sort_unstable();
+        touched.dedup();
+        let in_registry = self.registry.iter().any(|s| s.id.as_deref() == Some(id));
+        if touched.is_empty() && !in_registry {
+            return Err(EditError::NoSuchSource(id.to_owned()));
+        }
+        let mut source = source.clone();
+        source.id = Some(new_id.to_owned());
+        let put = |list: &mut Vec<Source>| {
+            for s in list.iter_mut().filter(|s| s.id.as_deref() == Some(id)) {
+                *s = source.clone();
+            }
+        };
+        let mut edits = Vec::new();
+        for i in touched {
+            let Some(mut f) = self.feature(i) else {
+                continue;
+            };
+            let before = f.clone();
+            put(&mut f.sources);
+            for citation in f.claims.iter_mut().flat_map(|c| &mut c.citations) {
+                if citation.id == id {
+                    citation.id = new_id.to_owned();
+                }
+            }
+            if f != before {
+                edits.push(Edit::Replace(i, f));
+            }
+        }
+        let mut registry = self.registry.clone();
+        put(&mut registry);
+        if registry != self.registry {
+            edits.push(Edit::Registry(registry));
+        }
+        Ok(edits)
+    }
+
     /// The edits that delete source `id` from the registry and from every feature that
     /// defines it.
     ///

@@ -541,7 +541,7 @@ fn today() -> String {
 }
 
 /// A source in a line: publisher, title, date, id.
-fn describe(source: &Source) -> String {
+pub(super) fn describe(source: &Source) -> String {
     let mut parts: Vec<&str> = Vec::new();
     parts.extend(source.publisher.as_deref());
     parts.extend(source.title.as_deref());
@@ -572,7 +572,7 @@ fn candidates(dataset: &Dataset, feature: &Feature) -> Vec<Source> {
 
 /// The sources whose publisher, title, author, id or address hold every word of `query`
 /// (case ignored), in the order given.
-fn matching<'a>(sources: &'a [Source], query: &str) -> Vec<&'a Source> {
+pub(super) fn matching<'a>(sources: &'a [Source], query: &str) -> Vec<&'a Source> {
     let words: Vec<String> = query.split_whitespace().map(str::to_lowercase).collect();
     sources
         .iter()

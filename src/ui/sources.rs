@@ -5,7 +5,7 @@
 use egui::{RichText, Ui};
 
 use crate::action::Action;
-use crate::dataset::{Dataset, Source, SourceUse};
+use crate::dataset::{Dataset, Source, SourceUse, host_of};
 use crate::theme;
 
 /// The Sources tab's state: its search box.
@@ -27,9 +27,18 @@ impl SourceList {
         dataset: &Dataset,
         selected: Option<usize>,
         reading: Option<f32>,
+        editing: bool,
         actions: &mut Vec<Action>,
     ) {
         ui.add_space(4.0);
+        if editing
+            && ui
+                .button("Add source")
+                .on_hover_text("A new source in the file's registry, accessed today")
+                .clicked()
+        {
+            actions.push(Action::AddSource);
+        }
         ui.add(
             egui::TextEdit::singleline(&mut self.query)
                 .hint_text("Search sources")
@@ -110,6 +119,168 @@ impl SourceList {
                 }
             });
     }
+}
+
+/// The fields of a record, in the order the form shows them: (label, hint).
+const FIELDS: [(&str, &str); 8] = [
+    ("Id", "what claims cite it by"),
+    ("Publisher", "newspaper, agency, ministry"),
+    ("Title", "of the piece"),
+    ("Author", "byline"),
+    ("Published", "2016-08-16"),
+    ("Address", "https://…"),
+    ("Archived copy", "https://web.archive.org/…"),
+    ("Accessed", "when the address was read"),
+];
+
+/// The text being typed in the fields of the selected source, while editing.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SourceForm {
+    /// The record the fields were read from: when the source's differs (a step, an undo),
+    /// the form is read again.
+    base: Source,
+    fields: [String; 8],
+    /// The letters typed to find the source to merge this one into.
+    merge_query: String,
+}
+
+impl SourceForm {
+    /// The form for `source`.
+    pub fn of(source: &Source) -> Self {
+        let text = |v: &Option<String>| v.clone().unwrap_or_default();
+        Self {
+            base: source.clone(),
+            fields: [
+                text(&source.id),
+                text(&source.publisher),
+                text(&source.title),
+                text(&source.author),
+                text(&source.published),
+                text(&source.url),
+                text(&source.archived),
+                text(&source.accessed),
+            ],
+            merge_query: String::new(),
+        }
+    }
+
+    /// Whether the form shows `source` as it is.
+    pub fn is_for(&self, source: &Source) -> bool {
+        self.base == *source
+    }
+
+    /// The record with the fields as typed (a blank field is no value).
+    fn edited(&self) -> Source {
+        let given = |k: usize| Some(self.fields[k].trim().to_owned()).filter(|t| !t.is_empty());
+        Source {
+            id: given(0).or_else(|| self.base.id.clone()),
+            publisher: given(1),
+            title: given(2),
+            author: given(3),
+            published: given(4),
+            url: given(5),
+            archived: given(6),
+            accessed: given(7),
+            ..self.base.clone()
+        }
+    }
+}
+
+/// The selected source's record, editable (a field's change is one step once it loses
+/// focus), with buttons that delete it and merge it into another.
+pub fn source_form_ui(
+    ui: &mut Ui,
+    form: &mut SourceForm,
+    dataset: &Dataset,
+    u: &SourceUse,
+    actions: &mut Vec<Action>,
+) {
+    let Some(id) = u.source.id.clone() else {
+        ui.weak("This source has no id, so no claim can cite it; give it one in the file.");
+        return;
+    };
+    ui.add_space(6.0);
+    ui.strong("Edit source");
+    let mut done = false;
+    egui::Grid::new("source fields")
+        .num_columns(2)
+        .spacing([8.0, 4.0])
+        .show(ui, |ui| {
+            for (k, (label, hint)) in FIELDS.iter().enumerate() {
+                let name = ui.label(*label);
+                let response = ui
+                    .add(
+                        egui::TextEdit::singleline(&mut form.fields[k])
+                            .desired_width(220.0)
+                            .hint_text(*hint),
+                    )
+                    .labelled_by(name.id);
+                ui.end_row();
+                if k == 5 && response.lost_focus() && form.fields[1].trim().is_empty() {
+                    // The publisher guessed from the address, for the user to confirm.
+                    if let Some(host) = host_of(form.fields[5].trim()) {
+                        form.fields[1] = host.to_owned();
+                    }
+                }
+                if matches!(k, 4 | 7) {
+                    let _ = super::properties::reading_ui(ui, &form.fields[k]);
+                }
+                done |= response.lost_focus();
+            }
+        });
+    let edited = form.edited();
+    if done && edited != form.base {
+        actions.push(Action::EditSource {
+            id: id.clone(),
+            source: Box::new(edited),
+        });
+    }
+    ui.horizontal(|ui| {
+        if ui
+            .button("Delete source")
+            .on_hover_text("Refused while claims cite it: they are named")
+            .clicked()
+        {
+            actions.push(Action::DeleteSource(id.clone()));
+        }
+        ui.add(
+            egui::TextEdit::singleline(&mut form.merge_query)
+                .desired_width(160.0)
+                .hint_text("Merge into: find a source"),
+        );
+    });
+    if !form.merge_query.trim().is_empty() {
+        let others: Vec<Source> = dataset
+            .source_uses_ready()
+            .unwrap_or_default()
+            .iter()
+            .map(|o| o.source.clone())
+            .filter(|s| s.id.is_some() && s.id.as_deref() != Some(id.as_str()))
+            .collect();
+        let found = super::claims::matching(&others, &form.merge_query);
+        if found.is_empty() {
+            ui.weak("No other source matches.");
+        }
+        for other in found.into_iter().take(8) {
+            let Some(keep) = other.id.clone() else {
+                continue;
+            };
+            if ui
+                .button(format!("Merge into {}", super::claims::describe(other)))
+                .on_hover_text(format!(
+                    "The same report: every citation of {id} cites {keep}, which gains the fields and captures it lacks; {id} is gone (undo brings it back)"
+                ))
+                .clicked()
+            {
+                actions.push(Action::MergeSources {
+                    keep,
+                    merged: id.clone(),
+                });
+                form.merge_query.clear();
+            }
+        }
+    }
+    ui.separator();
 }
 
 /// How many of the claims resting on a source the panel lists (each is read from the file
