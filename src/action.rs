@@ -111,8 +111,9 @@ pub enum Action {
         /// The record as edited.
         source: Box<crate::dataset::Source>,
     },
-    /// Add a new source to the registry (accessed today) and show it.
-    AddSource,
+    /// Add a new source to the registry (accessed today; with this address and the
+    /// publisher guessed from its host, when given) and show it, editing on.
+    AddSource(Option<String>),
     /// Delete the source with this id (refused while claims cite it).
     DeleteSource(String),
     /// Merge source `merged` into source `keep` (two records of one report).

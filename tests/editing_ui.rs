@@ -818,4 +818,23 @@ fn sources_are_added_merged_and_refused_deletion_in_the_window() {
     let edited = h.state().loaded.dataset.registry.last().unwrap().clone();
     assert_eq!(edited.publisher.as_deref(), Some("Test Agency"));
     assert_eq!(edited.id, added.id);
+
+    // A web address pasted onto the window starts a source, its publisher guessed.
+    h.event(Event::Paste(" https://www.example.org/news/strike ".into()));
+    frames(&mut h);
+    let pasted = h.state().loaded.dataset.registry.last().unwrap().clone();
+    assert_eq!(
+        pasted.url.as_deref(),
+        Some("https://www.example.org/news/strike")
+    );
+    assert_eq!(pasted.publisher.as_deref(), Some("example.org"));
+    assert_eq!(pasted.id.as_deref(), Some("example-org"));
+    assert_eq!(
+        h.get_by_role_and_label(egui::accesskit::Role::TextInput, "Publisher")
+            .accesskit_node()
+            .value()
+            .as_deref(),
+        Some("example.org"),
+        "shown to confirm"
+    );
 }

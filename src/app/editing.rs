@@ -50,11 +50,18 @@ impl SortieApp {
                 let edits = self.loaded.dataset.source_edits(&id, &source);
                 self.source_step(&format!("edit source {id}"), edits, source.id.clone());
             }
-            Action::AddSource => {
+            Action::AddSource(url) => {
+                self.editing.on = true;
                 let dataset = &self.loaded.dataset;
-                let id = dataset.fresh_source_id("source", &[]);
+                let publisher = url
+                    .as_deref()
+                    .and_then(crate::dataset::host_of)
+                    .map(str::to_owned);
+                let id = dataset.fresh_source_id(publisher.as_deref().unwrap_or("source"), &[]);
                 let source = crate::dataset::Source {
                     id: Some(id.clone()),
+                    publisher,
+                    url,
                     accessed: Some(crate::dataset::capture::utc_now()[..10].to_owned()),
                     ..crate::dataset::Source::default()
                 };

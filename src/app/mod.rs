@@ -271,6 +271,16 @@ impl SortieApp {
             }
             if !typing {
                 self.plain_keys(i, actions);
+                // A web address pasted onto the window starts a source with it.
+                let pasted = i.events.iter().find_map(|e| match e {
+                    egui::Event::Paste(text) if crate::dataset::is_web_url(text.trim()) => {
+                        Some(text.trim().to_owned())
+                    }
+                    _ => None,
+                });
+                if let Some(url) = pasted {
+                    actions.push(Action::AddSource(Some(url)));
+                }
             }
             for file in &i.raw.dropped_files {
                 let path = file.path();

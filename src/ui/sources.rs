@@ -37,7 +37,7 @@ impl SourceList {
                 .on_hover_text("A new source in the file's registry, accessed today")
                 .clicked()
         {
-            actions.push(Action::AddSource);
+            actions.push(Action::AddSource(None));
         }
         ui.add(
             egui::TextEdit::singleline(&mut self.query)
