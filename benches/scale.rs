@@ -192,6 +192,7 @@ fn with_app<R>(spec: SynthSpec, f: impl FnOnce(&mut SortieApp, &egui::Context) -
                     dark_mode: false,
                     basemap: Basemap::None,
                     show_timeline: true,
+                    ..Settings::default()
                 },
             );
             apps.push((spec, app, egui::Context::default()));

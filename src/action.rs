@@ -17,6 +17,8 @@ pub struct Settings {
     pub basemap: Basemap,
     /// The timeline shown (when the dataset has dates), and the map filtered by it.
     pub show_timeline: bool,
+    /// Who the user is, recorded on the captures they keep (`captured_by`).
+    pub editor_name: String,
 }
 
 impl Default for Settings {
@@ -25,6 +27,7 @@ impl Default for Settings {
             dark_mode: false,
             basemap: Basemap::Offline,
             show_timeline: true,
+            editor_name: String::new(),
         }
     }
 }
@@ -114,6 +117,23 @@ pub enum Action {
     /// Add a new source to the registry (accessed today; with this address and the
     /// publisher guessed from its host, when given) and show it, editing on.
     AddSource(Option<String>),
+    /// Ask for a file to keep as a capture of the source with this id.
+    ShowAttachDialog(String),
+    /// Keep `file` as a capture of source `source`: hashed and copied into the captures
+    /// folder on another thread, then recorded on the source as one step.
+    AttachCapture {
+        /// The source's id.
+        source: String,
+        /// The file to keep.
+        file: PathBuf,
+    },
+    /// Stop keeping the capture being copied.
+    CancelCapture,
+    /// Open a capture's file (as recorded, relative to the dataset's folder) with the
+    /// system's viewer.
+    OpenCapture(String),
+    /// Set the name recorded on the captures the user keeps.
+    SetEditorName(String),
     /// Delete the source with this id (refused while claims cite it).
     DeleteSource(String),
     /// Merge source `merged` into source `keep` (two records of one report).

@@ -106,6 +106,7 @@ fn middle_east(dark: bool) -> egui_kittest::Harness<'static, SortieApp> {
             dark_mode: dark,
             basemap: Basemap::Offline,
             show_timeline: false,
+            ..Settings::default()
         },
     );
     app.map.skip_fit();

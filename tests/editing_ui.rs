@@ -838,3 +838,107 @@ fn sources_are_added_merged_and_refused_deletion_in_the_window() {
         "shown to confirm"
     );
 }
+
+/// Steps frames until `done` holds (a background job finished), for at most 30 s.
+fn frames_until(h: &mut Harness<'_, SortieApp>, done: impl Fn(&SortieApp) -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !done(h.state()) {
+        assert!(std::time::Instant::now() < deadline, "never done");
+        h.step();
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    frames(h);
+}
+
+#[test]
+fn a_claim_cites_a_new_source_whose_capture_is_kept_and_checked() {
+    let (dir, path, mut h) = on_a_copy();
+    let target = index_of(h.state(), "deir-ez-zor");
+    h.key_press(Key::E);
+    h.state_mut().selection = Some(target);
+    frames(&mut h);
+    type_into(
+        &mut h,
+        "A new claim: what is claimed",
+        "Struck on 16 August",
+        Key::Enter,
+    );
+    press_labelled(&mut h, "Add claim");
+    press_labelled(&mut h, "New source…");
+    type_into(
+        &mut h,
+        "https://…",
+        "https://example.org/report",
+        Key::Enter,
+    );
+    press_labelled(&mut h, "Add and cite");
+    let quote = "Su-34 bombers struck the depots";
+    type_into(
+        &mut h,
+        "the words quoted from the source",
+        quote,
+        Key::Escape,
+    );
+    let last_source = |app: &SortieApp| {
+        app.loaded
+            .dataset
+            .feature(target)
+            .unwrap()
+            .sources
+            .last()
+            .cloned()
+            .unwrap()
+    };
+    let id = last_source(h.state()).id.clone().unwrap();
+
+    // The page saved by the investigator, kept as the source's capture.
+    let page = dir.path().join("saved page.html");
+    std::fs::write(
+        &page,
+        "<html><body><p>Su-34 bombers <b>struck</b> the\n depots.</p></body></html>",
+    )
+    .unwrap();
+    h.state_mut()
+        .act(sortie::app::Action::ShowSource(id.clone()));
+    frames(&mut h);
+    assert!(h.query_by_label("Attach capture…").is_some());
+    h.state_mut().act(sortie::app::Action::AttachCapture {
+        source: id.clone(),
+        file: page.clone(),
+    });
+    frames_until(&mut h, |app| !last_source(app).captures.is_empty());
+    let source = last_source(h.state());
+    let capture = source.captures[0].clone();
+    assert_eq!(capture.captured_by.as_deref(), Some("Test Editor"));
+    assert_eq!(capture.media_type.as_deref(), Some("text/html"));
+    let kept = dir.path().join(capture.file.as_deref().unwrap());
+    assert_eq!(std::fs::read(&kept).unwrap(), std::fs::read(&page).unwrap());
+    assert_eq!(
+        h.state().loaded.dataset.undo_label(),
+        Some(format!("edit source {id}").as_str())
+    );
+
+    // Saved, the strict check passes: the capture holds its hash and the quote is in it.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    frames(&mut h);
+    let custody = |path: &std::path::Path| -> Vec<String> {
+        let dataset = sortie::dataset::load_path(path).unwrap();
+        sortie::dataset::evidence_warnings(&dataset)
+            .into_iter()
+            .map(|w| w.message)
+            .filter(|m| m.contains("capture") || m.contains("quote"))
+            .collect()
+    };
+    assert_eq!(custody(&path), Vec::<String>::new());
+    // One byte of the kept copy changed: the check names it.
+    let mut bytes = std::fs::read(&kept).unwrap();
+    bytes[10] ^= 1;
+    let mut permissions = std::fs::metadata(&kept).unwrap().permissions();
+    #[allow(clippy::permissions_set_readonly_false)]
+    permissions.set_readonly(false);
+    std::fs::set_permissions(&kept, permissions).unwrap();
+    std::fs::write(&kept, &bytes).unwrap();
+    let found = custody(&path);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].contains("has changed"), "{found:?}");
+}

@@ -13,6 +13,7 @@ pub(super) enum DialogPurpose {
     ExportData,
     ExportMap(crate::figure::FigureFormat),
     SaveAs,
+    AttachCapture,
 }
 
 impl SortieApp {
@@ -61,6 +62,17 @@ impl SortieApp {
                     .set_file_name(format!("{stem}.geojson"))
                     .add_filter("GeoJSON (dataset format v1)", &["geojson", "json"])
                     .save_file(),
+                DialogPurpose::AttachCapture => rfd::FileDialog::new()
+                    .set_title("Keep a copy of the source")
+                    .add_filter(
+                        "Captures (PDF, PNG, JPEG, HTML, MHTML, WARC, WACZ)",
+                        &[
+                            "pdf", "png", "jpg", "jpeg", "html", "htm", "mht", "mhtml", "warc",
+                            "wacz", "txt",
+                        ],
+                    )
+                    .add_filter("All files", &["*"])
+                    .pick_file(),
                 DialogPurpose::ExportMap(format) => rfd::FileDialog::new()
                     .set_title("Export map")
                     .set_file_name(format!("{stem}.{}", format.extension()))
@@ -89,6 +101,11 @@ impl SortieApp {
                         DialogPurpose::ExportData => self.apply(Action::Export(path)),
                         DialogPurpose::ExportMap(_) => self.apply(Action::ExportMap(path)),
                         DialogPurpose::SaveAs => self.apply(Action::SaveAs(path)),
+                        DialogPurpose::AttachCapture => {
+                            if let Some(source) = self.capture_for.take() {
+                                self.apply(Action::AttachCapture { source, file: path });
+                            }
+                        }
                     }
                 }
                 Polled::Done(None) | Polled::Lost => self.dialog = None,

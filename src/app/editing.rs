@@ -6,6 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use super::dialog::DialogPurpose;
+use super::job::Progress as _;
 use super::journal::{Entry, Journal, replay};
 use super::{Action, SortieApp};
 use crate::action::{Pending, Question};
@@ -68,6 +69,18 @@ impl SortieApp {
                 let edits = dataset.registry_edit(None, source).map(|e| vec![e]);
                 self.source_step(&format!("add source {id}"), edits, Some(id));
             }
+            Action::ShowAttachDialog(source) => {
+                self.capture_for = Some(source);
+                self.show_file_dialog(DialogPurpose::AttachCapture);
+            }
+            Action::AttachCapture { source, file } => self.start_capture(source, file),
+            Action::CancelCapture => {
+                if let Some((_, job)) = &self.capture_job {
+                    job.progress().cancel();
+                }
+            }
+            Action::OpenCapture(file) => self.open_capture(&file),
+            Action::SetEditorName(name) => self.settings.editor_name = name,
             Action::DeleteSource(id) => {
                 let edits = self.loaded.dataset.delete_source_edits(&id);
                 self.source_step(&format!("delete source {id}"), edits, None);

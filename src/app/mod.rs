@@ -16,6 +16,7 @@ use crate::theme::Palette;
 use crate::ui;
 
 mod background;
+mod capture;
 mod dialog;
 mod editing;
 mod export;
@@ -112,6 +113,10 @@ pub struct SortieApp {
     claims_form: Option<ui::claims::ClaimsForm>,
     /// The selected source's fields while editing.
     source_form: Option<ui::sources::SourceForm>,
+    /// A capture being kept, for the source named.
+    capture_job: Option<capture::CaptureJob>,
+    /// The source a file dialog picks a capture for.
+    capture_for: Option<String>,
     /// The route being drawn: the feature it starts at, and its vertices so far.
     pub route_draft: Option<(usize, Vec<(f64, f64)>)>,
     /// The file Save writes: the GeoJSON file opened or last saved as (`None`: Save asks).
@@ -174,6 +179,8 @@ impl SortieApp {
             form: None,
             claims_form: None,
             source_form: None,
+            capture_job: None,
+            capture_for: None,
             journal: None,
             data_dir: journal::data_dir(),
             file: None,
@@ -221,6 +228,7 @@ impl SortieApp {
         self.poll_airspace(ctx);
         self.poll_load(ctx);
         self.poll_dialog(ctx);
+        self.poll_capture(ctx);
     }
 
     /// Keyboard shortcuts; typing in a text field keeps its keys except Esc and arrows.
@@ -282,11 +290,32 @@ impl SortieApp {
                     actions.push(Action::AddSource(Some(url)));
                 }
             }
+            // A file dropped on a source shown while editing is kept as its capture; any
+            // other is opened.
+            let shown_source = self
+                .source_selection
+                .filter(|_| self.editing.on)
+                .and_then(|i| {
+                    self.loaded
+                        .dataset
+                        .source_uses_ready()?
+                        .get(i)?
+                        .source
+                        .id
+                        .clone()
+                });
             for file in &i.raw.dropped_files {
                 let path = file.path();
-                if !path.as_os_str().is_empty() {
-                    actions.push(Action::Open(path.to_path_buf()));
+                if path.as_os_str().is_empty() {
+                    continue;
                 }
+                actions.push(match &shown_source {
+                    Some(id) => Action::AttachCapture {
+                        source: id.clone(),
+                        file: path.to_path_buf(),
+                    },
+                    None => Action::Open(path.to_path_buf()),
+                });
             }
         });
     }
@@ -537,7 +566,17 @@ impl SortieApp {
                                 slot => slot.insert(ui::sources::SourceForm::of(&u.source)),
                             };
                             let dataset = &self.loaded.dataset;
-                            ui::sources::source_form_ui(ui, form, dataset, u, &mut actions);
+                            let capturing = u.source.id.as_deref().and_then(|id| {
+                                self.capture_job
+                                    .as_ref()
+                                    .filter(|(source, _)| source == id)
+                                    .map(|(_, job)| job.fraction().unwrap_or(0.0))
+                            });
+                            let state = ui::sources::SourceFormState {
+                                capturing,
+                                editor_name: &self.settings.editor_name,
+                            };
+                            ui::sources::source_form_ui(ui, form, dataset, u, &state, &mut actions);
                         }
                         ui::sources::source_details_ui(ui, &self.loaded.dataset, u, &mut actions);
                     }

@@ -142,6 +142,16 @@ pub struct SourceForm {
     fields: [String; 8],
     /// The letters typed to find the source to merge this one into.
     merge_query: String,
+    /// The user's name as typed (recorded on captures); `None` until typed in.
+    name: Option<String>,
+}
+
+/// What the source form shows beside the record.
+pub struct SourceFormState<'a> {
+    /// While a capture of this source is being kept: how far, 0 to 1.
+    pub capturing: Option<f32>,
+    /// The name recorded on captures (the settings').
+    pub editor_name: &'a str,
 }
 
 impl SourceForm {
@@ -161,6 +171,7 @@ impl SourceForm {
                 text(&source.accessed),
             ],
             merge_query: String::new(),
+            name: None,
         }
     }
 
@@ -193,6 +204,7 @@ pub fn source_form_ui(
     form: &mut SourceForm,
     dataset: &Dataset,
     u: &SourceUse,
+    state: &SourceFormState<'_>,
     actions: &mut Vec<Action>,
 ) {
     let Some(id) = u.source.id.clone() else {
@@ -249,6 +261,7 @@ pub fn source_form_ui(
                 .hint_text("Merge into: find a source"),
         );
     });
+    captures_ui(ui, form, &id, &u.source, state, actions);
     if !form.merge_query.trim().is_empty() {
         let others: Vec<Source> = dataset
             .source_uses_ready()
@@ -281,6 +294,78 @@ pub fn source_form_ui(
         }
     }
     ui.separator();
+}
+
+/// The source's captures (each opened with the system's viewer), the button that keeps a
+/// new one (or its progress), and the name recorded on them.
+fn captures_ui(
+    ui: &mut Ui,
+    form: &mut SourceForm,
+    id: &str,
+    source: &Source,
+    state: &SourceFormState<'_>,
+    actions: &mut Vec<Action>,
+) {
+    ui.add_space(4.0);
+    ui.strong(format!("Captures ({})", source.captures.len()));
+    for capture in &source.captures {
+        ui.horizontal_wrapped(|ui| {
+            let file = capture.file.as_deref().unwrap_or("(no file)");
+            if ui
+                .small_button("Open")
+                .on_hover_text(format!("Open {file} with the system's viewer"))
+                .clicked()
+            {
+                actions.push(Action::OpenCapture(file.to_owned()));
+            }
+            let mut about: Vec<String> = Vec::new();
+            about.extend(capture.media_type.clone());
+            about.extend(capture.bytes.map(|b| format!("{b} bytes")));
+            about.extend(capture.captured_at.clone());
+            about.extend(capture.captured_by.as_ref().map(|b| format!("by {b}")));
+            let sha = capture.sha256.as_deref().unwrap_or("no SHA-256");
+            ui.label(RichText::new(about.join(" · ")).weak())
+                .on_hover_text(format!("{file}\nSHA-256 {sha}"));
+            ui.label(
+                RichText::new(format!("SHA-256 {}…", sha.get(..12).unwrap_or(sha)))
+                    .monospace()
+                    .weak(),
+            );
+        });
+    }
+    ui.horizontal(|ui| match state.capturing {
+        Some(fraction) => {
+            ui.add(egui::ProgressBar::new(fraction).desired_width(160.0).show_percentage());
+            if ui.button("Cancel").clicked() {
+                actions.push(Action::CancelCapture);
+            }
+        }
+        None => {
+            if ui
+                .button("Attach capture…")
+                .on_hover_text("Keep a copy of the source (PDF, screenshot, web page, web archive): hashed, copied into captures/ beside the dataset, never changed. Or drop the file here.")
+                .clicked()
+            {
+                actions.push(Action::ShowAttachDialog(id.to_owned()));
+            }
+        }
+    });
+    ui.horizontal(|ui| {
+        let name = ui.label("Captured by");
+        let text = form
+            .name
+            .get_or_insert_with(|| state.editor_name.to_owned());
+        let response = ui
+            .add(
+                egui::TextEdit::singleline(text)
+                    .desired_width(160.0)
+                    .hint_text("your name, recorded on captures"),
+            )
+            .labelled_by(name.id);
+        if response.lost_focus() && text.trim() != state.editor_name {
+            actions.push(Action::SetEditorName(text.trim().to_owned()));
+        }
+    });
 }
 
 /// How many of the claims resting on a source the panel lists (each is read from the file

@@ -22,6 +22,7 @@ pub fn app_with(dataset: sortie::dataset::Dataset) -> SortieApp {
             dark_mode: false,
             basemap: Basemap::None,
             show_timeline: true,
+            editor_name: "Test Editor".to_owned(),
         },
     )
     .with_data_dir(test_data_dir())
