@@ -918,6 +918,12 @@ fn a_claim_cites_a_new_source_whose_capture_is_kept_and_checked() {
         Some(format!("edit source {id}").as_str())
     );
 
+    // The feature's details mark the quote as found in the capture.
+    h.state_mut().source_selection = None;
+    h.state_mut().act(sortie::app::Action::Select(Some(target)));
+    frames(&mut h);
+    assert!(h.query_by_label("verified in the capture").is_some());
+
     // Saved, the strict check passes: the capture holds its hash and the quote is in it.
     h.key_press_modifiers(Modifiers::COMMAND, Key::S);
     frames(&mut h);

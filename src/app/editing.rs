@@ -498,6 +498,7 @@ impl SortieApp {
         self.discarded = false;
         // The form is filled again from the feature as it now is.
         self.form = None;
+        self.quote_checks.clear();
         self.loaded.update(&changed.indices);
         self.start_views_job();
         self.reapply_range();

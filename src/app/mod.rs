@@ -117,6 +117,8 @@ pub struct SortieApp {
     capture_job: Option<capture::CaptureJob>,
     /// The source a file dialog picks a capture for.
     capture_for: Option<String>,
+    /// Quotes checked against their sources' captures, for the details panel.
+    quote_checks: ui::details::QuoteChecks,
     /// The route being drawn: the feature it starts at, and its vertices so far.
     pub route_draft: Option<(usize, Vec<(f64, f64)>)>,
     /// The file Save writes: the GeoJSON file opened or last saved as (`None`: Save asks).
@@ -181,6 +183,7 @@ impl SortieApp {
             source_form: None,
             capture_job: None,
             capture_for: None,
+            quote_checks: ui::details::QuoteChecks::default(),
             journal: None,
             data_dir: journal::data_dir(),
             file: None,
@@ -586,6 +589,7 @@ impl SortieApp {
                             ui,
                             &self.loaded.dataset,
                             self.selection,
+                            &mut self.quote_checks,
                             &mut actions,
                         );
                     }

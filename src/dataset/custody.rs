@@ -152,6 +152,51 @@ pub(super) fn custody_findings(
     out
 }
 
+/// Whether a quote is in the text of a source's captures.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum QuoteCheck {
+    /// Found in the capture kept in this file (which holds its recorded SHA-256).
+    Found(String),
+    /// Not in the text of any of these files (each holding its recorded SHA-256).
+    NotFound(Vec<String>),
+    /// No capture whose text can be read and that holds its recorded bytes (none, PDFs or
+    /// images only, a file changed, or one larger than the window reads).
+    Unchecked,
+}
+
+/// Checks `quote` against the readable captures among `captures` (files in the dataset's
+/// folder `dir` no larger than `max_bytes`, each hashed first: a changed copy verifies
+/// nothing).
+pub fn quote_check(dir: &Path, captures: &[Capture], quote: &str, max_bytes: u64) -> QuoteCheck {
+    let mut read = Vec::new();
+    for capture in captures {
+        let (Some(file), Ok((path, expected))) =
+            (capture.file.as_deref(), record_path(dir, capture))
+        else {
+            continue;
+        };
+        let Some(kind) = PageKind::of(capture.media_type.as_deref(), file) else {
+            continue;
+        };
+        let small = std::fs::metadata(&path).is_ok_and(|m| m.len() <= max_bytes);
+        if !small || !judge(capture, &path, expected, &find_file(&path)).holds_recorded_bytes() {
+            continue;
+        }
+        let Ok(bytes) = std::fs::read(&path) else {
+            continue;
+        };
+        if quote_found(&page_text(&bytes, kind), quote) {
+            return QuoteCheck::Found(file.to_owned());
+        }
+        read.push(file.to_owned());
+    }
+    if read.is_empty() {
+        QuoteCheck::Unchecked
+    } else {
+        QuoteCheck::NotFound(read)
+    }
+}
+
 /// What is wrong with a capture, worded; `None` when nothing is.
 fn capture_message(capture: &Capture, source: &str, state: &CaptureState) -> Option<String> {
     let file = capture.file.as_deref().unwrap_or_default();

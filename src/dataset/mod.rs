@@ -48,6 +48,7 @@ use std::path::PathBuf;
 use model::GeometryRef;
 use origin::Origin;
 
+pub use custody::{QuoteCheck, quote_check};
 pub use diagnostic::{Diagnostic, DiagnosticKind, LoadError, LoadProgress, TextLocation};
 pub use edit::{Changed, Edit, EditError};
 pub use evidence::{EvidenceFindings, dataset_dir, evidence_findings, evidence_warnings};

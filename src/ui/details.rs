@@ -4,7 +4,7 @@ use egui::{Color32, RichText, Ui};
 
 use crate::action::Action;
 use crate::dataset::is_web_url;
-use crate::dataset::{Claim, Dataset, Feature, Source};
+use crate::dataset::{Claim, Dataset, Feature, QuoteCheck, Source};
 use crate::geometry::units::{KM_PER_NMI, format_lat, format_lon};
 use crate::theme;
 
@@ -13,6 +13,7 @@ pub fn details_panel_ui(
     ui: &mut Ui,
     dataset: &Dataset,
     selection: Option<usize>,
+    quotes: &mut QuoteChecks,
     actions: &mut Vec<Action>,
 ) {
     // Read in full from the file's text (microseconds), so claims and sources need no memory
@@ -27,13 +28,42 @@ pub fn details_panel_ui(
     };
     egui::ScrollArea::vertical()
         .auto_shrink([false, false])
-        .show(ui, |ui| feature_details_ui(ui, dataset, &feature, actions));
+        .show(ui, |ui| {
+            feature_details_ui(ui, dataset, &feature, quotes, actions)
+        });
+}
+
+/// The captures larger than this are not read by the panel (`sortie check` reads them).
+const PANEL_CAPTURE_BYTES: u64 = 16 << 20;
+
+/// Quotes checked against the captures of the sources they quote, each once while the
+/// dataset stays as it is (the app clears them after each edit).
+#[derive(Debug, Default)]
+pub struct QuoteChecks {
+    checked: std::collections::HashMap<(String, String), QuoteCheck>,
+}
+
+impl QuoteChecks {
+    /// Forgets every check (the dataset changed).
+    pub fn clear(&mut self) {
+        self.checked.clear();
+    }
+
+    /// Whether `quote` is in the text of `source`'s captures (read on first asking).
+    fn check(&mut self, dataset: &Dataset, source: &Source, quote: &str) -> &QuoteCheck {
+        let key = (source.id.clone().unwrap_or_default(), quote.to_owned());
+        self.checked.entry(key).or_insert_with(|| {
+            let dir = crate::dataset::dataset_dir(dataset);
+            crate::dataset::quote_check(&dir, &source.captures, quote, PANEL_CAPTURE_BYTES)
+        })
+    }
 }
 
 fn feature_details_ui(
     ui: &mut Ui,
     dataset: &Dataset,
     feature: &Feature,
+    quotes: &mut QuoteChecks,
     actions: &mut Vec<Action>,
 ) {
     ui.add_space(6.0);
@@ -62,7 +92,7 @@ fn feature_details_ui(
         ui.strong(format!("Claims ({})", feature.claims.len()));
         ui.separator();
         for claim in claims_in_date_order(&feature.claims) {
-            claim_ui(ui, &sources, claim, actions);
+            claim_ui(ui, dataset, &sources, claim, quotes, actions);
             ui.add_space(6.0);
         }
     }
@@ -328,7 +358,14 @@ fn end_link_ui(
 /// A claim: its status, its text (in italics when it is the editors' own inference), who
 /// made it and when, and its citations, numbered as `sources` lists them, each with the
 /// words it quotes and where.
-fn claim_ui(ui: &mut Ui, sources: &[Source], claim: &Claim, actions: &mut Vec<Action>) {
+fn claim_ui(
+    ui: &mut Ui,
+    dataset: &Dataset,
+    sources: &[Source],
+    claim: &Claim,
+    quotes: &mut QuoteChecks,
+    actions: &mut Vec<Action>,
+) {
     ui.horizontal_wrapped(|ui| {
         let status = claim.status.map_or("unrated", |s| s.label());
         badge_ui(ui, status, theme::status_color(claim.status));
@@ -363,7 +400,38 @@ fn claim_ui(ui: &mut Ui, sources: &[Source], claim: &Claim, actions: &mut Vec<Ac
             if let Some(locator) = &citation.locator {
                 ui.weak(format!("({locator})"));
             }
+            let source = sources
+                .iter()
+                .find(|s| s.id.as_deref() == Some(citation.id.as_str()))
+                .filter(|s| !s.captures.is_empty());
+            if let (Some(source), Some(quote)) = (source, &citation.quote) {
+                quote_check_ui(ui, quotes.check(dataset, source, quote));
+            }
         });
+    }
+}
+
+/// Whether the quote was found in the source's captured text: verified (green), not found
+/// (red), or nothing when no capture can be read.
+fn quote_check_ui(ui: &mut Ui, check: &QuoteCheck) {
+    match check {
+        QuoteCheck::Found(file) => {
+            ui.colored_label(
+                theme::status_color(Some(crate::dataset::ClaimStatus::Confirmed)),
+                "verified in the capture",
+            )
+            .on_hover_text(format!(
+                "The quote is in the text of {file}, whose SHA-256 is the recorded one"
+            ));
+        }
+        QuoteCheck::NotFound(files) => {
+            ui.colored_label(ui.visuals().error_fg_color, "not in the captured text")
+                .on_hover_text(format!(
+                    "Not found in {} (white space, quotes and dashes aside)",
+                    files.join(", ")
+                ));
+        }
+        QuoteCheck::Unchecked => {}
     }
 }
 
