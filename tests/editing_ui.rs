@@ -902,10 +902,10 @@ fn a_claim_cites_a_new_source_whose_capture_is_kept_and_checked() {
         .act(sortie::app::Action::ShowSource(id.clone()));
     frames(&mut h);
     assert!(h.query_by_label("Attach capture…").is_some());
-    h.state_mut().act(sortie::app::Action::AttachCapture {
-        source: id.clone(),
-        file: page.clone(),
-    });
+    // Dropped on the window while the source is shown: kept as its capture, not opened.
+    h.input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(Dropped(page.clone())));
     frames_until(&mut h, |app| !last_source(app).captures.is_empty());
     let source = last_source(h.state());
     let capture = source.captures[0].clone();
