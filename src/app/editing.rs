@@ -63,7 +63,7 @@ impl SortieApp {
                     id: Some(id.clone()),
                     publisher,
                     url,
-                    accessed: Some(crate::dataset::capture::utc_now()[..10].to_owned()),
+                    accessed: Some(crate::dataset::capture::utc_today()),
                     ..crate::dataset::Source::default()
                 };
                 let edits = dataset.registry_edit(None, source).map(|e| vec![e]);

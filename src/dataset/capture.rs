@@ -47,13 +47,6 @@ impl Sha256 {
         }
         Some(Self(out))
     }
-
-    /// The first `n` hexadecimal digits, as a figure's footnote shows it.
-    pub fn short(&self, n: usize) -> String {
-        let mut s = self.to_string();
-        s.truncate(n);
-        s
-    }
 }
 
 impl fmt::Display for Sha256 {
@@ -266,6 +259,13 @@ pub fn utc_now() -> String {
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
     utc_timestamp(at)
+}
+
+/// Today's date in UTC (`2016-08-16`), as a source's `accessed` records it.
+pub fn utc_today() -> String {
+    let mut now = utc_now();
+    now.truncate(10);
+    now
 }
 
 /// Copies the file `original` into the captures folder of `dataset_dir`, under a name made

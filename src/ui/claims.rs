@@ -510,7 +510,7 @@ fn new_source_ui(
                 title: given(&form.title),
                 published: given(&form.published),
                 url: given(&form.url),
-                accessed: Some(today()),
+                accessed: Some(crate::dataset::capture::utc_today()),
                 ..Source::default()
             };
             let mut new = feature.clone();
@@ -531,13 +531,6 @@ fn new_source_ui(
     if done {
         *slot = None;
     }
-}
-
-/// Today's date (UTC), as a source's `accessed` records it.
-fn today() -> String {
-    let mut now = crate::dataset::capture::utc_now();
-    now.truncate(10);
-    now
 }
 
 /// A source in a line: publisher, title, date, id.
